@@ -1,0 +1,271 @@
+"""QnnContext.h: contexts, their configs, and context binaries (caching)."""
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from qnnpy import _handles, _lookup, QnnProfile
+from qnnpy._api import fail, qnn_api
+from qnnpy._enum import export
+from qnnpy.QnnCommon import QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED  # noqa: F401
+from qnnpy.QnnTypes import Qnn_ErrorReportingConfig_t
+
+
+class QnnContext_Error_t(IntEnum):
+    QNN_CONTEXT_MIN_ERROR = 5000
+    QNN_CONTEXT_NO_ERROR = 0
+    QNN_CONTEXT_ERROR_UNSUPPORTED_FEATURE = 1000
+    QNN_CONTEXT_ERROR_MEM_ALLOC = 1002
+    QNN_CONTEXT_ERROR_INVALID_ARGUMENT = 5000
+    QNN_CONTEXT_ERROR_CTX_DOES_NOT_EXIST = 5001
+    QNN_CONTEXT_ERROR_INVALID_HANDLE = 5002
+    QNN_CONTEXT_ERROR_NOT_FINALIZED = 5003
+    QNN_CONTEXT_ERROR_BINARY_VERSION = 5004
+    QNN_CONTEXT_ERROR_CREATE_FROM_BINARY = 5005
+    QNN_CONTEXT_ERROR_GET_BINARY_SIZE_FAILED = 5006
+    QNN_CONTEXT_ERROR_GET_BINARY_FAILED = 5007
+    QNN_CONTEXT_ERROR_BINARY_CONFIGURATION = 5008
+    QNN_CONTEXT_ERROR_SET_PROFILE = 5009
+    QNN_CONTEXT_ERROR_INVALID_CONFIG = 5010
+    QNN_CONTEXT_ERROR_BINARY_SUBOPTIMAL = 5011
+    QNN_CONTEXT_ERROR_ABORTED = 5012
+    QNN_CONTEXT_ERROR_TIMED_OUT = 5013
+    QNN_CONTEXT_ERROR_INCREMENT_INVALID_BUFFER = 5014
+    QNN_CONTEXT_MAX_ERROR = 5999
+    QNN_CONTEXT_ERROR_UNDEFINED = 0x7FFFFFFF
+
+
+class QnnContext_ConfigOption_t(IntEnum):
+    QNN_CONTEXT_CONFIG_OPTION_CUSTOM = 0
+    QNN_CONTEXT_CONFIG_OPTION_PRIORITY = 1
+    QNN_CONTEXT_CONFIG_OPTION_ERROR_REPORTING = 2
+    QNN_CONTEXT_CONFIG_OPTION_OEM_STRING = 3
+    QNN_CONTEXT_CONFIG_ASYNC_EXECUTION_QUEUE_DEPTH = 4
+    QNN_CONTEXT_CONFIG_ENABLE_GRAPHS = 5
+    QNN_CONTEXT_CONFIG_MEMORY_LIMIT_HINT = 6
+    QNN_CONTEXT_CONFIG_PERSISTENT_BINARY = 7
+    QNN_CONTEXT_CONFIG_BINARY_COMPATIBILITY = 8
+    QNN_CONTEXT_CONFIG_OPTION_DEFER_GRAPH_INIT = 9
+    QNN_CONTEXT_CONFIG_GRAPH_RETENTION_ORDER = 10
+    QNN_CONTEXT_CONFIG_UNDEFINED = 0x7FFFFFFF
+
+
+class QnnContext_BinaryCompatibilityType_t(IntEnum):
+    QNN_CONTEXT_BINARY_COMPATIBILITY_PERMISSIVE = 0
+    QNN_CONTEXT_BINARY_COMPATIBILITY_STRICT = 1
+    QNN_CONTEXT_BINARY_COMPATIBILITY_TYPE_UNDEFINED = 0x7FFFFFF
+
+
+class QnnContext_SectionType_t(IntEnum):
+    QNN_CONTEXT_SECTION_UPDATABLE = 1
+    QNN_CONTEXT_SECTION_UPDATABLE_WEIGHTS = 2
+    QNN_CONTEXT_SECTION_UPDATABLE_QUANT_PARAMS = 3
+    QNN_CONTEXT_SECTION_UNDEFINED = 0x7FFFFFFF
+
+
+class QnnContext_MemType_t(IntEnum):
+    QNN_CONTEXTMEMTYPE_RAW = 0
+    QNN_CONTEXTMEMTYPE_MEMHANDLE = 1
+    QNN_CONTEXTMEMTYPE_UNDEFINED = 0x7FFFFFFF
+
+
+class QnnContext_PropertyOption_t(IntEnum):
+    QNN_CONTEXT_PROPERTY_OPTION_CUSTOM = 0
+    QNN_CONTEXT_PROPERTY_OPTION_UNDEFINED = 0x7FFFFFFF
+
+
+for _enum in (QnnContext_Error_t, QnnContext_ConfigOption_t, QnnContext_BinaryCompatibilityType_t,
+              QnnContext_SectionType_t, QnnContext_MemType_t, QnnContext_PropertyOption_t):
+    export(_enum, globals())
+E = QnnContext_Error_t
+O = QnnContext_ConfigOption_t
+_OK = E.QNN_CONTEXT_NO_ERROR
+QNN_CONTEXT_BUFFER_VERSION_1 = 1
+
+
+@dataclass(slots=True)
+class QnnContext_Config_t:
+    """One config; the union member named by ``option`` is the one read."""
+    option: int = O.QNN_CONTEXT_CONFIG_UNDEFINED
+    customConfig: object = None
+    priority: int = 100
+    errorConfig: Qnn_ErrorReportingConfig_t = field(default_factory=Qnn_ErrorReportingConfig_t)
+    oemString: str | None = None
+    asyncExeQueueDepth: object = None
+    enableGraphs: list | None = None
+    memoryLimitHint: int = 0
+    isPersistentBinary: int = 0
+    binaryCompatibilityType: int = QnnContext_BinaryCompatibilityType_t.QNN_CONTEXT_BINARY_COMPATIBILITY_PERMISSIVE
+    isGraphInitDeferred: int = 0
+    graphRetentionOrder: list | None = None
+
+
+@dataclass(slots=True)
+class Qnn_BinaryBuffer_t:
+    data: object = None
+    dataSize: int = 0
+
+
+@dataclass(slots=True)
+class QnnContext_BufferV1_t:
+    memType: int = QnnContext_MemType_t.QNN_CONTEXTMEMTYPE_RAW
+    binaryBuf: Qnn_BinaryBuffer_t = field(default_factory=Qnn_BinaryBuffer_t)
+    memHandle: int | None = None
+
+
+@dataclass(slots=True)
+class QnnContext_Buffer_t:
+    version: int = QNN_CONTEXT_BUFFER_VERSION_1
+    v1: QnnContext_BufferV1_t = field(default_factory=QnnContext_BufferV1_t)
+
+
+def QNN_CONTEXT_CONFIG_INIT() -> QnnContext_Config_t:
+    return QnnContext_Config_t()
+
+
+# Options that only shape how a binary is loaded, and that a later release implements.
+_NOT_YET = {O.QNN_CONTEXT_CONFIG_ENABLE_GRAPHS: "ENABLE_GRAPHS",
+            O.QNN_CONTEXT_CONFIG_MEMORY_LIMIT_HINT: "MEMORY_LIMIT_HINT (graph switching)",
+            O.QNN_CONTEXT_CONFIG_OPTION_DEFER_GRAPH_INIT: "DEFER_GRAPH_INIT",
+            O.QNN_CONTEXT_CONFIG_GRAPH_RETENTION_ORDER: "GRAPH_RETENTION_ORDER"}
+
+
+def _configs(config) -> dict:
+    """Validate a NULL-terminated config list (None or a Python list); the last repeat wins."""
+    if config is None:
+        return {}
+    if not isinstance(config, (list, tuple)):
+        fail(E.QNN_CONTEXT_ERROR_INVALID_CONFIG, "config must be None or a list of QnnContext_Config_t")
+    chosen = {}
+    for item in config:
+        if item is None:
+            break
+        if not isinstance(item, QnnContext_Config_t):
+            fail(E.QNN_CONTEXT_ERROR_INVALID_CONFIG, f"{item!r} is not a QnnContext_Config_t")
+        try:
+            option = O(item.option)
+        except ValueError:
+            fail(E.QNN_CONTEXT_ERROR_INVALID_CONFIG, f"context config option {item.option!r} is unknown")
+        if option == O.QNN_CONTEXT_CONFIG_UNDEFINED:
+            fail(E.QNN_CONTEXT_ERROR_INVALID_CONFIG, "a context config has option UNDEFINED")
+        if option in _NOT_YET and not (option == O.QNN_CONTEXT_CONFIG_MEMORY_LIMIT_HINT
+                                       and item.memoryLimitHint == 0):
+            fail(E.QNN_CONTEXT_ERROR_UNSUPPORTED_FEATURE,
+                 f"context config {_NOT_YET[option]} is not implemented in qnnpy yet; leave it out")
+        chosen[option] = item
+    return chosen
+
+
+def _persistent(chosen: dict) -> bool:
+    item = chosen.get(O.QNN_CONTEXT_CONFIG_PERSISTENT_BINARY)
+    return bool(item and item.isPersistentBinary)
+
+
+def _readonly(buffer) -> bool:
+    try:
+        return memoryview(buffer).readonly
+    except TypeError:
+        return False
+
+
+def release(context) -> None:
+    """Free a context and invalidate its graph handles (they then report INVALID_CONTEXT)."""
+    for graph in context.graphs.values():
+        if graph.handle is not None:
+            _handles.free(graph.handle)
+    context.backend.free_context(context)
+    if context.device is not None:
+        context.device.contexts -= 1
+    _handles.free(context.handle)
+
+
+def _new_handle(context, device) -> int:
+    context.device = device
+    if device is not None:
+        device.contexts += 1
+    context.handle = _handles.new(_lookup.CONTEXT, context)
+    return context.handle
+
+
+@qnn_api(_OK, outputs=1)
+def QnnContext_create(backend, device, config):
+    obj = _lookup.backend(backend, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    dev = _lookup.optional(device, _lookup.DEVICE, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    chosen = _configs(config)
+    context = obj.create_context()
+    context.configs = chosen
+    return _new_handle(context, dev)
+
+
+@qnn_api(_OK)
+def QnnContext_setConfig(context, config):
+    obj = _lookup.context(context, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    chosen = _configs(config)
+    obj.configs = {**obj.configs, **chosen}
+
+
+@qnn_api(_OK, outputs=1)
+def QnnContext_getBinarySize(context):
+    obj = _lookup.context(context, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    return obj.backend.context_binary_layout(obj).total
+
+
+@qnn_api(_OK, outputs=1)
+def QnnContext_getBinary(context, binaryBuffer, binaryBufferSize):
+    obj = _lookup.context(context, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    layout = obj.backend.context_binary_layout(obj)
+    try:
+        view = memoryview(binaryBuffer).cast("B")
+    except TypeError:
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
+             "binaryBuffer must be a writable buffer object (bytearray, numpy array, mmap)")
+    if view.readonly:
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, "binaryBuffer is read-only")
+    if not isinstance(binaryBufferSize, int) or binaryBufferSize > view.nbytes \
+            or binaryBufferSize < layout.total:
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
+             f"the binary needs {layout.total} bytes; binaryBufferSize is {binaryBufferSize} and "
+             f"the buffer holds {view.nbytes} (ask QnnContext_getBinarySize first)")
+    layout.write(view)
+    return layout.total
+
+
+def _load(backend, device, config, binaryBuffer, binaryBufferSize, profile):
+    obj = _lookup.backend(backend, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    dev = _lookup.optional(device, _lookup.DEVICE, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    prof = QnnProfile.resolve(profile, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    if binaryBuffer is None:
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, "binaryBuffer is NULL")
+    chosen = _configs(config)
+    # Zero copy is safe when the bytes cannot change under us: an immutable buffer, or a
+    # client that promised (PERSISTENT_BINARY) to keep it untouched until QnnContext_free.
+    zero_copy = _persistent(chosen) or _readonly(binaryBuffer)
+    with QnnProfile.timed(prof, QnnProfile.QNN_PROFILE_EVENTTYPE_INIT, "createFromBinary"):
+        context = obj.create_from_binary(binaryBuffer, binaryBufferSize, zero_copy)
+    return obj, dev, chosen, context
+
+
+@qnn_api(_OK)
+def QnnContext_validateBinary(backend, device, config, binaryBuffer, binaryBufferSize):
+    obj, _, _, context = _load(backend, device, config, binaryBuffer, binaryBufferSize, None)
+    obj.free_context(context)
+
+
+@qnn_api(_OK, outputs=1)
+def QnnContext_createFromBinary(backend, device, config, binaryBuffer, binaryBufferSize, profile):
+    _, dev, chosen, context = _load(backend, device, config, binaryBuffer, binaryBufferSize, profile)
+    context.configs = chosen
+    return _new_handle(context, dev)
+
+
+@qnn_api(_OK)
+def QnnContext_getProperty(contextHandle, properties):
+    _lookup.context(contextHandle, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    if not properties:
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, "properties must be a non-empty list")
+    fail(E.QNN_CONTEXT_ERROR_UNSUPPORTED_FEATURE, "the emulated HTP has no custom context properties yet")
+
+
+@qnn_api(_OK)
+def QnnContext_free(context, profile):
+    obj = _lookup.context(context, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    QnnProfile.resolve(profile, E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT)  # the header's own quirk: 5000
+    release(obj)

@@ -1,0 +1,159 @@
+"""QnnProfile.h: profiling objects. qnnpy records one wall-clock event (microseconds) per
+createFromBinary (INIT), finalize (FINALIZE) and execute (EXECUTE) that is given a profile."""
+import itertools
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import IntEnum
+
+from qnnpy import _handles, _lookup
+from qnnpy._api import fail, qnn_api
+from qnnpy._enum import export
+
+QNN_PROFILE_LEVEL_BASIC = 1
+QNN_PROFILE_LEVEL_DETAILED = 2
+QNN_PROFILE_LEVEL_BACKEND = 1000
+QNN_PROFILE_EVENTTYPE_INIT = 100
+QNN_PROFILE_EVENTTYPE_FINALIZE = 300
+QNN_PROFILE_EVENTTYPE_EXECUTE = 400
+QNN_PROFILE_EVENTTYPE_NODE = 404
+QNN_PROFILE_EVENTTYPE_EXECUTE_QUEUE_WAIT = 405
+QNN_PROFILE_EVENTTYPE_EXECUTE_PREPROCESS = 406
+QNN_PROFILE_EVENTTYPE_EXECUTE_DEVICE = 407
+QNN_PROFILE_EVENTTYPE_EXECUTE_POSTPROCESS = 408
+QNN_PROFILE_EVENTTYPE_DEINIT = 500
+QNN_PROFILE_EVENTTYPE_TRACE = 600
+QNN_PROFILE_EVENTTYPE_BACKEND = 1000
+QNN_PROFILE_EVENTUNIT_MICROSEC = 1
+QNN_PROFILE_EVENTUNIT_BYTES = 2
+QNN_PROFILE_EVENTUNIT_CYCLES = 3
+QNN_PROFILE_EVENTUNIT_COUNT = 4
+QNN_PROFILE_EVENTUNIT_OBJECT = 5
+QNN_PROFILE_EVENTUNIT_NONE = 6
+QNN_PROFILE_EVENTUNIT_BACKEND = 1000
+
+
+class QnnProfile_Error_t(IntEnum):
+    QNN_PROFILE_MIN_ERROR = 12000
+    QNN_PROFILE_NO_ERROR = 0
+    QNN_PROFILE_ERROR_UNSUPPORTED = 1000
+    QNN_PROFILE_ERROR_INVALID_ARGUMENT = 1004
+    QNN_PROFILE_ERROR_MEM_ALLOC = 1002
+    QNN_PROFILE_ERROR_INVALID_HANDLE = 12000
+    QNN_PROFILE_ERROR_HANDLE_IN_USE = 12001
+    QNN_PROFILE_ERROR_INCOMPATIBLE_EVENT = 12002
+    QNN_PROFILE_MAX_ERROR = 12999
+    QNN_PROFILE_ERROR_UNDEFINED = 0x7FFFFFFF
+
+
+class QnnProfile_ConfigOption_t(IntEnum):
+    QNN_PROFILE_CONFIG_OPTION_CUSTOM = 0
+    QNN_PROFILE_CONFIG_OPTION_MAX_EVENTS = 1
+    QNN_PROFILE_CONFIG_OPTION_ENABLE_OPTRACE = 2
+    QNN_PROFILE_CONFIG_OPTION_UNDEFINED = 0x7FFFFFFF
+
+
+export(QnnProfile_Error_t, globals())
+export(QnnProfile_ConfigOption_t, globals())
+E = QnnProfile_Error_t
+_OK = E.QNN_PROFILE_NO_ERROR
+
+
+@dataclass(slots=True)
+class QnnProfile_EventData_t:
+    type: int = 0
+    unit: int = 0
+    value: int = 0
+    identifier: str | None = None
+
+
+@dataclass(slots=True)
+class QnnProfile_Config_t:
+    option: int = QnnProfile_ConfigOption_t.QNN_PROFILE_CONFIG_OPTION_UNDEFINED
+    customConfig: object = None
+    numMaxEvents: int = 0
+    enableOptrace: int = 0
+
+
+class Profile:
+    def __init__(self, level: int):
+        self.level = level
+        self.max_events = None
+        self.events: list[int] = []
+
+
+_event_ids = itertools.count(1)
+_events: dict[int, QnnProfile_EventData_t] = {}
+
+
+def resolve(handle, err):
+    """The Profile behind an optional profile argument of another API call."""
+    return _lookup.optional(handle, _lookup.PROFILE, err)
+
+
+@contextmanager
+def timed(profile: Profile | None, event_type: int, identifier: str):
+    """Record the wall time of the enclosed work as one event, when a profile is given."""
+    start = time.perf_counter_ns()
+    yield
+    if profile is not None and (profile.max_events is None or len(profile.events) < profile.max_events):
+        eid = next(_event_ids)
+        _events[eid] = QnnProfile_EventData_t(event_type, QNN_PROFILE_EVENTUNIT_MICROSEC,
+                                              (time.perf_counter_ns() - start) // 1000, identifier)
+        profile.events.append(eid)
+
+
+def _profile(handle) -> Profile:
+    obj = _handles.get(handle, _lookup.PROFILE)
+    if obj is None:
+        fail(E.QNN_PROFILE_ERROR_INVALID_HANDLE, _lookup._why(handle, "profile", "QnnProfile_create"))
+    return obj
+
+
+@qnn_api(_OK, outputs=1)
+def QnnProfile_create(backend, level):
+    _lookup.backend(backend, E.QNN_PROFILE_ERROR_INVALID_HANDLE)
+    if level not in (QNN_PROFILE_LEVEL_BASIC, QNN_PROFILE_LEVEL_DETAILED):
+        fail(E.QNN_PROFILE_ERROR_INVALID_ARGUMENT, f"profile level {level!r} is not BASIC (1) or DETAILED (2)")
+    return _handles.new(_lookup.PROFILE, Profile(level))
+
+
+@qnn_api(_OK)
+def QnnProfile_setConfig(profileHandle, config):
+    obj = _profile(profileHandle)
+    for item in config or []:
+        if not isinstance(item, QnnProfile_Config_t):
+            fail(E.QNN_PROFILE_ERROR_INVALID_ARGUMENT, f"{item!r} is not a QnnProfile_Config_t")
+        if item.option == QnnProfile_ConfigOption_t.QNN_PROFILE_CONFIG_OPTION_MAX_EVENTS:
+            obj.max_events = int(item.numMaxEvents)
+        else:
+            fail(E.QNN_PROFILE_ERROR_UNSUPPORTED, f"profile config option {item.option} is not supported")
+
+
+@qnn_api(_OK, outputs=2)
+def QnnProfile_getEvents(profile):
+    obj = _profile(profile)
+    return list(obj.events), len(obj.events)
+
+
+@qnn_api(_OK, outputs=2)
+def QnnProfile_getSubEvents(eventId):
+    if eventId not in _events:
+        fail(E.QNN_PROFILE_ERROR_INVALID_HANDLE, f"event id {eventId!r} is unknown")
+    return [], 0
+
+
+@qnn_api(_OK, outputs=1)
+def QnnProfile_getEventData(eventId):
+    data = _events.get(eventId)
+    if data is None:
+        fail(E.QNN_PROFILE_ERROR_INVALID_HANDLE, f"event id {eventId!r} is unknown or its profile was freed")
+    return QnnProfile_EventData_t(data.type, data.unit, data.value, data.identifier)
+
+
+@qnn_api(_OK)
+def QnnProfile_free(profile):
+    obj = _profile(profile)
+    for eid in obj.events:
+        _events.pop(eid, None)
+    _handles.free(profile)

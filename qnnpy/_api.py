@@ -1,0 +1,61 @@
+"""The calling convention every public function shares (see docs/architecture.md).
+
+A public function body returns its C out-parameters (nothing, one value or a tuple) or
+raises QnnError; the ``qnn_api`` wrapper turns that into ``error`` or ``(error, out...)``,
+logs one line per failure, and makes sure no exception escapes. One lock serialises calls,
+which is what makes the API safe to use from several threads (and C threads via the shim).
+"""
+import functools
+import threading
+
+from qnnpy import _log
+from qnnpy.QnnCommon import QNN_COMMON_ERROR_GENERAL
+
+_call_lock = threading.RLock()
+
+
+class QnnError(Exception):
+    """A failed call: the QNN error code and the one log line that explains it."""
+
+    def __init__(self, code, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def fail(code, message: str):
+    raise QnnError(code, message)
+
+
+def qnn_api(success, outputs: int = 0):
+    """Wrap a public function: ``success`` is its namespace's NO_ERROR member."""
+
+    def wrap(fn):
+        name = fn.__name__
+
+        def failed(code):
+            return code if outputs == 0 else (code,) + (None,) * outputs
+
+        @functools.wraps(fn)
+        def call(*args, **kwargs):
+            with _call_lock:
+                _log.begin_call()
+                try:
+                    result = fn(*args, **kwargs)
+                except QnnError as err:
+                    _log.emit(_log.ERROR, f"{name}: {err.message}")
+                    return failed(err.code)
+                except Exception as err:  # never let an internal fault escape to the client
+                    _log.py_logger.debug("internal error in %s", name, exc_info=True)
+                    _log.emit(_log.ERROR, f"{name}: internal error ({type(err).__name__}: {err});"
+                                          " this is a qnnpy bug, please report it with this line")
+                    return failed(QNN_COMMON_ERROR_GENERAL)
+            if outputs == 0:
+                return success
+            if outputs == 1:
+                return success, result
+            return (success,) + tuple(result)
+
+        return call
+
+    return wrap

@@ -1,0 +1,1 @@
+"""The emulated HTP backend: graph IR, op kernels, executor and binary formats."""

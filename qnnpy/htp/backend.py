@@ -1,0 +1,101 @@
+"""HtpBackend: the object behind one Qnn_BackendHandle_t, and the plugin interface the API
+modules call. Every method takes and returns backend_api descriptions and raises QnnError."""
+from qnnpy.backend_api import IoBinding, NodeSpec, TensorSpec
+from qnnpy.htp import container, context_binary, dtypes, executor
+from qnnpy.htp.errors import CommonError, ContextError, GraphError, fail
+from qnnpy.htp.context_binary import BUILD_ID  # noqa: F401  (re-exported for the API)
+from qnnpy.htp.ir import Context, Graph, check_op, find_op
+from qnnpy.htp.ops import PACKAGE, REGISTRY
+
+BACKEND_ID = 6
+
+PROVIDER_NAME = "HTP_QTI_AISW"
+API_VERSION = (5, 43, 0)
+
+
+class HtpBackend:
+    def __init__(self, logger):
+        self.logger = logger
+        self.contexts: list[Context] = []
+
+    # -- backend ------------------------------------------------------------------------
+    @staticmethod
+    def storage_dtype(dtype: int):
+        """numpy storage type of a QNN data type, or None when the emulated HTP lacks it."""
+        return dtypes.storage(dtype) if dtypes.supported(dtype) else None
+
+    @staticmethod
+    def supported_operations() -> list[tuple[str, str]]:
+        return [(PACKAGE, name) for name in sorted(REGISTRY)]
+
+    @staticmethod
+    def validate_op_config(spec: NodeSpec, inputs: list[TensorSpec], outputs: list[TensorSpec]):
+        op = find_op(spec)
+        check_op(op, spec, inputs, outputs, lambda tid: None)
+
+    # -- contexts -----------------------------------------------------------------------
+    def create_context(self) -> Context:
+        context = Context(self)
+        self.contexts.append(context)
+        return context
+
+    def free_context(self, context: Context) -> None:
+        self.contexts.remove(context)
+
+    def context_binary_layout(self, context: Context) -> container.Layout:
+        if context.from_binary:
+            fail(CommonError.QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED,
+                 "this context was created from a binary; serialize the original instead")
+        if not context.graphs:
+            fail(ContextError.QNN_CONTEXT_ERROR_GET_BINARY_SIZE_FAILED,
+                 "the context has no graphs to serialize")
+        for graph in context.graphs.values():
+            if not graph.finalized:
+                fail(ContextError.QNN_CONTEXT_ERROR_NOT_FINALIZED,
+                     f"graph '{graph.name}' is not finalized; finalize every graph first")
+        return context_binary.layout(context)
+
+    def create_from_binary(self, buffer, size: int, zero_copy: bool) -> Context:
+        try:
+            parsed = container.parse(buffer, size, container.KIND_CONTEXT, copy_data=not zero_copy)
+            context = context_binary.load(self, parsed)
+        except container.ContainerError as err:
+            fail(ContextError.QNN_CONTEXT_ERROR_BINARY_VERSION if err.version
+                 else ContextError.QNN_CONTEXT_ERROR_CREATE_FROM_BINARY, f"context binary rejected: {err}")
+        self.contexts.append(context)
+        return context
+
+    # -- graphs -------------------------------------------------------------------------
+    @staticmethod
+    def create_graph(context: Context, name: str) -> Graph:
+        if context.from_binary:
+            fail(CommonError.QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED, "a context created from a binary cannot get new graphs")
+        if not isinstance(name, str) or not name:
+            fail(GraphError.QNN_GRAPH_ERROR_INVALID_NAME, "a graph needs a non-empty name")
+        if name in context.graphs:
+            fail(GraphError.QNN_GRAPH_ERROR_INVALID_NAME, f"graph '{name}' already exists in this context")
+        graph = Graph(context, name)
+        context.graphs[name] = graph
+        return graph
+
+    @staticmethod
+    def add_tensor(context: Context, graph: Graph | None, spec: TensorSpec) -> int:
+        if context.from_binary:
+            fail(CommonError.QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED,
+                 "a context created from a binary cannot get new tensors")
+        if graph is not None and graph.finalized:
+            fail(GraphError.QNN_GRAPH_ERROR_GRAPH_FINALIZED,
+                 f"graph '{graph.name}' is finalized; register tensors before QnnGraph_finalize")
+        return context.add_tensor(spec, graph)
+
+    @staticmethod
+    def add_node(graph: Graph, spec: NodeSpec) -> None:
+        graph.add_node(spec)
+
+    @staticmethod
+    def finalize(graph: Graph) -> None:
+        graph.finalize()
+
+    @staticmethod
+    def execute(graph: Graph, inputs: list[IoBinding], outputs: list[IoBinding]) -> None:
+        executor.execute(graph, inputs, outputs)

@@ -1,0 +1,152 @@
+"""The file container shared by context binaries and binary sections (docs/formats.md).
+
+    0   header (128 bytes): magic, format version, kind, SDK version, region offsets and
+        sizes, total size, XXH3-64 checksum of every byte except the checksum field
+    128 msgpack metadata (no tensor bytes: those stay out of msgpack so loading never
+        copies them)
+    ... tensor data region, each blob 64-byte aligned so numpy can view it in place
+
+The parser treats its input as hostile: every offset and length is checked against the
+buffer before use, the checksum is verified before any metadata is read, msgpack limits
+its allocations to the size of the metadata region, and no pickle or eval is involved.
+"""
+import math
+import struct
+
+import msgpack
+import numpy as np
+import xxhash
+
+MAGIC = b"QNNPYBIN"
+FORMAT_VERSION = 1
+SDK_VERSION = "2.43.0"
+KIND_CONTEXT, KIND_SECTION = 1, 2
+HEADER = struct.Struct("<8sII16sQQQQQQ")
+HEADER_SIZE = 128
+CHECKSUM_AT = HEADER.size - 8
+ALIGN = 64
+
+
+class ContainerError(Exception):
+    """``version`` is True when the bytes are sound but were made by another format or SDK."""
+
+    def __init__(self, message: str, version: bool = False):
+        super().__init__(message)
+        self.version = version
+
+
+def _align(n: int) -> int:
+    return -(-n // ALIGN) * ALIGN
+
+
+def blob_offsets(blobs: list[np.ndarray]) -> tuple[list[int], int]:
+    """Aligned offsets of each blob inside the data region, and the region's size."""
+    offsets, cursor = [], 0
+    for blob in blobs:
+        offsets.append(cursor)
+        cursor = _align(cursor + blob.nbytes)
+    return offsets, cursor
+
+
+class Layout:
+    """Where everything goes: computed once, then written into any buffer of ``total`` bytes.
+
+    Metadata refers to blobs as [offset, nbytes] within the data region; get the offsets
+    from ``blob_offsets`` first (they do not depend on the metadata's size).
+    """
+
+    def __init__(self, kind: int, meta: dict, blobs: list[np.ndarray]):
+        self.kind = kind
+        self.meta = msgpack.packb(meta, use_bin_type=True)
+        self.blobs = blobs
+        self.data_offset = _align(HEADER_SIZE + len(self.meta))
+        self.blob_offsets, self.data_size = blob_offsets(blobs)
+        self.total = self.data_offset + self.data_size
+
+    def write(self, out: memoryview) -> None:
+        """Fill ``out[:total]``; padding gaps are zeroed so the checksum is reproducible."""
+        header = HEADER.pack(MAGIC, FORMAT_VERSION, self.kind, SDK_VERSION.encode().ljust(16, b"\0"),
+                             HEADER_SIZE, len(self.meta), self.data_offset, self.data_size,
+                             self.total, 0)
+        out[:HEADER_SIZE] = header.ljust(HEADER_SIZE, b"\0")
+        out[HEADER_SIZE:HEADER_SIZE + len(self.meta)] = self.meta
+        out[HEADER_SIZE + len(self.meta):self.data_offset] = bytes(
+            self.data_offset - HEADER_SIZE - len(self.meta))
+        dest = np.frombuffer(out, dtype=np.uint8, count=self.total)
+        cursor = 0
+        for blob, offset in zip(self.blobs, self.blob_offsets):
+            start = self.data_offset + offset
+            dest[self.data_offset + cursor:start] = 0
+            dest[start:start + blob.nbytes] = np.ascontiguousarray(blob).reshape(-1).view(np.uint8)
+            cursor = offset + blob.nbytes
+        dest[self.data_offset + cursor:self.total] = 0
+        out[CHECKSUM_AT:CHECKSUM_AT + 8] = struct.pack("<Q", checksum(out[:self.total]))
+
+
+def checksum(view: memoryview) -> int:
+    h = xxhash.xxh3_64()
+    h.update(view[:CHECKSUM_AT])
+    h.update(view[CHECKSUM_AT + 8:])
+    return h.intdigest()
+
+
+class Parsed:
+    def __init__(self, kind: int, meta: dict, data: memoryview, sdk: str):
+        self.kind, self.meta, self.data, self.sdk = kind, meta, data, sdk
+
+    def blob(self, ref, dtype: np.dtype, dims: tuple[int, ...]) -> np.ndarray:
+        """A tensor's bytes as a numpy view into the data region, after bounds checks."""
+        if (not isinstance(ref, list) or len(ref) != 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in ref)):
+            raise ContainerError(f"malformed data reference {ref!r}")
+        offset, nbytes = ref
+        want = math.prod(dims) * dtype.itemsize
+        if nbytes != want or offset < 0 or offset + nbytes > len(self.data):
+            raise ContainerError(f"data reference {ref} does not fit a {want}-byte tensor inside "
+                                 f"the {len(self.data)}-byte data region")
+        return np.frombuffer(self.data, dtype=dtype, count=math.prod(dims), offset=offset).reshape(dims)
+
+
+def parse(buffer, size, kind: int, copy_data: bool) -> Parsed:
+    """Check and open a container; ``copy_data`` takes one private copy of the data region."""
+    try:
+        view = memoryview(buffer).cast("B")
+    except TypeError as err:
+        raise ContainerError(f"the binary buffer is not a contiguous buffer object ({err})") from None
+    if not isinstance(size, int) or size < 0 or size > view.nbytes:
+        raise ContainerError(f"binaryBufferSize {size} does not fit the {view.nbytes}-byte buffer")
+    if size < HEADER_SIZE:
+        raise ContainerError(f"{size} bytes is too short for a qnnpy binary (header alone is "
+                             f"{HEADER_SIZE})")
+    (magic, version, got_kind, sdk, meta_off, meta_size, data_off, data_size, total,
+     stored_sum) = HEADER.unpack_from(view, 0)
+    if magic != MAGIC:
+        raise ContainerError("not a qnnpy binary (bad magic); was it made by another SDK or backend?")
+    if version != FORMAT_VERSION:
+        raise ContainerError(f"binary format version {version}; this qnnpy reads version "
+                             f"{FORMAT_VERSION}", version=True)
+    if total > size:
+        raise ContainerError(f"binary is truncated: header says {total} bytes, buffer has {size}")
+    if not (meta_off == HEADER_SIZE and meta_off + meta_size <= data_off
+            and data_off % ALIGN == 0 and data_off + data_size == total):
+        raise ContainerError("binary header describes regions that do not fit together")
+    view = view[:total]
+    if checksum(view) != stored_sum:
+        raise ContainerError("checksum mismatch: the binary is corrupted (modified or truncated)")
+    sdk_text = sdk.rstrip(b"\0").decode("ascii", "replace")
+    if sdk_text != SDK_VERSION:
+        raise ContainerError(f"binary was made by SDK {sdk_text}; this backend is SDK "
+                             f"{SDK_VERSION} and both must match", version=True)
+    if got_kind != kind:
+        raise ContainerError(f"binary kind {got_kind} is not the expected kind {kind} (a context "
+                             "binary is kind 1, a binary section kind 2)")
+    try:
+        meta = msgpack.unpackb(view[meta_off:meta_off + meta_size], raw=False, strict_map_key=True)
+    except Exception as err:  # msgpack raises many types for bad bytes
+        raise ContainerError(f"metadata does not decode ({type(err).__name__})") from None
+    if not isinstance(meta, dict):
+        raise ContainerError("metadata is not a map")
+    data = view[data_off:total]
+    if copy_data:
+        data = memoryview(bytearray(data))
+    return Parsed(got_kind, meta, data, sdk_text)

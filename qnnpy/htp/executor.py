@@ -1,0 +1,169 @@
+"""Runs a finalized graph: an execution plan with preallocated buffers, then one loop.
+
+Every tensor gets a slot holding its *value* array (float32 for float and fixed point).
+Static slots hold views of the weights; input slots are bound to the client's buffers per
+call (a view when the data is float32); each op writes into preallocated output slots, and
+the executor then rounds the result onto what the output tensor can hold (fixed-point
+encoding or float16). Client outputs are written in place at the very end, so a failed
+execute leaves them untouched.
+"""
+import math
+import os
+
+import numpy as np
+
+from qnnpy.backend_api import IoBinding
+from qnnpy.htp import dtypes, numerics
+from qnnpy.htp.errors import CommonError, GraphError, fail
+from qnnpy.htp.ir import OPTIONAL_KINDS, STATIC_KINDS, Graph, Tensor, kind_name
+from qnnpy.htp.ops import OpError
+
+
+class Step:
+    __slots__ = ("node", "ins", "outs", "rounding")
+
+    def __init__(self, node, ins, outs, rounding):
+        self.node, self.ins, self.outs, self.rounding = node, ins, outs, rounding
+
+
+class Plan:
+    def __init__(self, graph: Graph):
+        self.slot: dict[int, int] = {}
+        self.values: list = []
+        self.tensors: list[Tensor] = []
+        self.steps: list[Step] = []
+        self.inputs, self.outputs = graph.io_tensors()
+        for t in self.inputs:
+            self._slot_for(t)
+        total = 0
+        for node in graph.nodes:
+            ins = [None if t is None else self._slot_for(t) for t in node.inputs]
+            outs = []
+            for t in node.outputs:
+                s = self._slot_for(t)
+                total += math.prod(t.dims) * 4
+                outs.append(s)
+            rounding = [(s, t.dtype, t.encoding) for s, t in zip(outs, node.outputs)
+                        if dtypes.is_fixed(t.dtype) or t.dtype == dtypes.DT.QNN_DATATYPE_FLOAT_16]
+            self.steps.append(Step(node, ins, outs, rounding))
+        if total > _physical_memory():
+            fail(CommonError.QNN_COMMON_ERROR_MEM_ALLOC,
+                 f"graph '{graph.name}' needs {total} bytes of activations, more than this machine has")
+        for s, t in enumerate(self.tensors):
+            if t.kind in STATIC_KINDS:
+                self.values[s] = t.values()
+            elif t not in self.inputs:
+                self.values[s] = np.empty(t.dims, dtype=dtypes.value_dtype(t.dtype))
+
+    def _slot_for(self, t: Tensor) -> int:
+        if t.id not in self.slot:
+            self.slot[t.id] = len(self.tensors)
+            self.tensors.append(t)
+            self.values.append(None)
+        return self.slot[t.id]
+
+
+def _physical_memory() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        return 1 << 40
+
+
+def client_array(binding: IoBinding, tensor: Tensor, writable: bool) -> np.ndarray:
+    """View the client's buffer as the tensor's storage array, checking size and layout."""
+    where = f"tensor '{tensor.name}'"
+    try:
+        view = memoryview(binding.buffer)
+    except TypeError:
+        fail(GraphError.QNN_GRAPH_ERROR_INVALID_ARGUMENT,
+             f"{where}: clientBuf.data is {type(binding.buffer).__name__}, not a buffer object "
+             "(use a numpy array, bytearray, memoryview or mmap)")
+    if not view.c_contiguous:
+        fail(GraphError.QNN_GRAPH_ERROR_INVALID_ARGUMENT, f"{where}: the client buffer is not contiguous")
+    if writable and view.readonly:
+        fail(GraphError.QNN_GRAPH_ERROR_INVALID_ARGUMENT,
+             f"{where}: the output buffer is read-only; pass a writable buffer")
+    need = tensor.nbytes
+    if binding.data_size < need or view.nbytes < need:
+        fail(GraphError.QNN_GRAPH_ERROR_INVALID_ARGUMENT,
+             f"{where}: needs {need} bytes ({list(tensor.dims)} x {dtypes.name(tensor.dtype)}) but "
+             f"clientBuf.dataSize is {binding.data_size} and the buffer holds {view.nbytes}")
+    flat = np.frombuffer(view.cast("B"), dtype=dtypes.storage(tensor.dtype),
+                         count=math.prod(tensor.dims))
+    return flat.reshape(tensor.dims)
+
+
+def _match(bindings: list[IoBinding], expected: list[Tensor], role: str) -> dict[int, IoBinding]:
+    by_id = {t.id: t for t in expected}
+    by_name = {t.name: t for t in expected}
+    matched: dict[int, IoBinding] = {}
+    for b in bindings:
+        tensor = by_id.get(b.id) or (by_name.get(b.name) if b.name else None)
+        if tensor is None:
+            fail(GraphError.QNN_GRAPH_ERROR_INVALID_TENSOR,
+                 f"{role} tensor id {b.id} ('{b.name}') is not a graph {role}; the graph's "
+                 f"{role}s are {[t.name for t in expected]}")
+        if tensor.id in matched:
+            fail(GraphError.QNN_GRAPH_ERROR_INVALID_ARGUMENT, f"{role} '{tensor.name}' is given twice")
+        if b.dtype != tensor.dtype:
+            fail(GraphError.QNN_GRAPH_ERROR_INVALID_TENSOR,
+                 f"{role} '{tensor.name}' is registered as {dtypes.name(tensor.dtype)} but the "
+                 f"client tensor says {dtypes.name(b.dtype)}")
+        if b.dims is not None and tuple(b.dims) != tuple(tensor.dims):
+            fail(GraphError.QNN_GRAPH_ERROR_INVALID_TENSOR,
+                 f"{role} '{tensor.name}' has dims {list(tensor.dims)} but the client tensor says "
+                 f"{list(b.dims)}")
+        matched[tensor.id] = b
+    for t in expected:
+        if t.id not in matched and t.kind not in OPTIONAL_KINDS:
+            fail(GraphError.QNN_GRAPH_ERROR_INVALID_TENSOR,
+                 f"{role} '{t.name}' ({kind_name(t.kind)}) was not given to execute")
+    return matched
+
+
+def execute(graph: Graph, inputs: list[IoBinding], outputs: list[IoBinding]) -> None:
+    if not graph.finalized:
+        fail(GraphError.QNN_GRAPH_ERROR_GRAPH_NOT_FINALIZED,
+             f"graph '{graph.name}' is not finalized; call QnnGraph_finalize first")
+    if graph.plan is None:
+        graph.plan = Plan(graph)
+    plan = graph.plan
+    given_in = _match(inputs, plan.inputs, "input")
+    given_out = _match(outputs, plan.outputs, "output")
+    in_arrays = {tid: client_array(b, graph.lookup(tid), writable=False) for tid, b in given_in.items()}
+    out_arrays = {tid: client_array(b, graph.lookup(tid), writable=True) for tid, b in given_out.items()}
+    values = list(plan.values)
+    for tid, arr in in_arrays.items():
+        t = graph.lookup(tid)
+        values[plan.slot[tid]] = numerics.to_values(arr, t.dtype, t.encoding)
+    try:
+        for step in plan.steps:
+            _run_step(step, values, plan)
+    except OpError as err:
+        fail(GraphError.QNN_GRAPH_ERROR_GENERAL, f"graph '{graph.name}': {err}")
+    for tid, arr in out_arrays.items():
+        t = graph.lookup(tid)
+        numerics.to_storage(values[plan.slot[tid]], t.dtype, t.encoding, arr)
+
+
+def _run_step(step: Step, values: list, plan: Plan) -> None:
+    node = step.node
+    ins = [None if s is None else values[s] for s in step.ins]
+    if node.op.raw_values:
+        ins = [None if s is None else _stored(values[s], plan.tensors[s]) for s in step.ins]
+        raws = [np.empty(values[s].shape, dtypes.storage(plan.tensors[s].dtype)) for s in step.outs]
+        node.op.compute(ins, node.params, raws)
+        for s, raw in zip(step.outs, raws):
+            t = plan.tensors[s]
+            values[s][...] = numerics.to_values(raw, t.dtype, t.encoding)
+        return
+    node.op.compute(ins, node.params, [values[s] for s in step.outs])
+    for s, dtype, enc in step.rounding:
+        numerics.round_to_dtype(values[s], dtype, enc)
+
+
+def _stored(value: np.ndarray, t: Tensor) -> np.ndarray:
+    out = np.empty(value.shape, dtypes.storage(t.dtype))
+    numerics.to_storage(value, t.dtype, t.encoding, out)
+    return out

@@ -1,0 +1,62 @@
+"""QNN fixed point: real = scale * (q + offset), round half to even, saturate.
+
+A quantized op is simulated by dequantizing its inputs, computing in float32 and
+requantizing the result with the output tensor's encoding; ``fake_quantize`` is that last
+step done in place on the float32 value.
+"""
+import numpy as np
+
+from qnnpy.backend_api import Encoding
+from qnnpy.htp import dtypes
+
+
+def _broadcast(vector: np.ndarray, enc: Encoding, ndim: int) -> np.ndarray:
+    if enc.axis is None:
+        return vector[0]
+    shape = [1] * ndim
+    shape[enc.axis] = vector.shape[0]
+    return vector.reshape(shape)
+
+
+def dequantize(codes: np.ndarray, enc: Encoding) -> np.ndarray:
+    scale = _broadcast(enc.scales, enc, codes.ndim)
+    offset = _broadcast(enc.offsets, enc, codes.ndim)
+    return ((codes.astype(np.float64) + offset) * scale).astype(np.float32)
+
+
+def quantize(values: np.ndarray, enc: Encoding, dtype: int) -> np.ndarray:
+    lo, hi = dtypes.code_range(dtype, enc.bitwidth)
+    scale = _broadcast(enc.scales, enc, values.ndim).astype(np.float64)
+    offset = _broadcast(enc.offsets, enc, values.ndim)
+    codes = np.rint(values.astype(np.float64) / scale) - offset
+    return np.clip(codes, lo, hi).astype(dtypes.storage(dtype))
+
+
+def fake_quantize(values: np.ndarray, enc: Encoding, dtype: int) -> None:
+    """Round ``values`` in place onto the grid the encoding can represent."""
+    values[...] = dequantize(quantize(values, enc, dtype), enc)
+
+
+def to_values(stored: np.ndarray, dtype: int, enc: Encoding | None) -> np.ndarray:
+    """Storage array -> what kernels compute on (a view when no conversion is needed)."""
+    if dtypes.is_fixed(dtype):
+        return dequantize(stored, enc)
+    if dtype in dtypes.FLOATS:
+        return stored if stored.dtype == np.float32 else stored.astype(np.float32)
+    return stored
+
+
+def to_storage(values: np.ndarray, dtype: int, enc: Encoding | None, out: np.ndarray) -> None:
+    """Kernel values -> client storage, written into ``out``."""
+    if dtypes.is_fixed(dtype):
+        out[...] = quantize(values, enc, dtype)
+    else:
+        np.copyto(out, values, casting="unsafe")
+
+
+def round_to_dtype(values: np.ndarray, dtype: int, enc: Encoding | None) -> None:
+    """What a tensor of ``dtype`` can hold, applied in place after the op that writes it."""
+    if dtypes.is_fixed(dtype):
+        fake_quantize(values, enc, dtype)
+    elif dtype == dtypes.DT.QNN_DATATYPE_FLOAT_16:
+        values[...] = values.astype(np.float16)

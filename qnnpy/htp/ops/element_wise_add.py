@@ -1,0 +1,11 @@
+"""ElementWiseAdd: numpy broadcasting, as QNN broadcasts."""
+import numpy as np
+
+from qnnpy.htp.ops import register
+from qnnpy.htp.ops._elementwise import BinaryElementWise
+
+
+@register
+class ElementWiseAdd(BinaryElementWise):
+    type_name = "ElementWiseAdd"
+    ufunc = np.add

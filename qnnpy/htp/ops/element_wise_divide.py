@@ -1,0 +1,11 @@
+"""ElementWiseDivide: numpy broadcasting, as QNN broadcasts."""
+import numpy as np
+
+from qnnpy.htp.ops import register
+from qnnpy.htp.ops._elementwise import BinaryElementWise
+
+
+@register
+class ElementWiseDivide(BinaryElementWise):
+    type_name = "ElementWiseDivide"
+    ufunc = np.divide

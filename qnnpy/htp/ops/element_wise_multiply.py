@@ -1,0 +1,11 @@
+"""ElementWiseMultiply: numpy broadcasting, as QNN broadcasts."""
+import numpy as np
+
+from qnnpy.htp.ops import register
+from qnnpy.htp.ops._elementwise import BinaryElementWise
+
+
+@register
+class ElementWiseMultiply(BinaryElementWise):
+    type_name = "ElementWiseMultiply"
+    ufunc = np.multiply
