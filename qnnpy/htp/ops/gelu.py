@@ -14,13 +14,20 @@ _ERFC_COEFFS = (0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807, -0
 
 
 def erfc(z: np.ndarray) -> np.ndarray:
+    """erfc in float32, in place on temporaries: a few ulp on top of the fit's 1.2e-7."""
     a = np.abs(z)
-    t = 1.0 / (1.0 + 0.5 * a)
-    poly = np.zeros_like(t)
-    for c in _ERFC_COEFFS:
-        poly = poly * t + c
-    tail = t * np.exp(poly - a * a)
-    return np.where(z >= 0, tail, 2.0 - tail)
+    t = np.multiply(a, np.float32(0.5))
+    t += np.float32(1.0)
+    np.reciprocal(t, out=t)
+    poly = np.full_like(t, _ERFC_COEFFS[0])
+    for c in _ERFC_COEFFS[1:]:
+        poly *= t
+        poly += np.float32(c)
+    a *= a
+    poly -= a
+    np.exp(poly, out=poly)
+    poly *= t
+    return np.where(z >= 0, poly, np.float32(2.0) - poly)
 
 
 @register
@@ -28,5 +35,6 @@ class Gelu(UnaryElementWise):
     type_name = "Gelu"
 
     def apply(self, x, out):
-        x64 = x.astype(np.float64)
-        out[...] = 0.5 * x64 * erfc(-x64 * np.sqrt(0.5))
+        e = erfc(x * np.float32(-np.sqrt(0.5)))
+        np.multiply(x, e, out=out)
+        out *= np.float32(0.5)

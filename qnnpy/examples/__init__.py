@@ -1,0 +1,1 @@
+"""Built-in example models, written with onnx.helper (no torch needed)."""

@@ -1,0 +1,138 @@
+"""getBinary -> createFromBinary is lossless, and hostile bytes only ever give error codes."""
+import numpy as np
+from hypothesis import given, settings, strategies as st
+
+from qnnpy import QnnContext, QnnGraph, QnnSystemContext
+from qnnpy.builder import io_tensor
+from qnnpy.examples import transformer_block as tb
+from qnnpy.QnnContext import QNN_CONTEXT_CONFIG_PERSISTENT_BINARY, QnnContext_Config_t
+from tests.support import fresh_api
+
+HIDDEN, SEQ, HEADS = 32, 8, 4
+
+
+def _block(api):
+    graph = api.graph("block")
+    x, y = tb.build_qnn(graph, tb.make_weights(HIDDEN, seed=3), SEQ, HIDDEN, HEADS)
+    assert QnnGraph.QnnGraph_finalize(graph, None, None) == 0
+    return graph, x, y
+
+
+def _execute(graph, x, y, data):
+    out = np.zeros((1, SEQ, HIDDEN), np.float32)
+    assert QnnGraph.QnnGraph_execute(graph, [io_tensor(x, data)], 1, [io_tensor(y, out)], 1, None, None) == 0
+    return out
+
+
+def _binary(api):
+    err, size = QnnContext.QnnContext_getBinarySize(api.context)
+    assert err == 0
+    buf = bytearray(size)
+    err, written = QnnContext.QnnContext_getBinary(api.context, buf, size)
+    assert (err, written) == (0, size)
+    return buf
+
+
+_SHARED = {}
+
+
+def _shared_binary():
+    """One serialized block for the fuzz tests (building it per example would dominate)."""
+    if not _SHARED:
+        with fresh_api() as api:
+            _block(api)
+            _SHARED["bytes"] = bytes(_binary(api))
+    return _SHARED["bytes"]
+
+
+def test_round_trip_is_bit_identical(api):
+    graph, x, y = _block(api)
+    data = np.random.default_rng(0).standard_normal((1, SEQ, HIDDEN)).astype(np.float32)
+    expected = _execute(graph, x, y, data)
+    buf = _binary(api)
+    for config in (None, [QnnContext_Config_t(QNN_CONTEXT_CONFIG_PERSISTENT_BINARY, isPersistentBinary=1)]):
+        for blob in (bytes(buf), bytearray(buf)):
+            err, ctx = QnnContext.QnnContext_createFromBinary(api.backend, None, config, blob, len(blob), None)
+            assert err == 0
+            err, loaded = QnnGraph.QnnGraph_retrieve(ctx, "block")
+            assert err == 0
+            assert np.array_equal(_execute(loaded, x, y, data), expected)
+            assert QnnContext.QnnContext_free(ctx, None) == 0
+
+
+def test_without_persistent_binary_the_client_may_reuse_its_buffer(api):
+    graph, x, y = _block(api)
+    data = np.ones((1, SEQ, HIDDEN), np.float32)
+    expected = _execute(graph, x, y, data)
+    buf = _binary(api)
+    err, ctx = QnnContext.QnnContext_createFromBinary(api.backend, None, None, buf, len(buf), None)
+    assert err == 0
+    buf[:] = bytes(len(buf))  # the client scribbles over its buffer after loading
+    _, loaded = QnnGraph.QnnGraph_retrieve(ctx, "block")
+    assert np.array_equal(_execute(loaded, x, y, data), expected)
+
+
+def test_binary_info_describes_graphs_and_io(api):
+    _block(api)
+    buf = _binary(api)
+    err, sysctx = QnnSystemContext.QnnSystemContext_create()
+    assert err == 0
+    err, info, _ = QnnSystemContext.QnnSystemContext_getBinaryInfo(sysctx, buf, len(buf))
+    assert err == 0 and info.version == 2
+    body = info.contextBinaryInfoV2
+    assert body.backendId == 6 and body.numGraphs == 1
+    g = body.graphs[0].graphInfoV2
+    assert g.graphName == "block"
+    assert [t.v2.name for t in g.graphInputs] == ["x"] and [t.v2.name for t in g.graphOutputs] == ["y"]
+    assert list(g.graphInputs[0].v2.dimensions) == [1, SEQ, HIDDEN]
+    assert QnnSystemContext.QnnSystemContext_free(sysctx) == 0
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_mutated_or_truncated_binaries_only_give_error_codes(data):
+    blob = bytearray(_shared_binary())
+    how = data.draw(st.sampled_from(["flip", "truncate", "splice"]))
+    if how == "flip":
+        for _ in range(data.draw(st.integers(1, 8))):
+            i = data.draw(st.integers(0, len(blob) - 1))
+            blob[i] ^= data.draw(st.integers(1, 255))
+    elif how == "truncate":
+        blob = blob[:data.draw(st.integers(0, len(blob) - 1))]
+    else:
+        i = data.draw(st.integers(0, len(blob)))
+        blob[i:i] = data.draw(st.binary(min_size=1, max_size=64))
+    with fresh_api() as api:
+        err, ctx = QnnContext.QnnContext_createFromBinary(api.backend, None, None, bytes(blob), len(blob), None)
+        assert err in (QnnContext.QNN_CONTEXT_ERROR_CREATE_FROM_BINARY, QnnContext.QNN_CONTEXT_ERROR_BINARY_VERSION)
+        assert ctx is None
+        assert len(api.errors()) == 1
+        err, sysctx = QnnSystemContext.QnnSystemContext_create()
+        err, info, _ = QnnSystemContext.QnnSystemContext_getBinaryInfo(sysctx, bytes(blob), len(blob))
+        assert err == QnnSystemContext.QNN_SYSTEM_CONTEXT_ERROR_MALFORMED_BINARY
+
+
+def test_a_checksummed_but_hostile_binary_is_rejected_cleanly(api):
+    """Valid container, absurd metadata: the IR checks still apply after the checksum."""
+    from qnnpy.htp import container
+    meta = {"build_id": "x", "context_tensors": [], "graphs": [{"name": "g", "tensors": [
+        {"id": 1, "name": "big", "kind": 3, "dtype": 562, "dims": [65536, 65536, 65536],
+         "encoding": None, "data": None}], "nodes": []}]}
+    layout = container.Layout(container.KIND_CONTEXT, meta, [])
+    buf = bytearray(layout.total)
+    layout.write(memoryview(buf))
+    err, ctx = QnnContext.QnnContext_createFromBinary(api.backend, None, None, bytes(buf), len(buf), None)
+    assert err == QnnContext.QNN_CONTEXT_ERROR_CREATE_FROM_BINARY
+    assert "4 GiB" in api.errors()[-1]
+
+
+def test_another_sdk_version_is_a_version_error(api):
+    from qnnpy.htp import container
+    _block(api)
+    buf = _binary(api)
+    buf[16:32] = b"2.42.0".ljust(16, b"\0")
+    view = memoryview(buf)
+    view[container.CHECKSUM_AT:container.CHECKSUM_AT + 8] = container.checksum(view).to_bytes(8, "little")
+    err, _ = QnnContext.QnnContext_createFromBinary(api.backend, None, None, bytes(buf), len(buf), None)
+    assert err == QnnContext.QNN_CONTEXT_ERROR_BINARY_VERSION
+    assert "2.42.0" in api.errors()[-1]

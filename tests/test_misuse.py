@@ -1,0 +1,242 @@
+"""Every misuse the fact sheets list for the foundation functions returns its documented code,
+logs one line, and leaves state as it was."""
+import numpy as np
+import pytest
+
+from qnnpy import (QnnBackend, QnnContext, QnnGraph, QnnLog, QnnProfile, QnnProperty, QnnTensor,
+                   QnnInterface, QnnSystemInterface)
+from qnnpy.builder import GraphBuilder, io_tensor, make_tensor, quantize_params
+from qnnpy.QnnTypes import *  # noqa: F403 (the C names)
+from qnnpy.QnnCommon import QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED
+from qnnpy.QnnOpDef import QNN_OP_PACKAGE_NAME_QTI_AISW
+
+F32 = QNN_DATATYPE_FLOAT_32
+
+
+def _mlp(api):
+    graph = api.graph()
+    b = GraphBuilder(graph)
+    x = b.tensor("x", QNN_TENSOR_TYPE_APP_WRITE, F32, (2, 4))
+    w = b.static("w", np.arange(32, dtype=np.float32).reshape(4, 8) / 32)
+    y = b.tensor("y", QNN_TENSOR_TYPE_APP_READ, F32, (2, 8))
+    b.node("MatMul", [x, w], [y])
+    return graph, b, x, w, y
+
+
+def _run(graph, x, y, xs=None, out=None):
+    xs = np.ones((2, 4), np.float32) if xs is None else xs
+    out = np.zeros((2, 8), np.float32) if out is None else out
+    return QnnGraph.QnnGraph_execute(graph, [io_tensor(x, xs)], 1, [io_tensor(y, out)], 1, None, None), out
+
+
+def _ghost():
+    t = make_tensor("ghost", QNN_TENSOR_TYPE_NATIVE, F32, (2, 4))
+    t.v2.id = 9999
+    return t
+
+
+def _op(name, op_type, ins, outs, params=(), package=QNN_OP_PACKAGE_NAME_QTI_AISW):
+    return Qnn_OpConfig_t(v1=Qnn_OpConfigV1_t(name, package, op_type, len(params), list(params),
+                                              len(ins), list(ins), len(outs), list(outs)))
+
+
+@pytest.mark.parametrize("handle", [None, 0, 12345, "graph", 3.5])
+def test_foreign_graph_handles(api, handle):
+    assert QnnGraph.QnnGraph_execute(handle, [], 0, [], 0, None, None) == QnnGraph.QNN_GRAPH_ERROR_INVALID_HANDLE
+    assert QnnGraph.QnnGraph_finalize(handle, None, None) == QnnGraph.QNN_GRAPH_ERROR_INVALID_HANDLE
+    assert len(api.errors()) == 2
+
+
+def test_freed_handles(api):
+    graph, _, x, _, y = _mlp(api)
+    assert QnnContext.QnnContext_free(api.context, None) == 0
+    assert QnnContext.QnnContext_free(api.context, None) == QnnContext.QNN_CONTEXT_ERROR_INVALID_HANDLE
+    assert _run(graph, x, y)[0] == QnnGraph.QNN_GRAPH_ERROR_INVALID_CONTEXT
+    assert "already freed" in api.errors()[0]
+    err, log = QnnLog.QnnLog_create(None, 1)
+    assert QnnLog.QnnLog_free(log) == 0 and QnnLog.QnnLog_free(log) == QnnLog.QNN_LOG_ERROR_INVALID_HANDLE
+    assert QnnContext.QnnContext_create(12345, None, None) == (QnnContext.QNN_CONTEXT_ERROR_INVALID_HANDLE, None)
+    assert QnnBackend.QnnBackend_create(999, None) == (QnnBackend.QNN_BACKEND_ERROR_INVALID_HANDLE, None)
+
+
+def test_execute_before_finalize_and_add_node_after(api):
+    graph, b, x, w, y = _mlp(api)
+    assert _run(graph, x, y)[0] == QnnGraph.QNN_GRAPH_ERROR_GRAPH_NOT_FINALIZED
+    assert QnnGraph.QnnGraph_finalize(graph, None, None) == 0
+    z = make_tensor("z", QNN_TENSOR_TYPE_NATIVE, F32, (2, 8))
+    assert QnnTensor.QnnTensor_createGraphTensor(graph, z) == QnnGraph.QNN_GRAPH_ERROR_GRAPH_FINALIZED
+    assert QnnGraph.QnnGraph_addNode(graph, _op("late", "Relu", [y], [y])) == QnnGraph.QNN_GRAPH_ERROR_GRAPH_FINALIZED
+    assert _run(graph, x, y)[0] == 0
+
+
+def test_empty_graph_does_not_finalize(api):
+    assert QnnGraph.QnnGraph_finalize(api.graph(), None, None) == QnnGraph.QNN_GRAPH_ERROR_FINALIZE_FAILED
+
+
+def test_add_node_errors_leave_the_graph_usable(api):
+    graph, b, x, w, y = _mlp(api)
+    h = b.tensor("h", QNN_TENSOR_TYPE_NATIVE, F32, (2, 8))
+    bad = [
+        (_op("n1", "MatMull", [x, w], [h]), QnnGraph.QNN_GRAPH_ERROR_INVALID_OP_CONFIG, "did you mean"),
+        (_op("n2", "MatMul", [x, w], [h], package="my.pkg"), QnnGraph.QNN_GRAPH_ERROR_INVALID_OP_CONFIG, "my.pkg"),
+        (_op("n3", "MatMul", [x], [h]), QnnGraph.QNN_GRAPH_ERROR_INVALID_OP_CONFIG, "2..3 inputs"),
+        (_op("n4", "Transpose", [x], [h]), QnnGraph.QNN_GRAPH_ERROR_INVALID_OP_CONFIG, "'perm' is missing"),
+        (_op("n5", "Relu", [x], [h], [Qnn_Param_t(QNN_PARAMTYPE_SCALAR, "alpha",
+                                                  Qnn_Scalar_t(F32, floatValue=1.0))]),
+         QnnGraph.QNN_GRAPH_ERROR_INVALID_OP_CONFIG, "unknown parameter 'alpha'"),
+        (_op("n6", "Relu", [x], [h]), QnnGraph.QNN_GRAPH_ERROR_INVALID_OP_CONFIG, "declared [2, 8]"),
+        (_op("n7", "Relu", [_ghost()], [h]),
+         QnnGraph.QNN_GRAPH_ERROR_INVALID_TENSOR, "not registered"),
+        (_op("n8", "Relu", [h], [y]), QnnGraph.QNN_GRAPH_ERROR_UNCONNECTED_NODE, "dependency order"),
+        (_op("n9", "Relu", [x], [w]), QnnGraph.QNN_GRAPH_ERROR_INVALID_OP_CONFIG, "outputs must be"),
+        (_op("n10", "Relu", [x], [y]), QnnGraph.QNN_GRAPH_ERROR_INVALID_OP_CONFIG, "already produced"),
+        ("not an op config", QnnGraph.QNN_GRAPH_ERROR_INVALID_OP_CONFIG, "Qnn_OpConfig_t"),
+    ]
+    for op, code, words in bad:
+        before = len(api.errors())
+        assert QnnGraph.QnnGraph_addNode(graph, op) == code, words
+        assert len(api.errors()) == before + 1 and words in api.errors()[-1]
+    assert QnnGraph.QnnGraph_finalize(graph, None, None) == 0
+    err, out = _run(graph, x, y)
+    assert err == 0
+    np.testing.assert_allclose(out, np.ones((2, 4)) @ (np.arange(32).reshape(4, 8) / 32), rtol=1e-6)
+
+
+def test_execute_checks_client_tensors_before_writing(api):
+    graph, _, x, _, y = _mlp(api)
+    assert QnnGraph.QnnGraph_finalize(graph, None, None) == 0
+    out = np.full((2, 8), 7.0, np.float32)
+    small = np.zeros(3, np.float32)
+    wrong_dtype = io_tensor(x, np.ones((2, 4), np.float32))
+    wrong_dtype.v2.dataType = QNN_DATATYPE_FLOAT_16
+    cases = [
+        ([io_tensor(x, small)], QnnGraph.QNN_GRAPH_ERROR_INVALID_ARGUMENT, "needs 32 bytes"),
+        ([wrong_dtype], QnnGraph.QNN_GRAPH_ERROR_INVALID_TENSOR, "registered as FLOAT_32"),
+        ([], QnnGraph.QNN_GRAPH_ERROR_INVALID_TENSOR, "was not given"),
+        ([io_tensor(y, np.ones((2, 8), np.float32))], QnnGraph.QNN_GRAPH_ERROR_INVALID_TENSOR, "not a graph input"),
+    ]
+    for inputs, code, words in cases:
+        err = QnnGraph.QnnGraph_execute(graph, inputs, len(inputs), [io_tensor(y, out)], 1, None, None)
+        assert err == code and words in api.errors()[-1]
+        assert (out == 7.0).all()
+    assert QnnGraph.QnnGraph_execute(graph, [io_tensor(x, np.ones((2, 4), np.float32))], 2,
+                                     [io_tensor(y, out)], 1, None, None) == QnnGraph.QNN_GRAPH_ERROR_INVALID_ARGUMENT
+    readonly = np.zeros((2, 8), np.float32)
+    readonly.flags.writeable = False
+    assert _run(graph, x, y, out=readonly)[0] == QnnGraph.QNN_GRAPH_ERROR_INVALID_ARGUMENT
+
+
+@pytest.mark.parametrize("kind, dtype, data, quant, code, words", [
+    (QNN_TENSOR_TYPE_STATIC, F32, None, None, QnnTensor.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM, "needs 32 bytes"),
+    (QNN_TENSOR_TYPE_NATIVE, F32, np.zeros((2, 4), np.float32), None,
+     QnnTensor.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM, "NULL client buffer"),
+    (QNN_TENSOR_TYPE_APP_READWRITE, F32, None, None, QnnTensor.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM, "context tensors"),
+    (QNN_TENSOR_TYPE_NATIVE, QNN_DATATYPE_UFIXED_POINT_8, None, None,
+     QnnTensor.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM, "no quantization encoding"),
+    (QNN_TENSOR_TYPE_NATIVE, QNN_DATATYPE_UFIXED_POINT_8, None, quantize_params(-1.0, 0),
+     QnnTensor.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM, "scale must be finite and > 0"),
+    (QNN_TENSOR_TYPE_NATIVE, QNN_DATATYPE_UFIXED_POINT_8, None, quantize_params([1.0] * 3, [0] * 3, axis=1),
+     QnnTensor.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM, "per-axis"),
+    (QNN_TENSOR_TYPE_NATIVE, QNN_DATATYPE_BFLOAT_16, None, None,
+     QnnTensor.QNN_TENSOR_ERROR_UNSUPPORTED_TENSOR_PARAM, "not supported"),
+    (QNN_TENSOR_TYPE_NATIVE, QNN_DATATYPE_STRING, None, None, QnnTensor.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM, "STRING"),
+])
+def test_create_graph_tensor_errors(api, kind, dtype, data, quant, code, words):
+    graph = api.graph()
+    t = make_tensor("t", kind, dtype, (2, 4), data, quant)
+    assert QnnTensor.QnnTensor_createGraphTensor(graph, t) == code
+    assert words in api.errors()[-1]
+    ok = make_tensor("t", QNN_TENSOR_TYPE_NATIVE, F32, (2, 4))  # the failed name is still free
+    assert QnnTensor.QnnTensor_createGraphTensor(graph, ok) == 0 and ok.v2.id > 0
+
+
+def test_tensor_names_and_scopes(api):
+    graph = api.graph()
+    assert QnnTensor.QnnTensor_createGraphTensor(graph, make_tensor("a", QNN_TENSOR_TYPE_NATIVE, F32, (1,))) == 0
+    dup = make_tensor("a", QNN_TENSOR_TYPE_APP_WRITE, F32, (1,))
+    assert QnnTensor.QnnTensor_createContextTensor(api.context, dup) == QnnTensor.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM
+    native = make_tensor("n", QNN_TENSOR_TYPE_NATIVE, F32, (1,))
+    assert QnnTensor.QnnTensor_createContextTensor(api.context, native) == QnnTensor.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM
+    rw = make_tensor("rw", QNN_TENSOR_TYPE_APP_READWRITE, F32, (1,))
+    assert QnnTensor.QnnTensor_createContextTensor(api.context, rw) == 0
+    assert QnnTensor.QnnTensor_createGraphTensor(12345, native) == QnnTensor.QNN_TENSOR_ERROR_INVALID_HANDLE
+
+
+def test_binary_misuse(api):
+    graph, _, x, _, y = _mlp(api)
+    assert QnnContext.QnnContext_getBinarySize(api.context) == (QnnContext.QNN_CONTEXT_ERROR_NOT_FINALIZED, None)
+    assert QnnGraph.QnnGraph_finalize(graph, None, None) == 0
+    err, size = QnnContext.QnnContext_getBinarySize(api.context)
+    assert QnnContext.QnnContext_getBinary(api.context, bytearray(size - 1), size - 1)[0] == \
+        QnnContext.QNN_CONTEXT_ERROR_INVALID_ARGUMENT
+    assert QnnContext.QnnContext_getBinary(api.context, bytes(size), size)[0] == QnnContext.QNN_CONTEXT_ERROR_INVALID_ARGUMENT
+    buf = bytearray(size)
+    QnnContext.QnnContext_getBinary(api.context, buf, size)
+    assert QnnContext.QnnContext_createFromBinary(api.backend, None, None, None, 0, None)[0] == \
+        QnnContext.QNN_CONTEXT_ERROR_INVALID_ARGUMENT
+    err, ctx = QnnContext.QnnContext_createFromBinary(api.backend, None, None, bytes(buf), size, None)
+    assert err == 0
+    assert QnnContext.QnnContext_getBinarySize(ctx)[0] == QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED
+    assert QnnGraph.QnnGraph_create(ctx, "new", None)[0] == QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED
+    assert QnnGraph.QnnGraph_retrieve(ctx, "nope")[0] == QnnGraph.QNN_GRAPH_ERROR_GRAPH_DOES_NOT_EXIST
+    assert QnnGraph.QnnGraph_create(api.context, "g", None)[0] == QnnGraph.QNN_GRAPH_ERROR_INVALID_NAME
+    limit = [QnnContext.QnnContext_Config_t(QnnContext.QNN_CONTEXT_CONFIG_ENABLE_GRAPHS, enableGraphs=["g"])]
+    assert QnnContext.QnnContext_createFromBinary(api.backend, None, limit, bytes(buf), size, None)[0] == \
+        QnnContext.QNN_CONTEXT_ERROR_UNSUPPORTED_FEATURE
+
+
+def test_log_levels_filter_and_validate():
+    lines = []
+    err, log = QnnLog.QnnLog_create(lambda f, lvl, ts, a: lines.append((lvl, f % a)), QnnLog.QNN_LOG_LEVEL_ERROR)
+    assert QnnLog.QnnLog_setLogLevel(log, 0) == QnnLog.QNN_LOG_ERROR_INVALID_ARGUMENT
+    err, be = QnnBackend.QnnBackend_create(log, None)
+    QnnGraph.QnnGraph_retrieve(123, "x")
+    assert lines and all(lvl == 1 for lvl, _ in lines)
+    QnnBackend.QnnBackend_free(be)
+    QnnLog.QnnLog_free(log)
+
+
+def test_properties_versions_and_interface():
+    assert QnnProperty.QnnProperty_hasCapability(QnnProperty.QNN_PROPERTY_CONTEXT_SUPPORT_CACHING) == 0
+    assert QnnProperty.QnnProperty_hasCapability(QnnProperty.QNN_PROPERTY_BACKEND_SUPPORT_OP_PACKAGE) == 1000
+    assert QnnProperty.QnnProperty_hasCapability(99999) == QnnProperty.QNN_PROPERTY_ERROR_UNKNOWN_KEY
+    err, version = QnnBackend.QnnBackend_getApiVersion()
+    assert (version.coreApiVersion.major, version.coreApiVersion.minor) == (2, 32)
+    assert (version.backendApiVersion.major, version.backendApiVersion.minor) == (5, 43)
+    err, providers, n = QnnInterface.QnnInterface_getProviders()
+    assert (err, n, providers[0].backendId, providers[0].providerName) == (0, 1, 6, "HTP_QTI_AISW")
+    table = providers[0].v2_32
+    assert len(QnnInterface.MEMBERS) == 71 and QnnInterface.MEMBERS[21] == "graphExecute"
+    assert QnnInterface.MEMBERS[61] == "contextApplyBinarySection"
+    assert table.graphExecute is QnnGraph.QnnGraph_execute and table.memRegister is None
+    err, sys_providers, n = QnnSystemInterface.QnnSystemInterface_getProviders()
+    assert len(QnnSystemInterface.MEMBERS) == 16 and sys_providers[0].v1_7.systemContextGetBinaryInfo
+
+
+def test_supported_operations_and_validate_op_config(api):
+    err, n, ops = QnnBackend.QnnBackend_getSupportedOperations(api.backend)
+    names = {o.name for o in ops}
+    assert err == 0 and n == len(ops) and {"MatMul", "Conv2d", "RmsNorm", "StridedSlice"} <= names
+    x = make_tensor("x", QNN_TENSOR_TYPE_APP_WRITE, F32, (2, 4))
+    good = _op("r", "Relu", [x], [make_tensor("y", QNN_TENSOR_TYPE_APP_READ, F32, (2, 4))])
+    bad = _op("r", "Relu", [x], [make_tensor("y", QNN_TENSOR_TYPE_APP_READ, F32, (4, 2))])
+    assert QnnBackend.QnnBackend_validateOpConfig(api.backend, good) == 0
+    assert QnnBackend.QnnBackend_validateOpConfig(api.backend, bad) == QnnBackend.QNN_OP_PACKAGE_ERROR_VALIDATION_FAILURE
+    assert QnnBackend.QnnBackend_registerOpPackage(api.backend, "libX.so", "prov", None) == \
+        QnnBackend.QNN_BACKEND_ERROR_NOT_SUPPORTED
+
+
+def test_profile_records_wall_time_events(api):
+    graph, _, x, _, y = _mlp(api)
+    err, prof = QnnProfile.QnnProfile_create(api.backend, QnnProfile.QNN_PROFILE_LEVEL_BASIC)
+    assert QnnGraph.QnnGraph_finalize(graph, prof, None) == 0
+    out = np.zeros((2, 8), np.float32)
+    assert QnnGraph.QnnGraph_execute(graph, [io_tensor(x, np.ones((2, 4), np.float32))], 1,
+                                     [io_tensor(y, out)], 1, prof, None) == 0
+    err, events, n = QnnProfile.QnnProfile_getEvents(prof)
+    types = [QnnProfile.QnnProfile_getEventData(e)[1].type for e in events]
+    assert types == [QnnProfile.QNN_PROFILE_EVENTTYPE_FINALIZE, QnnProfile.QNN_PROFILE_EVENTTYPE_EXECUTE]
+    assert QnnProfile.QnnProfile_getEventData(events[0])[1].unit == QnnProfile.QNN_PROFILE_EVENTUNIT_MICROSEC
+    assert QnnGraph.QnnGraph_finalize(graph, 777, None) == QnnGraph.QNN_GRAPH_ERROR_SET_PROFILE
+    assert QnnProfile.QnnProfile_free(prof) == 0
+    assert QnnProfile.QnnProfile_getEventData(events[0])[0] == QnnProfile.QNN_PROFILE_ERROR_INVALID_HANDLE
