@@ -88,15 +88,14 @@ def test_binary_info_describes_graphs_and_io(api):
     assert QnnSystemContext.QnnSystemContext_free(sysctx) == 0
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(data=st.data())
 def test_mutated_or_truncated_binaries_only_give_error_codes(data):
     blob = bytearray(_shared_binary())
     how = data.draw(st.sampled_from(["flip", "truncate", "splice"]))
     if how == "flip":
-        for _ in range(data.draw(st.integers(1, 8))):
-            i = data.draw(st.integers(0, len(blob) - 1))
-            blob[i] ^= data.draw(st.integers(1, 255))
+        for i in data.draw(st.sets(st.integers(0, len(blob) - 1), min_size=1, max_size=8)):
+            blob[i] ^= data.draw(st.integers(1, 255))  # distinct offsets: flips never cancel
     elif how == "truncate":
         blob = blob[:data.draw(st.integers(0, len(blob) - 1))]
     else:

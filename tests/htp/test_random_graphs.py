@@ -14,7 +14,7 @@ def _reference(twin, x, extra=()):
     return ReferenceEvaluator(twin.onnx_model(extra)).run(None, {"x": x})
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(recipe=recipes())
 def test_float_graphs_match_onnx_reference(recipe):
     with fresh_api() as api:
@@ -44,7 +44,7 @@ def _encoding(values):
     return scale, int(np.rint(lo / scale))
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(recipe=recipes(max_ops=4))
 def test_quantized_graphs_reach_30db_sqnr(recipe):
     with fresh_api() as calibration, fresh_api() as api:

@@ -23,6 +23,7 @@ class Cast(OpDef):
         x, out = ins[0], outs[0]
         if np.issubdtype(out.dtype, np.integer):
             info = np.iinfo(out.dtype)
-            x = np.clip(np.trunc(x) if np.issubdtype(x.dtype, np.floating) else x,
-                        info.min, info.max)
+            if np.issubdtype(x.dtype, np.floating):  # clip in float64: int32's max is not a float32
+                x = np.trunc(x.astype(np.float64))
+            x = np.clip(x, info.min, info.max)
         out[...] = x
