@@ -127,6 +127,9 @@ def parse(buffer, size, kind: int, copy_data: bool) -> Parsed:
                              f"{FORMAT_VERSION}", version=True)
     if total > size:
         raise ContainerError(f"binary is truncated: header says {total} bytes, buffer has {size}")
+    if total < size:
+        raise ContainerError(f"binaryBufferSize is {size} but the binary is {total} bytes; pass "
+                             "the exact size QnnContext_getBinary wrote")
     if not (meta_off == HEADER_SIZE and meta_off + meta_size <= data_off
             and data_off % ALIGN == 0 and data_off + data_size == total):
         raise ContainerError("binary header describes regions that do not fit together")

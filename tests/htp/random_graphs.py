@@ -8,22 +8,24 @@ OPS = ("matmul", "add", "sub", "mul", "div", "relu", "gelu", "sigmoid", "tanh", 
 
 @st.composite
 def recipes(draw, max_ops=5):
-    rows, cols = draw(st.integers(1, 4)), draw(st.integers(2, 8))
+    rows, cols = draw(st.integers(1, 4)), draw(st.integers(2, 16))
     ops = draw(st.lists(st.sampled_from(OPS), min_size=1, max_size=max_ops))
     seed = draw(st.integers(0, 2**16))
     return rows, cols, ops, seed
 
 
 def build(twin, recipe):
-    """Add the recipe's ops to ``twin``; returns the float input array's shape."""
+    """Add the recipe's ops to ``twin``; returns the output, an input array, and the
+    narrowest width any normalization op normalizes over (inf without one)."""
     rows, cols, ops, seed = recipe
     rng = np.random.default_rng(seed)
     cur = twin.input("x", (rows, cols))
     shape = (rows, cols)
+    norm_width = float("inf")
     for op in ops:
         r, c = shape
         if op == "matmul":
-            c2 = int(rng.integers(2, 9))
+            c2 = int(rng.integers(2, 17))
             shape = (r, c2)
             cur = twin.op("MatMul", "MatMul", [cur, twin.const(rng.standard_normal((c, c2)) / np.sqrt(c))], (r, c2))
         elif op in ("add", "sub", "mul", "div"):
@@ -35,7 +37,9 @@ def build(twin, recipe):
             cur = twin.op(op.capitalize(), op.capitalize(), [cur], shape)
         elif op == "softmax":
             cur = twin.op("Softmax", "Softmax", [cur], shape, {"axis": 1}, {"axis": 1})
-        elif op == "layernorm":
+        elif op in ("layernorm", "rmsnorm"):
+            norm_width = min(norm_width, c)
+        if op == "layernorm":
             g, b = twin.const(rng.uniform(0.5, 1.5, c)), twin.const(rng.standard_normal(c) * 0.1)
             cur = twin.op("LayerNorm", "LayerNormalization", [cur, g, b], shape,
                           {"axes": [1], "epsilon": 1e-5}, {"axis": -1, "epsilon": 1e-5})
@@ -51,4 +55,4 @@ def build(twin, recipe):
             shape = (r, c + k)
             cur = twin.op("Concat", "Concat", [cur, twin.const(rng.standard_normal((r, k)))], shape,
                           {"axis": 1}, {"axis": 1})
-    return cur, rng.standard_normal((rows, cols)).astype(np.float32) * 2
+    return cur, rng.standard_normal((rows, cols)).astype(np.float32) * 2, norm_width
