@@ -135,3 +135,28 @@ def test_another_sdk_version_is_a_version_error(api):
     err, _ = QnnContext.QnnContext_createFromBinary(api.backend, None, None, bytes(buf), len(buf), None)
     assert err == QnnContext.QNN_CONTEXT_ERROR_BINARY_VERSION
     assert "2.42.0" in api.errors()[-1]
+
+
+def test_free_releases_a_persistent_mmap(api, tmp_path):
+    import mmap
+    _block(api)
+    path = tmp_path / "ctx.bin"
+    path.write_bytes(_binary(api))
+    with open(path, "rb") as f:
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    config = [QnnContext_Config_t(QNN_CONTEXT_CONFIG_PERSISTENT_BINARY, isPersistentBinary=1)]
+    err, ctx = QnnContext.QnnContext_createFromBinary(api.backend, None, config, mapped, len(mapped), None)
+    assert err == 0
+    _, graph = QnnGraph.QnnGraph_retrieve(ctx, "block")
+    _execute(graph, *_io_structs(api), np.zeros((1, SEQ, HIDDEN), np.float32))
+    assert QnnContext.QnnContext_free(ctx, None) == 0
+    mapped.close()  # raises BufferError if qnnpy still held a view of the mapping
+
+
+def _io_structs(api):
+    from qnnpy import QnnSystemContext as S
+    _, sysctx = S.QnnSystemContext_create()
+    buf = _binary(api)
+    _, info, _ = S.QnnSystemContext_getBinaryInfo(sysctx, buf, len(buf))
+    g = info.contextBinaryInfoV2.graphs[0].graphInfoV2
+    return g.graphInputs[0], g.graphOutputs[0]

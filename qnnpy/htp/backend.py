@@ -40,7 +40,14 @@ class HtpBackend:
         return context
 
     def free_context(self, context: Context) -> None:
+        """Drop every reference to tensor bytes now, so a client's buffer (an mmap, say) is
+        released at QnnContext_free rather than whenever the garbage collector gets to it."""
         self.contexts.remove(context)
+        for graph in context.graphs.values():
+            graph.tensors.clear()
+            graph.nodes.clear()
+            graph.plan = None
+        context.tensors.clear()
 
     def context_binary_layout(self, context: Context) -> container.Layout:
         if context.from_binary:
