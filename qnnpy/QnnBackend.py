@@ -105,13 +105,29 @@ def QnnBackend_create(logger, config):
             fail(E.QNN_BACKEND_ERROR_INVALID_HANDLE, _lookup._why(logger, "log", "QnnLog_create"))
     _log.route_to(log_obj)
     _check_configs(config)
-    return _handles.new(_lookup.BACKEND, htp.HtpBackend(log_obj))
+    backend = htp.HtpBackend(log_obj)
+    _apply_platform_options(backend, config)
+    return _handles.new(_lookup.BACKEND, backend)
+
+
+STRICT_IO_ENCODINGS = "qnnpy.strict_io_encodings"
+
+
+def _apply_platform_options(backend, config) -> None:
+    """qnnpy's own switches travel as PLATFORM "key=value" options, as vendor ones do."""
+    for item in config or []:
+        if item.option != QnnBackend_ConfigOption_t.QNN_BACKEND_CONFIG_OPTION_PLATFORM:
+            continue
+        key, _, value = item.platformOption.partition("=")
+        if key.strip() == STRICT_IO_ENCODINGS:
+            backend.strict_io_encodings = value.strip() not in ("", "0", "false", "no")
 
 
 @qnn_api(_OK)
 def QnnBackend_setConfig(backend, config):
-    _lookup.backend(backend, E.QNN_BACKEND_ERROR_INVALID_HANDLE)
+    obj = _lookup.backend(backend, E.QNN_BACKEND_ERROR_INVALID_HANDLE)
     _check_configs(config)
+    _apply_platform_options(obj, config)
 
 
 @qnn_api(_OK, outputs=1)

@@ -6,7 +6,10 @@ from qnnpy import _handles, _lookup, QnnProfile
 from qnnpy._api import fail, qnn_api
 from qnnpy._enum import export
 from qnnpy.QnnCommon import QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED  # noqa: F401
+from qnnpy.QnnHtpContext import QnnHtpContext_ConfigOption_t, QnnHtpContext_CustomConfig_t
 from qnnpy.QnnTypes import Qnn_ErrorReportingConfig_t
+
+H = QnnHtpContext_ConfigOption_t
 
 
 class QnnContext_Error_t(IntEnum):
@@ -150,8 +153,30 @@ def _configs(config) -> dict:
                                        and item.memoryLimitHint == 0):
             fail(E.QNN_CONTEXT_ERROR_UNSUPPORTED_FEATURE,
                  f"context config {_NOT_YET[option]} is not implemented in qnnpy yet; leave it out")
-        chosen[option] = item
+        if option == O.QNN_CONTEXT_CONFIG_OPTION_CUSTOM:
+            chosen.setdefault(option, []).append(_htp_option(item.customConfig))
+        else:
+            chosen[option] = item
     return chosen
+
+
+def _htp_option(custom) -> "QnnHtpContext_CustomConfig_t":
+    if not isinstance(custom, QnnHtpContext_CustomConfig_t):
+        fail(E.QNN_CONTEXT_ERROR_INVALID_CONFIG,
+             "customConfig must point at a QnnHtpContext_CustomConfig_t (HTP/QnnHtpContext.h)")
+    try:
+        QnnHtpContext_ConfigOption_t(custom.option)
+    except ValueError:
+        fail(E.QNN_CONTEXT_ERROR_INVALID_CONFIG, f"HTP context option {custom.option!r} is unknown")
+    return custom
+
+
+def _apply_htp_options(context, chosen: dict) -> None:
+    for custom in chosen.get(O.QNN_CONTEXT_CONFIG_OPTION_CUSTOM, []):
+        if custom.option == H.QNN_HTP_CONTEXT_CONFIG_OPTION_LORA_WEIGHT_SHARING_ENABLED:
+            context.lora_weight_sharing = bool(custom.loraWeightSharingEnabled)
+        elif custom.option == H.QNN_HTP_CONTEXT_CONFIG_OPTION_SKIP_VALIDATION_ON_BINARY_SECTION:
+            context.skip_section_validation = bool(custom.skipValidationOnBinarySection)
 
 
 def _persistent(chosen: dict) -> bool:
@@ -192,6 +217,7 @@ def QnnContext_create(backend, device, config):
     chosen = _configs(config)
     context = obj.create_context()
     context.configs = chosen
+    _apply_htp_options(context, chosen)
     return _new_handle(context, dev)
 
 
@@ -200,6 +226,7 @@ def QnnContext_setConfig(context, config):
     obj = _lookup.context(context, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
     chosen = _configs(config)
     obj.configs = {**obj.configs, **chosen}
+    _apply_htp_options(obj, chosen)
 
 
 @qnn_api(_OK, outputs=1)
@@ -253,6 +280,7 @@ def QnnContext_validateBinary(backend, device, config, binaryBuffer, binaryBuffe
 def QnnContext_createFromBinary(backend, device, config, binaryBuffer, binaryBufferSize, profile):
     _, dev, chosen, context = _load(backend, device, config, binaryBuffer, binaryBufferSize, profile)
     context.configs = chosen
+    _apply_htp_options(context, chosen)
     return _new_handle(context, dev)
 
 

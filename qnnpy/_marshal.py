@@ -167,7 +167,8 @@ def io_binding(tensor, err) -> IoBinding:
     if not isinstance(body.clientBuf, Qnn_ClientBuffer_t) or body.clientBuf.data is None:
         fail(err, f"tensor '{body.name}': clientBuf.data is NULL")
     dims = _dims(body, err, body.name) if body.dimensions is not None else None
-    return IoBinding(body.id, body.name, body.dataType, dims, body.clientBuf.data, body.clientBuf.dataSize)
+    return IoBinding(body.id, body.name, body.dataType, dims, body.clientBuf.data, body.clientBuf.dataSize,
+                     encoding(body.quantizeParams, err, body.name))
 
 
 def tensor_struct(tid: int, spec: TensorSpec) -> Qnn_Tensor_t:

@@ -63,3 +63,4 @@ class IoBinding:
     dims: tuple[int, ...] | None
     buffer: object
     data_size: int
+    encoding: Encoding | None = None  # what the client believes; None when it left it UNDEFINED

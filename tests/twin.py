@@ -10,23 +10,29 @@ from qnnpy.QnnTypes import (QNN_DATATYPE_FLOAT_32, QNN_DATATYPE_SFIXED_POINT_8,
 
 
 class Twin:
-    def __init__(self, graph_handle, encodings: dict | None = None):
-        """``encodings`` maps tensor name -> (scale, offset): those tensors become UFIXED_8."""
+    def __init__(self, graph_handle, encodings: dict | None = None, qdq: bool = False):
+        """``encodings`` maps tensor name -> (qnn dtype, scale, offset) for fixed-point tensors."""
         self.b = GraphBuilder(graph_handle)
         self.nodes, self.inits, self.count = [], [], 0
         self.enc = encodings
+        self.qdq = qdq
+        self._qdq_nodes = []
         self.inputs, self.shapes = [], {}
 
     def _dtype_quant(self, name):
         if self.enc is None or name not in self.enc:
             return QNN_DATATYPE_FLOAT_32, None
-        scale, offset = self.enc[name]
-        return QNN_DATATYPE_UFIXED_POINT_8, quantize_params(scale, offset)
+        dtype, scale, offset = self.enc[name]
+        return dtype, quantize_params(scale, offset)
 
     def input(self, name, shape):
         dtype, quant = self._dtype_quant(name)
         t = self.b.tensor(name, QNN_TENSOR_TYPE_APP_WRITE, dtype, shape, quant=quant)
-        self.inputs.append((name, t, shape))
+        onnx_name = name
+        if self.qdq and self.enc is not None and name in self.enc:
+            onnx_name = f"{name}_in"
+            self._produce(helper.make_node("Identity", [onnx_name], [self._qdq_source(name)]))
+        self.inputs.append((onnx_name, t, shape))
         self.shapes[name] = tuple(shape)
         return name, t
 
@@ -34,13 +40,15 @@ class Twin:
         self.count += 1
         name = f"c{self.count}"
         array = np.asarray(array, np.float32)
-        self.inits.append(numpy_helper.from_array(array, name))
         if self.enc is not None:  # weights: symmetric signed 8-bit, offset 0
             scale = max(float(np.abs(array).max()), 1e-6) / 127
             q = np.clip(np.rint(array / scale), -127, 127).astype(np.int8)
             t = self.b.static(name, q, QNN_DATATYPE_SFIXED_POINT_8, quantize_params(scale, 0))
+            if self.qdq:  # the oracle sees the weights the graph really holds
+                array = (q.astype(np.float64) * np.float32(scale)).astype(np.float32)
         else:
             t = self.b.static(name, array)
+        self.inits.append(numpy_helper.from_array(array, name))
         self.shapes[name] = array.shape
         return name, t
 
@@ -50,10 +58,31 @@ class Twin:
         dtype, quant = self._dtype_quant(name)
         out = self.b.tensor(name, QNN_TENSOR_TYPE_NATIVE, dtype, shape, quant=quant)
         self.b.node(qnn_type, [t for _, t in ins], [out], **(qnn_params or {}))
-        self.nodes.append(helper.make_node(onnx_type, [n for n, _ in ins] + list(onnx_extra), [name],
-                                           **(onnx_attrs or {})))
+        self._produce(helper.make_node(onnx_type, [n for n, _ in ins] + list(onnx_extra),
+                                       [self._qdq_source(name)], **(onnx_attrs or {})))
         self.shapes[name] = tuple(shape)
         return name, out
+
+    def _qdq_source(self, name):
+        """With ``qdq``, the ONNX twin quantizes and dequantizes every fixed-point tensor the
+        way ONNX defines it (QuantizeLinear / DequantizeLinear): an independent oracle for
+        qnnpy's fixed-point simulation. Returns the name the producing node should write."""
+        if not self.qdq or self.enc is None or name not in self.enc:
+            return name
+        dtype, scale, offset = self.enc[name]
+        zp_type = np.uint8 if dtype == QNN_DATATYPE_UFIXED_POINT_8 else np.uint16
+        self.inits += [numpy_helper.from_array(np.array(scale, np.float32), f"{name}_scale"),
+                       numpy_helper.from_array(np.array(-offset, zp_type), f"{name}_zp")]
+        self._qdq_nodes = [
+            helper.make_node("QuantizeLinear", [f"{name}_f", f"{name}_scale", f"{name}_zp"], [f"{name}_q"]),
+            helper.make_node("DequantizeLinear", [f"{name}_q", f"{name}_scale", f"{name}_zp"], [name])]
+        return f"{name}_f"
+
+    def _produce(self, node):
+        """Append a producing node, then the Q/DQ pair ``_qdq_source`` prepared for it."""
+        self.nodes.append(node)
+        self.nodes += self._qdq_nodes
+        self._qdq_nodes = []
 
     def output(self, src):
         """Copy ``src`` into an APP_READ tensor named y (a Reshape to the same shape)."""
@@ -61,7 +90,7 @@ class Twin:
         dtype, quant = self._dtype_quant("y")
         y = self.b.tensor("y", QNN_TENSOR_TYPE_APP_READ, dtype, shape, quant=quant)
         self.b.node("Reshape", [src[1]], [y])
-        self.nodes.append(helper.make_node("Identity", [src[0]], ["y"]))
+        self._produce(helper.make_node("Identity", [src[0]], [self._qdq_source("y")]))
         self.shapes["y"] = shape
         return y
 

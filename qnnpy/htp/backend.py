@@ -1,8 +1,8 @@
 """HtpBackend: the object behind one Qnn_BackendHandle_t, and the plugin interface the API
 modules call. Every method takes and returns backend_api descriptions and raises QnnError."""
 from qnnpy.backend_api import IoBinding, NodeSpec, TensorSpec
-from qnnpy.htp import container, context_binary, dtypes, executor
-from qnnpy.htp.errors import CommonError, ContextError, GraphError, fail
+from qnnpy.htp import binary_section, container, context_binary, dtypes, executor, updates
+from qnnpy.htp.errors import CommonError, ContextError, GraphError, TensorError, fail
 from qnnpy.htp.context_binary import BUILD_ID  # noqa: F401  (re-exported for the API)
 from qnnpy.htp.ir import Context, Graph, check_op, find_op
 from qnnpy.htp.ops import PACKAGE, REGISTRY
@@ -17,6 +17,7 @@ class HtpBackend:
     def __init__(self, logger):
         self.logger = logger
         self.contexts: list[Context] = []
+        self.strict_io_encodings = False  # platform option qnnpy.strict_io_encodings=1
 
     # -- backend ------------------------------------------------------------------------
     @staticmethod
@@ -101,8 +102,56 @@ class HtpBackend:
 
     @staticmethod
     def finalize(graph: Graph) -> None:
+        """Finalize, then let queued tensor updates (the graph's and the context's) take effect."""
         graph.finalize()
+        changes = list(graph.pending.values()) + list(graph.context.pending.values())
+        graph.pending.clear()
+        graph.context.pending.clear()
+        updates.commit(graph.context, changes)
 
     @staticmethod
-    def execute(graph: Graph, inputs: list[IoBinding], outputs: list[IoBinding]) -> None:
-        executor.execute(graph, inputs, outputs)
+    def update_tensors(context: Context, graph: Graph | None, requested: list) -> None:
+        """Queue updates [(tensor id, TensorSpec)] until the next finalize; all or nothing."""
+        if graph is not None and not graph.finalized:
+            fail(GraphError.QNN_GRAPH_ERROR_GRAPH_NOT_FINALIZED,
+                 f"graph '{graph.name}' is not finalized; finalize it before updating its tensors")
+        scope = graph.tensors if graph is not None else context.tensors
+        other = "QnnTensor_updateContextTensors" if graph is not None else "QnnTensor_updateGraphTensors"
+        checked = []
+        for tid, spec in requested:
+            tensor = scope.get(tid)
+            if tensor is None and graph is not None and tid in context.tensors or \
+                    tensor is None and graph is None and graph_owning(context, tid):
+                fail(TensorError.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM,
+                     f"tensor id {tid} is not in this scope; update it with {other}")
+            checked.append(updates.check_change(tensor, tid, spec))
+        pending = graph.pending if graph is not None else context.pending
+        for change in checked:
+            old = pending.get(change.tensor.id)
+            if old is not None:
+                change.data = change.data if change.data is not None else old.data
+                change.encoding = change.encoding if change.encoding is not None else old.encoding
+            pending[change.tensor.id] = change
+
+    def execute(self, graph: Graph, inputs: list[IoBinding], outputs: list[IoBinding]) -> None:
+        if graph.context.lora_weight_sharing and graph.applied is None and \
+                binary_section.updatable_tensors(graph):
+            fail(CommonError.QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED,
+                 f"graph '{graph.name}' is in a context with LoRA weight sharing enabled and has no "
+                 "binary section applied yet; apply an adapter (or the default adapter) first")
+        executor.execute(graph, inputs, outputs, strict=self.strict_io_encodings)
+
+    # -- binary sections ----------------------------------------------------------------
+    @staticmethod
+    def section_layout(context: Context, graph: Graph | None, section) -> container.Layout:
+        graphs = [graph] if graph is not None else list(context.graphs.values())
+        return binary_section.layout(context, graphs, section)
+
+    @staticmethod
+    def apply_section(context: Context, graph: Graph | None, section, buffer, size, zero_copy: bool,
+                      verify_checksum: bool) -> None:
+        binary_section.apply(context, graph, section, buffer, size, zero_copy, verify_checksum)
+
+
+def graph_owning(context: Context, tid) -> Graph | None:
+    return next((g for g in context.graphs.values() if tid in g.tensors), None)

@@ -107,8 +107,11 @@ class Parsed:
         return np.frombuffer(self.data, dtype=dtype, count=math.prod(dims), offset=offset).reshape(dims)
 
 
-def parse(buffer, size, kind: int, copy_data: bool) -> Parsed:
-    """Check and open a container; ``copy_data`` takes one private copy of the data region."""
+def parse(buffer, size, kind: int | None, copy_data: bool, verify_checksum: bool = True) -> Parsed:
+    """Check and open a container; ``copy_data`` takes one private copy of the data region.
+
+    ``kind`` None accepts any kind; ``verify_checksum`` False is for clients that asked the
+    backend to skip validating sections (the HTP custom config of that name)."""
     try:
         view = memoryview(buffer).cast("B")
     except TypeError as err:
@@ -134,13 +137,13 @@ def parse(buffer, size, kind: int, copy_data: bool) -> Parsed:
             and data_off % ALIGN == 0 and data_off + data_size == total):
         raise ContainerError("binary header describes regions that do not fit together")
     view = view[:total]
-    if checksum(view) != stored_sum:
+    if verify_checksum and checksum(view) != stored_sum:
         raise ContainerError("checksum mismatch: the binary is corrupted (modified or truncated)")
     sdk_text = sdk.rstrip(b"\0").decode("ascii", "replace")
     if sdk_text != SDK_VERSION:
         raise ContainerError(f"binary was made by SDK {sdk_text}; this backend is SDK "
                              f"{SDK_VERSION} and both must match", version=True)
-    if got_kind != kind:
+    if kind is not None and got_kind != kind:
         raise ContainerError(f"binary kind {got_kind} is not the expected kind {kind} (a context "
                              "binary is kind 1, a binary section kind 2)")
     try:

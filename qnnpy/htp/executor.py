@@ -12,6 +12,7 @@ import os
 
 import numpy as np
 
+from qnnpy import _log
 from qnnpy.backend_api import IoBinding
 from qnnpy.htp import dtypes, numerics
 from qnnpy.htp.errors import CommonError, GraphError, fail
@@ -43,7 +44,8 @@ class Plan:
                 s = self._slot_for(t)
                 total += math.prod(t.dims) * 4
                 outs.append(s)
-            rounding = [(s, t.dtype, t.encoding) for s, t in zip(outs, node.outputs)
+            # Tensors, not their encodings: an applied adapter may change an encoding later.
+            rounding = [(s, t) for s, t in zip(outs, node.outputs)
                         if dtypes.is_fixed(t.dtype) or t.dtype == dtypes.DT.QNN_DATATYPE_FLOAT_16]
             self.steps.append(Step(node, ins, outs, rounding))
         if total > _physical_memory():
@@ -54,6 +56,12 @@ class Plan:
                 self.values[s] = t.values()
             elif t not in self.inputs:
                 self.values[s] = np.empty(t.dims, dtype=dtypes.value_dtype(t.dtype))
+
+    def refresh(self, tensor: Tensor) -> None:
+        """Pick up new static data after an update or an applied section."""
+        slot = self.slot.get(tensor.id)
+        if slot is not None and tensor.kind in STATIC_KINDS:
+            self.values[slot] = tensor.values()
 
     def _slot_for(self, t: Tensor) -> int:
         if t.id not in self.slot:
@@ -94,7 +102,28 @@ def client_array(binding: IoBinding, tensor: Tensor, writable: bool) -> np.ndarr
     return flat.reshape(tensor.dims)
 
 
-def _match(bindings: list[IoBinding], expected: list[Tensor], role: str) -> dict[int, IoBinding]:
+def _encoding_text(enc) -> str:
+    if enc is None:
+        return "none"
+    if enc.axis is None:
+        return f"scale {float(enc.scales[0]):.6g} offset {int(enc.offsets[0])}"
+    return f"{enc.scales.size} per-axis encodings on axis {enc.axis}"
+
+
+def _check_encoding(b: IoBinding, tensor: Tensor, role: str, strict: bool) -> None:
+    """The device quantizes with whatever the client sends; flag encodings gone stale."""
+    if b.encoding is None or not dtypes.is_fixed(tensor.dtype) or b.encoding.same_as(tensor.encoding):
+        return
+    message = (f"{role} '{tensor.name}': the client's quantize params ({_encoding_text(b.encoding)}) "
+               f"are stale; the graph now uses {_encoding_text(tensor.encoding)} (an applied adapter "
+               "changed them); refresh them from QnnSystemContext_getBinaryInfo on the adapter")
+    if strict:
+        fail(GraphError.QNN_GRAPH_ERROR_INVALID_TENSOR, message)
+    _log.emit(_log.WARN, f"QnnGraph_execute: {message}")
+
+
+def _match(bindings: list[IoBinding], expected: list[Tensor], role: str,
+           strict: bool = False) -> dict[int, IoBinding]:
     by_id = {t.id: t for t in expected}
     by_name = {t.name: t for t in expected}
     matched: dict[int, IoBinding] = {}
@@ -114,6 +143,7 @@ def _match(bindings: list[IoBinding], expected: list[Tensor], role: str) -> dict
             fail(GraphError.QNN_GRAPH_ERROR_INVALID_TENSOR,
                  f"{role} '{tensor.name}' has dims {list(tensor.dims)} but the client tensor says "
                  f"{list(b.dims)}")
+        _check_encoding(b, tensor, role, strict)
         matched[tensor.id] = b
     for t in expected:
         if t.id not in matched and t.kind not in OPTIONAL_KINDS:
@@ -122,15 +152,15 @@ def _match(bindings: list[IoBinding], expected: list[Tensor], role: str) -> dict
     return matched
 
 
-def execute(graph: Graph, inputs: list[IoBinding], outputs: list[IoBinding]) -> None:
+def execute(graph: Graph, inputs: list[IoBinding], outputs: list[IoBinding], strict: bool = False) -> None:
     if not graph.finalized:
         fail(GraphError.QNN_GRAPH_ERROR_GRAPH_NOT_FINALIZED,
              f"graph '{graph.name}' is not finalized; call QnnGraph_finalize first")
     if graph.plan is None:
         graph.plan = Plan(graph)
     plan = graph.plan
-    given_in = _match(inputs, plan.inputs, "input")
-    given_out = _match(outputs, plan.outputs, "output")
+    given_in = _match(inputs, plan.inputs, "input", strict)
+    given_out = _match(outputs, plan.outputs, "output", strict)
     in_arrays = {tid: client_array(b, graph.lookup(tid), writable=False) for tid, b in given_in.items()}
     out_arrays = {tid: client_array(b, graph.lookup(tid), writable=True) for tid, b in given_out.items()}
     values = list(plan.values)
@@ -159,8 +189,8 @@ def _run_step(step: Step, values: list, plan: Plan) -> None:
             values[s][...] = numerics.to_values(raw, t.dtype, t.encoding)
         return
     node.op.compute(ins, node.params, [values[s] for s in step.outs])
-    for s, dtype, enc in step.rounding:
-        numerics.round_to_dtype(values[s], dtype, enc)
+    for s, t in step.rounding:
+        numerics.round_to_dtype(values[s], t.dtype, t.encoding)
 
 
 def _stored(value: np.ndarray, t: Tensor) -> np.ndarray:

@@ -246,6 +246,9 @@ class Graph:
         self.plan = None
         self.handle = None
         self.configs: dict = {}
+        self.pending: dict = {}       # tensor id -> updates.Change, taking effect at finalize
+        self.structure: str | None = None  # identity hash, set at finalize (binary_section)
+        self.applied = None           # the last binary section applied to this graph
 
     def lookup(self, tid) -> Tensor | None:
         return self.tensors.get(tid) or self.context.tensors.get(tid)
@@ -346,6 +349,9 @@ class Context:
         self.handle = None   # the API layer's handle, device and configs for this context
         self.device = None
         self.configs: dict = {}
+        self.pending: dict = {}  # context tensor id -> updates.Change
+        self.lora_weight_sharing = False  # HTP custom config: execute needs an applied section
+        self.skip_section_validation = False  # HTP custom config: sections' checksum unchecked
 
     def add_tensor(self, spec: TensorSpec, graph: Graph | None, tid: int | None = None) -> int:
         check_tensor_spec(spec, graph_scope=graph is not None)

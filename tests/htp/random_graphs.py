@@ -14,14 +14,20 @@ def recipes(draw, max_ops=5):
     return rows, cols, ops, seed
 
 
-def build(twin, recipe):
-    """Add the recipe's ops to ``twin``; returns the output, an input array, and the
-    narrowest width any normalization op normalizes over (inf without one)."""
+class Built:
+    """What ``build`` made: the output, a float input, and facts about normalization ops."""
+
+    def __init__(self, output, x, norm_width, norm_inputs):
+        self.output, self.x, self.norm_width, self.norm_inputs = output, x, norm_width, norm_inputs
+
+
+def build(twin, recipe) -> Built:
+    """Add the recipe's ops to ``twin``."""
     rows, cols, ops, seed = recipe
     rng = np.random.default_rng(seed)
     cur = twin.input("x", (rows, cols))
     shape = (rows, cols)
-    norm_width = float("inf")
+    norm_width, norm_inputs = float("inf"), []
     for op in ops:
         r, c = shape
         if op == "matmul":
@@ -39,6 +45,7 @@ def build(twin, recipe):
             cur = twin.op("Softmax", "Softmax", [cur], shape, {"axis": 1}, {"axis": 1})
         elif op in ("layernorm", "rmsnorm"):
             norm_width = min(norm_width, c)
+            norm_inputs.append(cur[0])
         if op == "layernorm":
             g, b = twin.const(rng.uniform(0.5, 1.5, c)), twin.const(rng.standard_normal(c) * 0.1)
             cur = twin.op("LayerNorm", "LayerNormalization", [cur, g, b], shape,
@@ -55,4 +62,4 @@ def build(twin, recipe):
             shape = (r, c + k)
             cur = twin.op("Concat", "Concat", [cur, twin.const(rng.standard_normal((r, k)))], shape,
                           {"axis": 1}, {"axis": 1})
-    return cur, rng.standard_normal((rows, cols)).astype(np.float32) * 2, norm_width
+    return Built(cur, rng.standard_normal((rows, cols)).astype(np.float32) * 2, norm_width, norm_inputs)

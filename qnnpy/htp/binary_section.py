@@ -1,0 +1,206 @@
+"""Binary sections: the updatable part of a context, made offline and applied at run time.
+
+A section holds, for each graph it covers, every updatable tensor the graph uses: weights
+(UPDATEABLE_STATIC data) and/or quantization encodings, by section type. Because it always
+carries the complete updatable set, applying one replaces the previous adapter instead of
+stacking on it. A section made for all graphs of a context (a *super adapter*) stores each
+distinct weight once, however many graphs share it.
+
+A section names its base by the graph names and a structure hash (tensors, their kinds,
+types and shapes, and the nodes with their parameters; not the base weights, so hashing
+costs nothing per weight byte). Checking a section against the context happens completely
+before anything changes, so a rejected section leaves the current adapter in force.
+"""
+import msgpack
+import numpy as np
+import xxhash
+
+from qnnpy.htp import container, dtypes
+from qnnpy.htp.context_binary import BUILD_ID, encoding_from_meta, encoding_meta
+from qnnpy.htp.errors import ContextError, fail
+from qnnpy.htp.ir import Context, Graph, Tensor, check_encoding, kind_name
+from qnnpy.htp.updates import UPDATABLE_KINDS, UPDATEABLE_STATIC, Change, commit
+
+UPDATABLE, UPDATABLE_WEIGHTS, UPDATABLE_QUANT_PARAMS = 1, 2, 3
+SECTION_NAMES = {UPDATABLE: "UPDATABLE", UPDATABLE_WEIGHTS: "UPDATABLE_WEIGHTS",
+                 UPDATABLE_QUANT_PARAMS: "UPDATABLE_QUANT_PARAMS"}
+
+
+def structure_of(graph: Graph) -> str:
+    """The graph's identity for sections; computed once (a finalized graph cannot change shape)."""
+    if graph.structure is None:
+        tensors = sorted((t.id, t.name, int(t.kind), int(t.dtype), list(t.dims))
+                         for t in (graph.lookup(i) for i in graph.used_tensor_ids()))
+        nodes = []
+        for n in graph.nodes:
+            params = []
+            for p in n.spec.params:
+                if p.tensor is not None:
+                    params.append([p.name, xxhash.xxh3_64_hexdigest(np.ascontiguousarray(p.tensor.data))])
+                else:
+                    value = p.scalar.item() if isinstance(p.scalar, np.generic) else p.scalar
+                    params.append([p.name, int(p.scalar_dtype), value])
+            nodes.append([n.spec.name, n.spec.op_type, list(n.spec.inputs), list(n.spec.outputs), params])
+        graph.structure = xxhash.xxh3_128_hexdigest(msgpack.packb([tensors, nodes]))
+    return graph.structure
+
+
+def updatable_tensors(graph: Graph) -> list[Tensor]:
+    tensors = (graph.lookup(i) for i in sorted(graph.used_tensor_ids()))
+    return [t for t in tensors if t.kind in UPDATABLE_KINDS]
+
+
+def carries_data(section: int, t) -> bool:
+    return section in (UPDATABLE, UPDATABLE_WEIGHTS) and t.kind == UPDATEABLE_STATIC
+
+
+def carries_encoding(section: int, t) -> bool:
+    return section in (UPDATABLE, UPDATABLE_QUANT_PARAMS) and dtypes.is_fixed(t.dtype)
+
+
+def _require_section_type(section) -> int:
+    if section not in SECTION_NAMES:
+        fail(ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
+             f"section type {section!r} is not UPDATABLE (1), UPDATABLE_WEIGHTS (2) or "
+             "UPDATABLE_QUANT_PARAMS (3)")
+    return int(section)
+
+
+def layout(context: Context, graphs: list[Graph], section) -> container.Layout:
+    section = _require_section_type(section)
+    blobs: list[np.ndarray] = []
+    seen: dict[tuple, int] = {}
+
+    def blob_index(data: np.ndarray) -> int:
+        data = np.ascontiguousarray(data)
+        key = (data.dtype.str, data.shape, xxhash.xxh3_128_hexdigest(data))
+        if key not in seen:  # identical weights of several graphs are stored once
+            seen[key] = len(blobs)
+            blobs.append(data)
+        return seen[key]
+
+    entries, total = [], 0
+    for graph in graphs:
+        if not graph.finalized:
+            fail(ContextError.QNN_CONTEXT_ERROR_NOT_FINALIZED,
+                 f"graph '{graph.name}' is not finalized; finalize it (which also applies pending "
+                 "tensor updates) before QnnContext_getBinarySection")
+        tensors = []
+        for t in updatable_tensors(graph):
+            entry = {"id": t.id, "name": t.name, "kind": int(t.kind), "dtype": int(t.dtype),
+                     "dims": list(t.dims)}
+            if carries_data(section, t):
+                entry["data"] = blob_index(t.data)
+            if carries_encoding(section, t):
+                entry["encoding"] = encoding_meta(t.encoding)
+            tensors.append(entry)
+        total += len(tensors)
+        entries.append({"name": graph.name, "structure": structure_of(graph), "tensors": tensors})
+    if total == 0:
+        fail(ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
+             f"graphs {[g.name for g in graphs]} have no updatable tensors, so there is no section "
+             "to make; mark the LoRA weights updatable when converting (--lora_weight_list)")
+    offsets, _ = container.blob_offsets(blobs)
+    for entry in entries:
+        for t in entry["tensors"]:
+            if "data" in t:
+                i = t["data"]
+                t["data"] = [offsets[i], int(blobs[i].nbytes)]
+    meta = {"section": section, "build_id": BUILD_ID, "graphs": entries}
+    return container.Layout(container.KIND_SECTION, meta, blobs)
+
+
+def _mismatch(message: str):
+    fail(ContextError.QNN_CONTEXT_ERROR_BINARY_CONFIGURATION,
+         f"the section does not belong to this context: {message}")
+
+
+def _changes_for_graph(entry: dict, graph: Graph, section: int, parsed) -> list[Change]:
+    if not isinstance(entry.get("tensors"), list):
+        raise container.ContainerError("a graph entry lacks its tensors")
+    expected = {t.id: t for t in updatable_tensors(graph)
+                if carries_data(section, t) or carries_encoding(section, t)}
+    changes = []
+    for e in entry["tensors"]:
+        if not isinstance(e, dict):
+            raise container.ContainerError("a tensor entry is not a map")
+        name, tid = e.get("name"), e.get("id")
+        t = expected.get(tid) if isinstance(tid, int) else None
+        if t is None or t.name != name:
+            _mismatch(f"tensor '{name}' (id {tid}) of graph '{graph.name}' is not an updatable "
+                      "tensor of this base")
+        for field, have in (("kind", int(t.kind)), ("dtype", int(t.dtype)), ("dims", list(t.dims))):
+            if e.get(field) != have:
+                shown = {"kind": kind_name, "dtype": dtypes.name}.get(field, lambda v: v)
+                _mismatch(f"tensor '{name}' of graph '{graph.name}' has {field} "
+                          f"{shown(e.get(field))} in the section but {shown(have)} in the base "
+                          "(an adapter of another rank, precision or model?)")
+        data = encoding = None
+        if carries_data(section, t):
+            if "data" not in e:
+                raise container.ContainerError(f"tensor '{name}' lacks its data")
+            data = parsed.blob(e["data"], dtypes.storage(t.dtype), t.dims)
+        if carries_encoding(section, t):
+            encoding = encoding_from_meta(e.get("encoding"))
+            if encoding is None:
+                raise container.ContainerError(f"tensor '{name}' lacks its encoding")
+            check_encoding_or_reject(t, encoding)
+        changes.append(Change(t, data, encoding))
+    missing = set(expected) - {c.tensor.id for c in changes}
+    if missing:
+        _mismatch(f"it lacks tensor '{expected[min(missing)].name}' of graph '{graph.name}'")
+    if entry.get("structure") != structure_of(graph):
+        _mismatch(f"graph '{graph.name}' differs in structure from the base the section was made for")
+    return changes
+
+
+def check_encoding_or_reject(t: Tensor, encoding) -> None:
+    from qnnpy._api import QnnError
+    from qnnpy.backend_api import TensorSpec
+    try:
+        check_encoding(TensorSpec(t.name, t.kind, t.dtype, t.dims, encoding))
+    except QnnError as err:
+        raise container.ContainerError(err.message) from None
+
+
+def apply(context: Context, graph: Graph | None, section, buffer, size, zero_copy: bool,
+          verify_checksum: bool = True) -> list[Graph]:
+    """Check the section completely, then replace the updatable tensors it carries."""
+    section = _require_section_type(section)
+    try:
+        parsed = container.parse(buffer, size, container.KIND_SECTION, copy_data=not zero_copy,
+                                 verify_checksum=verify_checksum)
+        meta = parsed.meta
+        if meta.get("section") != section:
+            fail(ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
+                 f"this is a {SECTION_NAMES.get(meta.get('section'), '?')} section, but "
+                 f"{SECTION_NAMES[section]} was asked for")
+        entries = meta.get("graphs")
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise container.ContainerError("the section lists no graphs")
+        names = [e.get("name") for e in entries]
+        if graph is not None:
+            if graph.name not in names:
+                _mismatch(f"it covers graphs {names}, not '{graph.name}'")
+            targets = [(entries[names.index(graph.name)], graph)]
+        else:
+            unknown = [n for n in names if n not in context.graphs]
+            if unknown:
+                _mismatch(f"it covers graph(s) {unknown}, which this context does not have "
+                          f"(it has {sorted(context.graphs)})")
+            targets = [(e, context.graphs[e["name"]]) for e in entries]
+        changes: dict[int, Change] = {}
+        for entry, g in targets:
+            for change in _changes_for_graph(entry, g, section, parsed):
+                changes[change.tensor.id] = change  # context tensors shared by graphs: once
+    except container.ContainerError as err:
+        fail(ContextError.QNN_CONTEXT_ERROR_BINARY_VERSION if err.version
+             else ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, f"binary section rejected: {err}")
+    except (KeyError, TypeError, ValueError, IndexError) as err:
+        fail(ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
+             f"binary section rejected: malformed metadata ({type(err).__name__}: {err})")
+    commit(context, list(changes.values()))
+    graphs = [g for _, g in targets]
+    for g in graphs:
+        g.applied = (buffer, size, section)
+    return graphs
