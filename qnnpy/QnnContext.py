@@ -297,3 +297,78 @@ def QnnContext_free(context, profile):
     obj = _lookup.context(context, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
     QnnProfile.resolve(profile, E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT)  # the header's own quirk: 5000
     release(obj)
+
+
+def _section_graph(context, graph):
+    """The optional graph argument of the section calls: None/0 means every graph."""
+    if graph in (None, 0):
+        return None
+    obj = _lookup.graph(graph, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    if obj.context is not context:
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, f"graph '{obj.name}' belongs to another context")
+    return obj
+
+
+def _buffer(binaryBuffer, writable: bool):
+    """(buffer object, size) from a QnnContext_Buffer_t."""
+    if not isinstance(binaryBuffer, QnnContext_Buffer_t) or binaryBuffer.version != QNN_CONTEXT_BUFFER_VERSION_1:
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, "binaryBuffer must be a QnnContext_Buffer_t of version 1")
+    v1 = binaryBuffer.v1
+    if v1.memType != QnnContext_MemType_t.QNN_CONTEXTMEMTYPE_RAW:
+        fail(E.QNN_CONTEXT_ERROR_UNSUPPORTED_FEATURE, "only QNN_CONTEXTMEMTYPE_RAW section buffers are supported")
+    data, size = v1.binaryBuf.data, v1.binaryBuf.dataSize
+    if data is None:
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, "binaryBuffer.v1.binaryBuf.data is NULL")
+    try:
+        view = memoryview(data)
+    except TypeError:
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, "binaryBuf.data is not a buffer object")
+    if writable and view.readonly:
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, "binaryBuf.data is read-only")
+    if not isinstance(size, int) or not 0 <= size <= view.nbytes:
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
+             f"binaryBuf.dataSize {size!r} does not fit the {view.nbytes}-byte buffer")
+    return data, size
+
+
+@qnn_api(_OK, outputs=1)
+def QnnContext_getBinarySectionSize(context, graph, section):
+    obj = _lookup.context(context, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    return obj.backend.section_layout(obj, _section_graph(obj, graph), section).total
+
+
+@qnn_api(_OK, outputs=1)
+def QnnContext_getBinarySection(context, graph, section, binaryBuffer, profile, signal):
+    obj = _lookup.context(context, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    target = _section_graph(obj, graph)
+    QnnProfile.resolve(profile, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    if signal not in (None, 0):
+        fail(E.QNN_CONTEXT_ERROR_UNSUPPORTED_FEATURE, "signals are not supported; pass None")
+    data, size = _buffer(binaryBuffer, writable=True)
+    layout = obj.backend.section_layout(obj, target, section)
+    if size < layout.total:
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
+             f"the section needs {layout.total} bytes but the buffer offers {size} "
+             "(ask QnnContext_getBinarySectionSize first)")
+    layout.write(memoryview(data).cast("B"))
+    return layout.total
+
+
+QNN_HTP_PROFILE_EVENTTYPE_GRAPH_APPLY_BINARY_SECTION_QNN = 9001
+
+
+@qnn_api(_OK)
+def QnnContext_applyBinarySection(context, graph, section, binaryBuffer, profile, signal):
+    """Replace the updatable tensors with the section's, all or nothing."""
+    obj = _lookup.context(context, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    target = _section_graph(obj, graph)
+    prof = QnnProfile.resolve(profile, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    if signal not in (None, 0):
+        fail(E.QNN_CONTEXT_ERROR_UNSUPPORTED_FEATURE, "signals are not supported; pass None")
+    data, size = _buffer(binaryBuffer, writable=False)
+    # As for createFromBinary: views into the client's bytes only when they cannot change.
+    zero_copy = _persistent(obj.configs) or _readonly(data)
+    with QnnProfile.timed(prof, QNN_HTP_PROFILE_EVENTTYPE_GRAPH_APPLY_BINARY_SECTION_QNN,
+                          target.name if target else "all graphs"):
+        obj.backend.apply_section(obj, target, section, data, size, zero_copy,
+                                  verify_checksum=not obj.skip_section_validation)

@@ -89,6 +89,8 @@ SUPPORTED_KEYS = {
     304,  # executeAsync (runs synchronously, then notifies)
     402,  # op validation
     503,  # context tensors
+    213, 214, 218, 219,  # binary sections: updatable, full-context (super adapters), weights, quant
+    506, 507, 508,  # updateable static / native / app tensors
     1403,  # profile max-events config
 }
 

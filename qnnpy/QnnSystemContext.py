@@ -1,4 +1,5 @@
-"""System/QnnSystemContext.h: reading what a context binary holds without loading it.
+"""System/QnnSystemContext.h: reading what a context binary or an adapter section holds
+without loading it.
 
 getBinaryInfo returns BinaryInfo version 2 with GraphInfo version 2 (graph names, I/O
 tensors with their quantization encodings, updateable tensors): the pair the SDK's own
@@ -10,6 +11,7 @@ from enum import IntEnum
 from qnnpy import _handles, _lookup, _marshal
 from qnnpy._api import fail, qnn_api
 from qnnpy._enum import export
+from qnnpy.backend_api import TensorSpec
 from qnnpy.htp import backend as htp, container, context_binary
 from qnnpy.htp.ir import INPUT_KINDS, OUTPUT_KINDS, STATIC_KINDS
 from qnnpy.QnnCommon import QNN_API_VERSION_MAJOR, QNN_API_VERSION_MINOR, QNN_API_VERSION_PATCH
@@ -142,14 +144,38 @@ def _describe(parsed) -> QnnSystemContext_BinaryInfo_t:
             len(upd), _tensor_list(upd, parsed))
         graphs.append(QnnSystemContext_GraphInfo_t(2, info))
     ctx_tensors = [t for t in meta.get("context_tensors") or [] if t["kind"] not in STATIC_KINDS]
-    body = QnnSystemContext_BinaryInfoV2_t(
+    return QnnSystemContext_BinaryInfo_t(2, _binary_info_body(parsed, meta, graphs, ctx_tensors))
+
+
+def _describe_section(parsed) -> QnnSystemContext_BinaryInfo_t:
+    """Binary info of an adapter section: per graph, the I/O tensors whose encodings it sets
+    (with the new scale/offset) and every updateable tensor it carries."""
+    graphs = []
+    for g in parsed.meta.get("graphs") or []:
+        context_binary._require(isinstance(g, dict) and isinstance(g.get("tensors"), list),
+                                "a graph entry is malformed")
+        structs = []
+        for t in g["tensors"]:
+            spec = TensorSpec(t["name"], t["kind"], t["dtype"], tuple(t["dims"]),
+                              context_binary.encoding_from_meta(t.get("encoding")))
+            structs.append((t["kind"], _marshal.tensor_struct(t["id"], spec)))
+        ins = [st for kind, st in structs if kind in INPUT_KINDS]
+        outs = [st for kind, st in structs if kind in OUTPUT_KINDS]
+        updateable = [st for _, st in structs]
+        info = QnnSystemContext_GraphInfoV2_t(g["name"], len(ins), ins, len(outs), outs,
+                                              len(updateable), updateable)
+        graphs.append(QnnSystemContext_GraphInfo_t(2, info))
+    return QnnSystemContext_BinaryInfo_t(2, _binary_info_body(parsed, parsed.meta, graphs, []))
+
+
+def _binary_info_body(parsed, meta, graphs, ctx_tensors) -> QnnSystemContext_BinaryInfoV2_t:
+    return QnnSystemContext_BinaryInfoV2_t(
         backendId=htp.BACKEND_ID, buildId=meta.get("build_id"),
         coreApiVersion=Qnn_Version_t(QNN_API_VERSION_MAJOR, QNN_API_VERSION_MINOR, QNN_API_VERSION_PATCH),
         backendApiVersion=Qnn_Version_t(*htp.API_VERSION), socVersion="qnnpy-emulated-htp",
         contextBlobVersion=Qnn_Version_t(container.FORMAT_VERSION, 0, 0),
         contextBlobSize=len(parsed.data), numContextTensors=len(ctx_tensors),
         contextTensors=_tensor_list(ctx_tensors, parsed), numGraphs=len(graphs), graphs=graphs)
-    return QnnSystemContext_BinaryInfo_t(2, body)
 
 
 @qnn_api(_OK, outputs=1)
@@ -162,8 +188,8 @@ def _info(sysCtxHandle, binaryBuffer, binaryBufferSize):
     if binaryBuffer is None:
         fail(E.QNN_SYSTEM_CONTEXT_ERROR_INVALID_ARGUMENT, "binaryBuffer is NULL")
     try:
-        parsed = container.parse(binaryBuffer, binaryBufferSize, container.KIND_CONTEXT, copy_data=False)
-        return _describe(parsed)
+        parsed = container.parse(binaryBuffer, binaryBufferSize, None, copy_data=False)
+        return _describe_section(parsed) if parsed.kind == container.KIND_SECTION else _describe(parsed)
     except (container.ContainerError, KeyError, TypeError, ValueError) as err:
         fail(E.QNN_SYSTEM_CONTEXT_ERROR_MALFORMED_BINARY, f"cannot read the binary: {err}")
 

@@ -5,7 +5,7 @@
 from enum import IntEnum
 
 from qnnpy import _lookup, _marshal
-from qnnpy._api import qnn_api
+from qnnpy._api import fail, qnn_api
 from qnnpy._enum import export
 
 
@@ -44,3 +44,29 @@ def QnnTensor_createContextTensor(context, tensor):
 def QnnTensor_createGraphTensor(graph, tensor):
     obj = _lookup.graph(graph, E.QNN_TENSOR_ERROR_INVALID_HANDLE)
     _register(obj.context, obj, tensor)
+
+
+def _update(context, graph, tensors, numTensors):
+    if tensors is None or not isinstance(tensors, (list, tuple)) or numTensors != len(tensors) \
+            or not tensors:
+        fail(E.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM,
+             f"tensors must be a non-empty list whose length is numTensors ({numTensors!r})")
+    backend = context.backend
+    requested = []
+    for t in tensors:
+        spec = _marshal.tensor_spec(t, E.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM, backend.storage_dtype)
+        requested.append((t.v1.id, spec))
+    backend.update_tensors(context, graph, requested)
+
+
+@qnn_api(_OK)
+def QnnTensor_updateGraphTensors(graph, tensor, numTensors):
+    """Queue new data / quantize params for UPDATEABLE tensors; they apply at the next finalize."""
+    obj = _lookup.graph(graph, E.QNN_TENSOR_ERROR_INVALID_HANDLE)
+    _update(obj.context, obj, tensor, numTensors)
+
+
+@qnn_api(_OK)
+def QnnTensor_updateContextTensors(context, tensor, numTensors):
+    """As updateGraphTensors, for context tensors; applies when a graph using them is finalized."""
+    _update(_lookup.context(context, E.QNN_TENSOR_ERROR_INVALID_HANDLE), None, tensor, numTensors)

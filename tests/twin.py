@@ -10,12 +10,15 @@ from qnnpy.QnnTypes import (QNN_DATATYPE_FLOAT_32, QNN_DATATYPE_SFIXED_POINT_8,
 
 
 class Twin:
-    def __init__(self, graph_handle, encodings: dict | None = None, qdq: bool = False):
-        """``encodings`` maps tensor name -> (qnn dtype, scale, offset) for fixed-point tensors."""
+    def __init__(self, graph_handle, encodings: dict | None = None, qdq: bool = False,
+                 quantize_weights: bool = True):
+        """``encodings`` maps tensor name -> (qnn dtype, scale, offset) for fixed-point tensors;
+        with them, weights are 8-bit symmetric unless ``quantize_weights`` is False."""
         self.b = GraphBuilder(graph_handle)
         self.nodes, self.inits, self.count = [], [], 0
         self.enc = encodings
         self.qdq = qdq
+        self.quantize_weights = quantize_weights and encodings is not None
         self._qdq_nodes = []
         self.inputs, self.shapes = [], {}
 
@@ -40,7 +43,7 @@ class Twin:
         self.count += 1
         name = f"c{self.count}"
         array = np.asarray(array, np.float32)
-        if self.enc is not None:  # weights: symmetric signed 8-bit, offset 0
+        if self.quantize_weights:  # weights: symmetric signed 8-bit, offset 0
             scale = max(float(np.abs(array).max()), 1e-6) / 127
             q = np.clip(np.rint(array / scale), -127, 127).astype(np.int8)
             t = self.b.static(name, q, QNN_DATATYPE_SFIXED_POINT_8, quantize_params(scale, 0))
