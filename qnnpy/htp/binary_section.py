@@ -46,8 +46,14 @@ def structure_of(graph: Graph) -> str:
 
 
 def updatable_tensors(graph: Graph) -> list[Tensor]:
+    """Cached once the graph is finalized: applying a section must not cost per base tensor."""
+    if graph.finalized and graph.updatable is not None:
+        return graph.updatable
     tensors = (graph.lookup(i) for i in sorted(graph.used_tensor_ids()))
-    return [t for t in tensors if t.kind in UPDATABLE_KINDS]
+    found = [t for t in tensors if t.kind in UPDATABLE_KINDS]
+    if graph.finalized:
+        graph.updatable = found
+    return found
 
 
 def carries_data(section: int, t) -> bool:
@@ -129,12 +135,8 @@ def _changes_for_graph(entry: dict, graph: Graph, section: int, parsed) -> list[
         if t is None or t.name != name:
             _mismatch(f"tensor '{name}' (id {tid}) of graph '{graph.name}' is not an updatable "
                       "tensor of this base")
-        for field, have in (("kind", int(t.kind)), ("dtype", int(t.dtype)), ("dims", list(t.dims))):
-            if e.get(field) != have:
-                shown = {"kind": kind_name, "dtype": dtypes.name}.get(field, lambda v: v)
-                _mismatch(f"tensor '{name}' of graph '{graph.name}' has {field} "
-                          f"{shown(e.get(field))} in the section but {shown(have)} in the base "
-                          "(an adapter of another rank, precision or model?)")
+        if e.get("kind") != t.kind or e.get("dtype") != t.dtype or e.get("dims") != list(t.dims):
+            _describe_mismatch(e, t, graph)
         data = encoding = None
         if carries_data(section, t):
             if "data" not in e:
@@ -154,6 +156,16 @@ def _changes_for_graph(entry: dict, graph: Graph, section: int, parsed) -> list[
     return changes
 
 
+def _describe_mismatch(entry: dict, t: Tensor, graph: Graph):
+    """The first field that differs, in words; only reached for a foreign section."""
+    for field, have, shown in (("kind", int(t.kind), kind_name), ("dtype", int(t.dtype), dtypes.name),
+                               ("dims", list(t.dims), lambda v: v)):
+        if entry.get(field) != have:
+            _mismatch(f"tensor '{t.name}' of graph '{graph.name}' has {field} "
+                      f"{shown(entry.get(field))} in the section but {shown(have)} in the base "
+                      "(an adapter of another rank, precision or model?)")
+
+
 def check_encoding_or_reject(t: Tensor, encoding) -> None:
     from qnnpy._api import QnnError
     from qnnpy.backend_api import TensorSpec
@@ -168,7 +180,9 @@ def apply(context: Context, graph: Graph | None, section, buffer, size, zero_cop
     """Check the section completely, then replace the updatable tensors it carries."""
     section = _require_section_type(section)
     try:
-        parsed = container.parse(buffer, size, container.KIND_SECTION, copy_data=not zero_copy,
+        # Always check against views of the client's bytes; the data is copied (into memory
+        # each tensor owns and reuses) only after everything checked out, when not zero copy.
+        parsed = container.parse(buffer, size, container.KIND_SECTION, copy_data=False,
                                  verify_checksum=verify_checksum)
         meta = parsed.meta
         if meta.get("section") != section:
@@ -199,7 +213,7 @@ def apply(context: Context, graph: Graph | None, section, buffer, size, zero_cop
     except (KeyError, TypeError, ValueError, IndexError) as err:
         fail(ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
              f"binary section rejected: malformed metadata ({type(err).__name__}: {err})")
-    commit(context, list(changes.values()))
+    commit(context, list(changes.values()), copy_data=not zero_copy)
     graphs = [g for _, g in targets]
     for g in graphs:
         g.applied = (buffer, size, section)

@@ -41,12 +41,13 @@ def kind_name(kind: int) -> str:
 class Tensor:
     """A registered tensor. ``scope`` is the owning graph's name, or None for context tensors."""
 
-    __slots__ = ("id", "name", "kind", "dtype", "dims", "encoding", "data", "scope", "_values")
+    __slots__ = ("id", "name", "kind", "dtype", "dims", "encoding", "data", "scope", "_values", "owned")
 
     def __init__(self, tid: int, spec: TensorSpec, scope: str | None):
         self.id, self.name, self.kind, self.dtype = tid, spec.name, spec.kind, spec.dtype
         self.dims, self.encoding, self.data, self.scope = spec.dims, spec.encoding, spec.data, scope
         self._values = None
+        self.owned = None  # storage updates are copied into, reused across adapter switches
 
     @property
     def nbytes(self) -> int:
@@ -249,6 +250,7 @@ class Graph:
         self.pending: dict = {}       # tensor id -> updates.Change, taking effect at finalize
         self.structure: str | None = None  # identity hash, set at finalize (binary_section)
         self.applied = None           # the last binary section applied to this graph
+        self.updatable = None         # its updatable tensors, cached after finalize
 
     def lookup(self, tid) -> Tensor | None:
         return self.tensors.get(tid) or self.context.tensors.get(tid)

@@ -64,11 +64,20 @@ def check_change(tensor: Tensor | None, tid, spec: TensorSpec, what: str = "upda
     return Change(tensor, data, encoding)
 
 
-def commit(context: Context, changes: list[Change]) -> None:
-    """Make checked changes take effect, and let every graph's plan see them."""
+def commit(context: Context, changes: list[Change], copy_data: bool = False) -> None:
+    """Make checked changes take effect, and let every graph's plan see them.
+
+    With ``copy_data`` the new bytes are copied into a buffer the tensor owns (allocated on
+    first use, then reused, so switching adapters writes into warm memory); otherwise the
+    tensor takes the given array as it is (a view of a persistent or immutable buffer)."""
     for change in changes:
         t = change.tensor
-        if change.data is not None:
+        if change.data is not None and copy_data:
+            if t.owned is None:
+                t.owned = np.empty(t.dims, dtypes.storage(t.dtype))
+            np.copyto(t.owned, change.data)
+            t.data = t.owned
+        elif change.data is not None:
             t.data = change.data
         if change.encoding is not None:
             t.encoding = change.encoding
