@@ -262,3 +262,36 @@ def test_random_call_sequences_keep_the_invariants(api, seed):
             assert apply(api.context, g, sections[k][:-3]) != 0
         err, out = run(g, io, x, 0.5)
         np.testing.assert_allclose(out, lora_mlp.reference(x, 0.5, setup.base, current), rtol=1e-5, atol=1e-5)
+
+
+def test_applied_adapter_matches_onnxruntime_with_the_adapter_as_inputs(api):
+    """onnxruntime, fed the adapter's A/B as the inputs that override its LoRA initializers,
+    is a second, independent oracle."""
+    import onnxruntime as ort
+    setup = LoraSetup(api, DIMS, RANK)
+    adapter = lora_mlp.make_adapter(DIMS, 3, RANK, 11)
+    section = setup.make_section(adapter, "mlp_4")
+    ctx, graphs = _loaded(api, setup)
+    assert apply(ctx, graphs["mlp_4"], section) == 0
+    x = np.random.default_rng(1).standard_normal((4, DIMS[0])).astype(np.float32)
+    err, out = run(graphs["mlp_4"], setup.io["mlp_4"], x, 0.8)
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    session = ort.InferenceSession(lora_mlp.onnx_model(setup.base, RANK, 4).SerializeToString(), options,
+                                   providers=["CPUExecutionProvider"])
+    peer = session.run(None, {"x": x, "alpha": np.array([0.8], np.float32), **adapter})[0]
+    np.testing.assert_allclose(out, peer, rtol=1e-5, atol=1e-5)
+
+
+def test_free_releases_persistent_section_buffers(api, tmp_path):
+    import mmap
+    setup = LoraSetup(api, DIMS, RANK)
+    path = tmp_path / "a.bin"
+    path.write_bytes(setup.make_section(lora_mlp.make_adapter(DIMS, 2, RANK, 1), "mlp_4"))
+    ctx, graphs = _loaded(api, setup)
+    with open(path, "rb") as f:
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    assert apply(ctx, graphs["mlp_4"], mapped) == 0
+    run(graphs["mlp_4"], setup.io["mlp_4"], np.ones((4, DIMS[0]), np.float32), 1.0)
+    assert QnnContext.QnnContext_free(ctx, None) == 0
+    mapped.close()  # BufferError if qnnpy still held a view of the section

@@ -47,8 +47,10 @@ class HtpBackend:
         for graph in context.graphs.values():
             graph.tensors.clear()
             graph.nodes.clear()
-            graph.plan = None
+            graph.plan = graph.updatable = graph.applied = None
+            graph.pending.clear()
         context.tensors.clear()
+        context.pending.clear()
 
     def context_binary_layout(self, context: Context) -> container.Layout:
         if context.from_binary:

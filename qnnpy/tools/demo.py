@@ -1,9 +1,14 @@
-"""End-to-end run of the emulated HTP on the built-in transformer block, checked step by step.
+"""End-to-end run of the emulated HTP and its LoRA v2 flow on the built-in models, checked step by step.
 
-Composes the block through the public API, executes it and compares with onnx's reference
-evaluator on the same ONNX model, serializes the context, reloads it from an mmapped file
-with PERSISTENT_BINARY (zero copy), checks the reload is bit-identical, and shows what a
-corrupted binary gets. Exit code 1 when any check fails.
+Part 1, the base model: composes the built-in transformer block through the public API,
+executes it against onnx's reference evaluator, serializes the context, reloads it from an
+mmapped file with PERSISTENT_BINARY (zero copy), and shows what a corrupted binary gets.
+
+Part 2, LoRA v2: on the built-in LoRA MLP, makes adapter sections offline (update tensors ->
+finalize -> getBinarySection) for two adapters of different ranks and the all-zero default
+adapter, loads the base from its binary, then applies A, switches to B, sets alpha to 0,
+applies the default adapter and returns to A, checking each output against an independent
+merged-weight reference (W + alpha·(BA)ᵀ in float64). Exit code 1 when any check fails.
 """
 import mmap
 import os
@@ -17,6 +22,7 @@ from qnnpy import QnnBackend, QnnContext, QnnGraph, QnnLog
 from qnnpy.builder import io_tensor
 from qnnpy.examples import transformer_block as tb
 from qnnpy.QnnContext import QNN_CONTEXT_CONFIG_PERSISTENT_BINARY, QnnContext_Config_t
+from qnnpy.tools import lora_demo
 
 
 def add_arguments(parser) -> None:
@@ -24,6 +30,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seq", type=int, default=64)
     parser.add_argument("--heads", type=int, default=4)
     parser.add_argument("--output_dir", default=None, help="keep the artefacts here (default: a temp dir)")
+    parser.add_argument("--lora_width", type=int, default=256)
+    parser.add_argument("--max_rank", type=int, default=16)
 
 
 class Report:
@@ -49,7 +57,7 @@ def run(args) -> int:
     _, backend = QnnBackend.QnnBackend_create(log, None)
     _, context = QnnContext.QnnContext_create(backend, None, None)
     _, graph = QnnGraph.QnnGraph_create(context, "transformer_block", None)
-    print(f"qnnpy demo: transformer block hidden={args.hidden} seq={args.seq} heads={args.heads}")
+    print(f"qnnpy demo, part 1: transformer block hidden={args.hidden} seq={args.seq} heads={args.heads}")
     weights = tb.make_weights(args.hidden)
     x, y = tb.build_qnn(graph, weights, args.seq, args.hidden, args.heads)
     report.row("compose + finalize", QnnGraph.QnnGraph_finalize(graph, None, None) == 0, "public API only")
@@ -89,6 +97,7 @@ def run(args) -> int:
 
     QnnContext.QnnContext_free(loaded, None)
     mapped.close()
+    lora_demo.run(backend, folder, args, report)
     QnnBackend.QnnBackend_free(backend)
     QnnLog.QnnLog_free(log)
     print("demo " + ("FAILED" if report.failed else "passed"))
