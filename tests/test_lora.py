@@ -212,10 +212,11 @@ def test_weights_only_and_quant_only_sections(api):
     via_weights = run(graphs["mlp_4"], setup.io["mlp_4"], x, 1.0)[1]
     assert apply(ctx, graphs["mlp_4"], full) == 0
     assert np.array_equal(run(graphs["mlp_4"], setup.io["mlp_4"], x, 1.0)[1], via_weights)
-    # a float model has no encodings, so a quant-params-only section has nothing to carry
+    # a float model has no encodings, so a quant-params-only section would carry nothing
     err, _ = QnnContext.QnnContext_getBinarySectionSize(api.context, setup.graphs["mlp_4"],
                                                         QNN_CONTEXT_SECTION_UPDATABLE_QUANT_PARAMS)
-    assert err == 0
+    assert err == QnnContext.QNN_CONTEXT_ERROR_INVALID_ARGUMENT
+    assert "no quantization encodings" in api.errors()[-1]
 
 
 def test_binary_info_of_a_section(api):

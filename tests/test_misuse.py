@@ -240,3 +240,43 @@ def test_profile_records_wall_time_events(api):
     assert QnnGraph.QnnGraph_finalize(graph, 777, None) == QnnGraph.QNN_GRAPH_ERROR_SET_PROFILE
     assert QnnProfile.QnnProfile_free(prof) == 0
     assert QnnProfile.QnnProfile_getEventData(events[0])[0] == QnnProfile.QNN_PROFILE_ERROR_INVALID_HANDLE
+
+
+def test_version_1_tensors_work_everywhere(api):
+    """Qnn_Tensor_t v1 (the QNN_TENSOR_INIT default) for registration, ops and execute."""
+    graph = api.graph()
+
+    def v1(name, kind, dims, data=None):
+        t = QNN_TENSOR_INIT()
+        b = t.v1
+        b.name, b.type, b.dataType, b.rank, b.dimensions = name, kind, F32, len(dims), list(dims)
+        b.memType = QNN_TENSORMEMTYPE_RAW
+        if data is not None:
+            b.clientBuf = Qnn_ClientBuffer_t(data, data.nbytes)
+        return t
+
+    x, y = v1("x", QNN_TENSOR_TYPE_APP_WRITE, (2, 3)), v1("y", QNN_TENSOR_TYPE_APP_READ, (2, 3))
+    assert x.version == QNN_TENSOR_VERSION_1
+    for t in (x, y):
+        assert QnnTensor.QnnTensor_createGraphTensor(graph, t) == 0
+    assert QnnGraph.QnnGraph_addNode(graph, _op("relu", "Relu", [x], [y])) == 0
+    assert QnnGraph.QnnGraph_finalize(graph, None, None) == 0
+    data, out = np.array([[-1, 2, -3], [4, -5, 6]], np.float32), np.zeros((2, 3), np.float32)
+    xi, yo = v1("x", 0, (2, 3), data), v1("y", 1, (2, 3), out)
+    xi.v1.id, yo.v1.id = x.v1.id, y.v1.id
+    assert QnnGraph.QnnGraph_execute(graph, [xi], 1, [yo], 1, None, None) == 0
+    assert np.array_equal(out, np.maximum(data, 0))
+
+
+def test_create_from_binary_records_an_init_event(api):
+    graph, _, x, _, y = _mlp(api)
+    QnnGraph.QnnGraph_finalize(graph, None, None)
+    err, size = QnnContext.QnnContext_getBinarySize(api.context)
+    buf = bytearray(size)
+    QnnContext.QnnContext_getBinary(api.context, buf, size)
+    _, prof = QnnProfile.QnnProfile_create(api.backend, QnnProfile.QNN_PROFILE_LEVEL_BASIC)
+    assert QnnContext.QnnContext_createFromBinary(api.backend, None, None, bytes(buf), size, prof)[0] == 0
+    _, events, n = QnnProfile.QnnProfile_getEvents(prof)
+    assert n == 1 and QnnProfile.QnnProfile_getEventData(events[0])[1].type == QnnProfile.QNN_PROFILE_EVENTTYPE_INIT
+    assert QnnContext.QnnContext_createFromBinary(api.backend, None, None, bytes(buf), size, 4242)[0] == \
+        QnnContext.QNN_CONTEXT_ERROR_INVALID_HANDLE

@@ -64,6 +64,11 @@ def carries_encoding(section: int, t) -> bool:
     return section in (UPDATABLE, UPDATABLE_QUANT_PARAMS) and dtypes.is_fixed(t.dtype)
 
 
+def carried(section: int, graph: Graph) -> list[Tensor]:
+    """The tensors a section of this type holds for a graph: what making and applying agree on."""
+    return [t for t in updatable_tensors(graph) if carries_data(section, t) or carries_encoding(section, t)]
+
+
 def _require_section_type(section) -> int:
     if section not in SECTION_NAMES:
         fail(ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
@@ -92,7 +97,7 @@ def layout(context: Context, graphs: list[Graph], section) -> container.Layout:
                  f"graph '{graph.name}' is not finalized; finalize it (which also applies pending "
                  "tensor updates) before QnnContext_getBinarySection")
         tensors = []
-        for t in updatable_tensors(graph):
+        for t in carried(section, graph):
             entry = {"id": t.id, "name": t.name, "kind": int(t.kind), "dtype": int(t.dtype),
                      "dims": list(t.dims)}
             if carries_data(section, t):
@@ -103,9 +108,15 @@ def layout(context: Context, graphs: list[Graph], section) -> container.Layout:
         total += len(tensors)
         entries.append({"name": graph.name, "structure": structure_of(graph), "tensors": tensors})
     if total == 0:
+        names = [g.name for g in graphs]
+        if any(updatable_tensors(g) for g in graphs):
+            fail(ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
+                 f"a {SECTION_NAMES[section]} section of graphs {names} would be empty: their "
+                 "updatable tensors have no " + ("quantization encodings (a float model)"
+                                                 if section == UPDATABLE_QUANT_PARAMS else "static data"))
         fail(ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
-             f"graphs {[g.name for g in graphs]} have no updatable tensors, so there is no section "
-             "to make; mark the LoRA weights updatable when converting (--lora_weight_list)")
+             f"graphs {names} have no updatable tensors, so there is no section to make; mark "
+             "the LoRA weights updatable when converting (--lora_weight_list)")
     offsets, _ = container.blob_offsets(blobs)
     for entry in entries:
         for t in entry["tensors"]:
@@ -124,8 +135,7 @@ def _mismatch(message: str):
 def _changes_for_graph(entry: dict, graph: Graph, section: int, parsed) -> list[Change]:
     if not isinstance(entry.get("tensors"), list):
         raise container.ContainerError("a graph entry lacks its tensors")
-    expected = {t.id: t for t in updatable_tensors(graph)
-                if carries_data(section, t) or carries_encoding(section, t)}
+    expected = {t.id: t for t in carried(section, graph)}
     changes = []
     for e in entry["tensors"]:
         if not isinstance(e, dict):

@@ -66,3 +66,21 @@ def test_16_bit_activations(api):
     assert err == 0
     assert np.abs((q.astype(np.float64) - 32768) * scale - x).max() <= scale / 2 + 1e-9
     assert QNN_DATATYPE_FLOAT_32  # imported for readers: float input
+
+
+def test_4_bit_weights_through_a_bw_encoding(api):
+    """BW_SCALE_OFFSET: 4-bit values held one per byte in an 8-bit container saturate at [-8, 7]."""
+    from qnnpy.QnnTypes import QNN_DEFINITION_DEFINED, QNN_QUANTIZATION_ENCODING_BW_SCALE_OFFSET, Qnn_QuantizeParams_t
+    qp = Qnn_QuantizeParams_t(encodingDefinition=QNN_DEFINITION_DEFINED,
+                              quantizationEncoding=QNN_QUANTIZATION_ENCODING_BW_SCALE_OFFSET)
+    qp.bwScaleOffsetEncoding.bitwidth, qp.bwScaleOffsetEncoding.scale = 4, 0.5
+    x = np.array([-10.0, -4.0, -0.25, 0.75, 3.5, 10.0], np.float32)
+    err, (q,) = run_op(api, "Quantize", [x], [x.shape], out_dtype=np.int8, quant={"out0": (S8, qp)})
+    assert err == 0 and np.array_equal(q, [-8, -8, 0, 2, 7, 7])
+
+
+def test_softmax_beta_scales_the_logits(api):
+    x = np.random.default_rng(0).standard_normal((3, 5)).astype(np.float32)
+    err, (out,) = run_op(api, "Softmax", [x], [x.shape], beta=2.5, axis=1)
+    ref = onnx_ref("Softmax", {"x": x * np.float32(2.5)}, {"axis": 1})[0]
+    assert err == 0 and np.allclose(out, ref, rtol=1e-6, atol=1e-7)
