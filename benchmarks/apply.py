@@ -17,29 +17,15 @@ import time
 import numpy as np
 import onnxruntime as ort
 
-from qnnpy import QnnBackend, QnnContext, QnnGraph, QnnTensor
-from qnnpy.builder import io_tensor, make_tensor
+from timing import best_of
+
+from qnnpy import QnnBackend, QnnContext, QnnGraph, lora
+from qnnpy.builder import io_tensor
 from qnnpy.examples import lora_mlp
-from qnnpy.QnnContext import (QNN_CONTEXT_SECTION_UPDATABLE, QNN_CONTEXTMEMTYPE_RAW, Qnn_BinaryBuffer_t,
-                              QnnContext_Buffer_t, QnnContext_BufferV1_t)
-from qnnpy.QnnTypes import QNN_TENSOR_TYPE_UPDATEABLE_STATIC
+from qnnpy.QnnContext import QNN_CONTEXT_SECTION_UPDATABLE
 
 SEQ, LORA_LAYERS = 16, (0, 1)
 SIZES = ((1024, 64), (2048, 256))  # (width, max rank): 1 MiB and 8 MiB adapters
-
-
-def best_of(fn, repeat=30):
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def buffer_of(data):
-    return QnnContext_Buffer_t(1, QnnContext_BufferV1_t(QNN_CONTEXTMEMTYPE_RAW, Qnn_BinaryBuffer_t(data, len(data))))
 
 
 class Model:
@@ -58,28 +44,14 @@ class Model:
         blob = bytearray(size)
         QnnContext.QnnContext_getBinary(ctx, blob, size)
         self.base_bytes = size
-        self.sections = [self._section(ctx, graph, weights, a) for a in adapters]
+        self.sections = [lora.make_section(ctx, graph, lora.update_structs(weights, a)) for a in adapters]
         QnnContext.QnnContext_free(ctx, None)
         _, self.ctx = QnnContext.QnnContext_createFromBinary(backend, None, None, bytes(blob), size, None)
         _, self.graph = QnnGraph.QnnGraph_retrieve(self.ctx, "mlp")
 
-    @staticmethod
-    def _section(ctx, graph, weights, adapter):
-        structs = []
-        for name, data in adapter.items():
-            t = make_tensor(name, QNN_TENSOR_TYPE_UPDATEABLE_STATIC, weights[name].v1.dataType, data.shape, data)
-            t.v1.id = weights[name].v1.id
-            structs.append(t)
-        QnnTensor.QnnTensor_updateGraphTensors(graph, structs, len(structs))
-        QnnGraph.QnnGraph_finalize(graph, None, None)
-        _, size = QnnContext.QnnContext_getBinarySectionSize(ctx, graph, QNN_CONTEXT_SECTION_UPDATABLE)
-        buf = bytearray(size)
-        QnnContext.QnnContext_getBinarySection(ctx, graph, QNN_CONTEXT_SECTION_UPDATABLE, buffer_of(buf), None, None)
-        return bytes(buf)
-
     def apply(self, section):
         assert QnnContext.QnnContext_applyBinarySection(self.ctx, self.graph, QNN_CONTEXT_SECTION_UPDATABLE,
-                                                        buffer_of(section), None, None) == 0
+                                                        lora.section_buffer(section), None, None) == 0
 
 
 def adapters_for(width, max_rank):

@@ -13,19 +13,11 @@ import time
 import numpy as np
 import onnxruntime as ort
 
+from timing import best_of
+
 from qnnpy import QnnBackend, QnnContext, QnnGraph
 from qnnpy.builder import io_tensor
 from qnnpy.examples import transformer_block as tb
-
-
-def best_of(fn, repeat=15):
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def block_context(backend, hidden, seq, heads):

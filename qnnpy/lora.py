@@ -1,15 +1,60 @@
-"""Client-side LoRA steps that the QNN docs describe, made of public calls only.
+"""The LoRA v2 steps the QNN docs describe, made of public calls only.
 
-After applying an adapter, a client reads the adapter's binary info, copies the new
-quantization encodings of the graph's I/O tensors into its own Qnn_Tensor_t descriptions,
-and quantizes inputs (dequantizes outputs) with them.
+Offline, a section is made by writing an adapter's values into the updatable tensors,
+finalizing, and serializing the section (``make_section``). On target, after applying an
+adapter, a client reads the adapter's binary info, copies the new quantization encodings of
+the graph's I/O tensors into its own Qnn_Tensor_t descriptions, and quantizes inputs
+(dequantizes outputs) with them.
 """
 import copy
 
 import numpy as np
 
-from qnnpy import QnnSystemContext
+from qnnpy import QnnContext, QnnGraph, QnnSystemContext, QnnTensor
+from qnnpy.builder import BuilderError, make_tensor
+from qnnpy.QnnContext import (QNN_CONTEXT_SECTION_UPDATABLE, QNN_CONTEXTMEMTYPE_RAW, Qnn_BinaryBuffer_t,
+                              QnnContext_Buffer_t, QnnContext_BufferV1_t)
 from qnnpy.QnnTypes import QNN_QUANTIZATION_ENCODING_SCALE_OFFSET
+
+
+def section_buffer(data) -> QnnContext_Buffer_t:
+    """A raw QnnContext_Buffer_t over any buffer object (bytes, bytearray, mmap)."""
+    return QnnContext_Buffer_t(1, QnnContext_BufferV1_t(QNN_CONTEXTMEMTYPE_RAW, Qnn_BinaryBuffer_t(data, len(data))))
+
+
+def update_structs(registered: dict, values: dict, quant: dict | None = None) -> list:
+    """Tensor structs carrying new values (and optionally quantize params) for registered
+    updatable tensors: {name: registered Qnn_Tensor_t}, {name: array}, {name: params}."""
+    structs = []
+    for name in set(values) | set(quant or {}):
+        ref = registered[name].v1
+        t = make_tensor(ref.name, ref.type, ref.dataType, ref.dimensions, values.get(name), (quant or {}).get(name))
+        t.v1.id = ref.id
+        structs.append(t)
+    return structs
+
+
+def binary_section(context, graph, section=QNN_CONTEXT_SECTION_UPDATABLE) -> bytes:
+    """getBinarySectionSize + getBinarySection; ``graph`` None makes a super adapter."""
+    err, size = QnnContext.QnnContext_getBinarySectionSize(context, graph, section)
+    if err:
+        raise BuilderError("QnnContext_getBinarySectionSize", err)
+    buf = bytearray(size)
+    err, written = QnnContext.QnnContext_getBinarySection(context, graph, section, section_buffer(buf), None, None)
+    if err:
+        raise BuilderError("QnnContext_getBinarySection", err)
+    return bytes(buf[:written])
+
+
+def make_section(context, graph, structs: list, section=QNN_CONTEXT_SECTION_UPDATABLE) -> bytes:
+    """The offline flow for one graph: update its tensors -> finalize -> getBinarySection."""
+    err = QnnTensor.QnnTensor_updateGraphTensors(graph, structs, len(structs))
+    if err:
+        raise BuilderError("QnnTensor_updateGraphTensors", err)
+    err = QnnGraph.QnnGraph_finalize(graph, None, None)
+    if err:
+        raise BuilderError("QnnGraph_finalize", err)
+    return binary_section(context, graph, section)
 
 
 def adapter_io_encodings(section: bytes | bytearray | memoryview, graph_name: str) -> dict:

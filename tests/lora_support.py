@@ -1,16 +1,10 @@
 """A LoRA MLP in one context, driven through the public API, for the LoRA tests."""
 import numpy as np
 
-from qnnpy import QnnContext, QnnGraph, QnnTensor
-from qnnpy.builder import io_tensor, make_tensor
+from qnnpy import QnnContext, QnnGraph, QnnTensor, lora
+from qnnpy.builder import io_tensor
 from qnnpy.examples import lora_mlp
-from qnnpy.QnnContext import (QNN_CONTEXT_SECTION_UPDATABLE, QNN_CONTEXTMEMTYPE_RAW, Qnn_BinaryBuffer_t,
-                              QnnContext_Buffer_t, QnnContext_BufferV1_t)
-from qnnpy.QnnTypes import QNN_TENSOR_TYPE_UPDATEABLE_STATIC
-
-
-def section_buffer(data) -> QnnContext_Buffer_t:
-    return QnnContext_Buffer_t(1, QnnContext_BufferV1_t(QNN_CONTEXTMEMTYPE_RAW, Qnn_BinaryBuffer_t(data, len(data))))
+from qnnpy.QnnContext import QNN_CONTEXT_SECTION_UPDATABLE
 
 
 class LoraSetup:
@@ -38,12 +32,7 @@ class LoraSetup:
     def update(self, adapter, graph_name=None) -> int:
         """Queue ``adapter``'s A/B values on one graph (or the shared context tensors)."""
         weights = self.weights if self.shared else self.weights_of[graph_name]
-        structs = []
-        for name, data in adapter.items():
-            t = make_tensor(weights[name].v1.name, QNN_TENSOR_TYPE_UPDATEABLE_STATIC, weights[name].v1.dataType,
-                            data.shape, data)
-            t.v1.id = weights[name].v1.id
-            structs.append(t)
+        structs = lora.update_structs(weights, adapter)
         if self.shared:
             return QnnTensor.QnnTensor_updateContextTensors(self.api.context, structs, len(structs))
         return QnnTensor.QnnTensor_updateGraphTensors(self.graphs[graph_name], structs, len(structs))
@@ -55,14 +44,7 @@ class LoraSetup:
             assert self.update(adapter, name) == 0
         for name in names:
             assert QnnGraph.QnnGraph_finalize(self.graphs[name], None, None) == 0
-        target = self.graphs[graph_name] if graph_name else None
-        err, size = QnnContext.QnnContext_getBinarySectionSize(self.api.context, target, section)
-        assert err == 0
-        buf = bytearray(size)
-        err, written = QnnContext.QnnContext_getBinarySection(self.api.context, target, section,
-                                                              section_buffer(buf), None, None)
-        assert (err, written) == (0, size)
-        return bytes(buf)
+        return lora.binary_section(self.api.context, self.graphs[graph_name] if graph_name else None, section)
 
     def binary(self) -> bytes:
         err, size = QnnContext.QnnContext_getBinarySize(self.api.context)
@@ -79,4 +61,4 @@ def run(graph, io, x, alpha) -> tuple:
 
 
 def apply(context, graph, data, section=QNN_CONTEXT_SECTION_UPDATABLE):
-    return QnnContext.QnnContext_applyBinarySection(context, graph, section, section_buffer(data), None, None)
+    return QnnContext.QnnContext_applyBinarySection(context, graph, section, lora.section_buffer(data), None, None)

@@ -299,27 +299,16 @@ def test_free_releases_persistent_section_buffers(api, tmp_path):
 
 
 def test_sections_can_be_made_from_a_context_loaded_from_a_binary(api):
-    """The LoRA offline flow builds sections from a context made "from scratch or from binary"."""
-    from qnnpy import QnnTensor
-    from qnnpy.builder import make_tensor
-    from tests.lora_support import section_buffer
+    """The LoRA offline flow builds sections from a context made "from scratch or from binary";
+    tensor ids survive serialization, so the structs registered originally still name them."""
+    from qnnpy import lora
     setup = LoraSetup(api, DIMS, RANK)
     ctx, graphs = _loaded(api, setup)
     adapter = lora_mlp.make_adapter(DIMS, 2, RANK, 12)
-    ids = {t.v1.name: t.v1.id for t in setup.weights_of["mlp_4"].values()}
-    structs = []
-    for name, data in adapter.items():
-        t = make_tensor(f"mlp_4/{name}", 6, 562, data.shape, data)
-        t.v1.id = ids[f"mlp_4/{name}"]
-        structs.append(t)
-    assert QnnTensor.QnnTensor_updateGraphTensors(graphs["mlp_4"], structs, len(structs)) == 0
-    assert QnnGraph.QnnGraph_finalize(graphs["mlp_4"], None, None) == 0
-    err, size = QnnContext.QnnContext_getBinarySectionSize(ctx, graphs["mlp_4"], 1)
-    buf = bytearray(size)
-    assert QnnContext.QnnContext_getBinarySection(ctx, graphs["mlp_4"], 1, section_buffer(buf), None, None)[0] == 0
+    section = lora.make_section(ctx, graphs["mlp_4"], lora.update_structs(setup.weights_of["mlp_4"], adapter))
     assert QnnContext.QnnContext_getBinarySize(ctx)[0] == QnnContext.QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED
     ctx2, graphs2 = _loaded(api, setup)
-    assert apply(ctx2, graphs2["mlp_4"], bytes(buf)) == 0
+    assert apply(ctx2, graphs2["mlp_4"], section) == 0
     x = np.ones((4, DIMS[0]), np.float32)
     np.testing.assert_allclose(run(graphs2["mlp_4"], setup.io["mlp_4"], x, 1.0)[1],
                                lora_mlp.reference(x, 1.0, setup.base, adapter), rtol=1e-5, atol=1e-5)

@@ -7,7 +7,8 @@ from qnnpy.builder import GraphBuilder, io_tensor, make_tensor, quantize_params
 from qnnpy.QnnTypes import (QNN_DATATYPE_SFIXED_POINT_8, QNN_DATATYPE_UFIXED_POINT_8,
                             QNN_TENSOR_TYPE_UPDATEABLE_APP_READ, QNN_TENSOR_TYPE_UPDATEABLE_APP_WRITE,
                             QNN_TENSOR_TYPE_UPDATEABLE_STATIC)
-from tests.lora_support import apply, section_buffer
+from qnnpy.lora import section_buffer
+from tests.lora_support import apply
 
 U8, S8 = QNN_DATATYPE_UFIXED_POINT_8, QNN_DATATYPE_SFIXED_POINT_8
 

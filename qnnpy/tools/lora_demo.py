@@ -4,19 +4,12 @@ import os
 import time
 
 import numpy as np
-from qnnpy import QnnContext, QnnGraph, QnnTensor
-from qnnpy.builder import io_tensor, make_tensor
+from qnnpy import QnnContext, QnnGraph, lora
+from qnnpy.builder import io_tensor
 from qnnpy.examples import lora_mlp
-from qnnpy.QnnContext import (QNN_CONTEXT_CONFIG_PERSISTENT_BINARY, QNN_CONTEXT_SECTION_UPDATABLE,
-                              QNN_CONTEXTMEMTYPE_RAW, Qnn_BinaryBuffer_t, QnnContext_Buffer_t,
-                              QnnContext_BufferV1_t, QnnContext_Config_t)
-from qnnpy.QnnTypes import QNN_TENSOR_TYPE_UPDATEABLE_STATIC
+from qnnpy.QnnContext import QNN_CONTEXT_CONFIG_PERSISTENT_BINARY, QNN_CONTEXT_SECTION_UPDATABLE, QnnContext_Config_t
 
 SEQ = 32
-
-
-def _buffer(data):
-    return QnnContext_Buffer_t(1, QnnContext_BufferV1_t(QNN_CONTEXTMEMTYPE_RAW, Qnn_BinaryBuffer_t(data, len(data))))
 
 
 def _write(folder, name, data) -> str:
@@ -44,16 +37,7 @@ def _offline(backend, folder, dims, max_rank, adapters):
     QnnContext.QnnContext_getBinary(ctx, blob, size)
     paths = {"base": _write(folder, "lora_mlp.bin", blob)}
     for name, adapter in adapters.items():
-        structs = []
-        for tname, data in adapter.items():
-            t = make_tensor(tname, QNN_TENSOR_TYPE_UPDATEABLE_STATIC, weights[tname].v1.dataType, data.shape, data)
-            t.v1.id = weights[tname].v1.id
-            structs.append(t)
-        QnnTensor.QnnTensor_updateGraphTensors(graph, structs, len(structs))
-        QnnGraph.QnnGraph_finalize(graph, None, None)
-        _, size = QnnContext.QnnContext_getBinarySectionSize(ctx, graph, QNN_CONTEXT_SECTION_UPDATABLE)
-        section = bytearray(size)
-        QnnContext.QnnContext_getBinarySection(ctx, graph, QNN_CONTEXT_SECTION_UPDATABLE, _buffer(section), None, None)
+        section = lora.make_section(ctx, graph, lora.update_structs(weights, adapter))
         paths[name] = _write(folder, f"lora_mlp_{name}.bin", section)
     QnnContext.QnnContext_free(ctx, None)
     return base, io, paths
@@ -92,7 +76,7 @@ def run(backend, folder, args, report) -> None:
         if name is not None:
             start = time.perf_counter()
             err = QnnContext.QnnContext_applyBinarySection(ctx, graph, QNN_CONTEXT_SECTION_UPDATABLE,
-                                                           _buffer(sections[name]), None, None)
+                                                           lora.section_buffer(sections[name]), None, None)
             apply_ms = (time.perf_counter() - start) * 1e3
             current = adapters[name]
         feeds = [io_tensor(io["x"], x), io_tensor(io["alpha"], np.array([alpha], np.float32))]
