@@ -312,3 +312,14 @@ def test_sections_can_be_made_from_a_context_loaded_from_a_binary(api):
     x = np.ones((4, DIMS[0]), np.float32)
     np.testing.assert_allclose(run(graphs2["mlp_4"], setup.io["mlp_4"], x, 1.0)[1],
                                lora_mlp.reference(x, 1.0, setup.base, adapter), rtol=1e-5, atol=1e-5)
+
+
+def test_updates_name_the_right_scope(api):
+    from qnnpy import QnnTensor, lora
+    setup = LoraSetup(api, DIMS, RANK, shared=True)
+    adapter = lora_mlp.make_adapter(DIMS, 2, RANK, 1)
+    structs = lora.update_structs(setup.weights, adapter)
+    assert QnnTensor.QnnTensor_updateGraphTensors(setup.graphs["mlp_4"], structs, len(structs)) == \
+        QnnTensor.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM
+    assert "QnnTensor_updateContextTensors" in api.errors()[-1]
+    assert QnnTensor.QnnTensor_updateContextTensors(api.context, structs, len(structs)) == 0

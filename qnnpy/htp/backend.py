@@ -118,12 +118,11 @@ class HtpBackend:
             fail(GraphError.QNN_GRAPH_ERROR_GRAPH_NOT_FINALIZED,
                  f"graph '{graph.name}' is not finalized; finalize it before updating its tensors")
         scope = graph.tensors if graph is not None else context.tensors
-        other = "QnnTensor_updateContextTensors" if graph is not None else "QnnTensor_updateGraphTensors"
         checked = []
         for tid, spec in requested:
             tensor = scope.get(tid)
-            if tensor is None and graph is not None and tid in context.tensors or \
-                    tensor is None and graph is None and graph_owning(context, tid):
+            if tensor is None and _registered_elsewhere(context, tid):
+                other = "QnnTensor_updateContextTensors" if graph is not None else "QnnTensor_updateGraphTensors"
                 fail(TensorError.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM,
                      f"tensor id {tid} is not in this scope; update it with {other}")
             checked.append(updates.check_change(tensor, tid, spec))
@@ -155,5 +154,6 @@ class HtpBackend:
         binary_section.apply(context, graph, section, buffer, size, zero_copy, verify_checksum)
 
 
-def graph_owning(context: Context, tid) -> Graph | None:
-    return next((g for g in context.graphs.values() if tid in g.tensors), None)
+def _registered_elsewhere(context: Context, tid) -> bool:
+    """Whether the id names a tensor of the context or of any of its graphs."""
+    return tid in context.tensors or any(tid in g.tensors for g in context.graphs.values())
