@@ -124,11 +124,8 @@ def QNN_CONTEXT_CONFIG_INIT() -> QnnContext_Config_t:
     return QnnContext_Config_t()
 
 
-# Options that only shape how a binary is loaded, and that a later release implements.
-_NOT_YET = {O.QNN_CONTEXT_CONFIG_ENABLE_GRAPHS: "ENABLE_GRAPHS",
-            O.QNN_CONTEXT_CONFIG_MEMORY_LIMIT_HINT: "MEMORY_LIMIT_HINT (graph switching)",
-            O.QNN_CONTEXT_CONFIG_OPTION_DEFER_GRAPH_INIT: "DEFER_GRAPH_INIT",
-            O.QNN_CONTEXT_CONFIG_GRAPH_RETENTION_ORDER: "GRAPH_RETENTION_ORDER"}
+# Options a later release implements.
+_NOT_YET = {O.QNN_CONTEXT_CONFIG_GRAPH_RETENTION_ORDER: "GRAPH_RETENTION_ORDER"}
 
 
 def _configs(config) -> dict:
@@ -149,8 +146,7 @@ def _configs(config) -> dict:
             fail(E.QNN_CONTEXT_ERROR_INVALID_CONFIG, f"context config option {item.option!r} is unknown")
         if option == O.QNN_CONTEXT_CONFIG_UNDEFINED:
             fail(E.QNN_CONTEXT_ERROR_INVALID_CONFIG, "a context config has option UNDEFINED")
-        if option in _NOT_YET and not (option == O.QNN_CONTEXT_CONFIG_MEMORY_LIMIT_HINT
-                                       and item.memoryLimitHint == 0):
+        if option in _NOT_YET:
             fail(E.QNN_CONTEXT_ERROR_UNSUPPORTED_FEATURE,
                  f"context config {_NOT_YET[option]} is not implemented in qnnpy yet; leave it out")
         if option == O.QNN_CONTEXT_CONFIG_OPTION_CUSTOM:
@@ -182,6 +178,36 @@ def _apply_htp_options(context, chosen: dict) -> None:
 def _persistent(chosen: dict) -> bool:
     item = chosen.get(O.QNN_CONTEXT_CONFIG_PERSISTENT_BINARY)
     return bool(item and item.isPersistentBinary)
+
+
+def _loading_options(chosen: dict) -> dict:
+    """The configs that shape createFromBinary, checked: memory limit (bytes or None),
+    deferred init, enabled graph names (or None)."""
+    limit = None
+    item = chosen.get(O.QNN_CONTEXT_CONFIG_MEMORY_LIMIT_HINT)
+    if item is not None:
+        if not isinstance(item.memoryLimitHint, int) or not 0 <= item.memoryLimitHint < 2 ** 64:
+            fail(E.QNN_CONTEXT_ERROR_INVALID_CONFIG, "memoryLimitHint must be an unsigned 64-bit count of MB")
+        if item.memoryLimitHint:
+            if not _persistent(chosen):
+                fail(E.QNN_CONTEXT_ERROR_INVALID_CONFIG,
+                     "graph switching (a non-zero MEMORY_LIMIT_HINT) needs QNN_CONTEXT_CONFIG_PERSISTENT_BINARY "
+                     "set to true: graphs reload from the client's buffer")
+            limit = item.memoryLimitHint << 20
+    enabled = None
+    item = chosen.get(O.QNN_CONTEXT_CONFIG_ENABLE_GRAPHS)
+    if item is not None:
+        names = list(item.enableGraphs or [])
+        if None in names:
+            names = names[:names.index(None)]
+        if not names or not all(isinstance(n, str) for n in names):
+            fail(E.QNN_CONTEXT_ERROR_INVALID_CONFIG, "enableGraphs must list one or more graph names")
+        enabled = names
+    item = chosen.get(O.QNN_CONTEXT_CONFIG_BINARY_COMPATIBILITY)
+    if item is not None and item.binaryCompatibilityType not in (0, 1):
+        fail(E.QNN_CONTEXT_ERROR_INVALID_CONFIG, "binaryCompatibilityType must be PERMISSIVE (0) or STRICT (1)")
+    item = chosen.get(O.QNN_CONTEXT_CONFIG_OPTION_DEFER_GRAPH_INIT)
+    return {"memory_limit": limit, "deferred": bool(item and item.isGraphInitDeferred), "enabled": enabled}
 
 
 def _readonly(buffer) -> bool:
@@ -265,8 +291,9 @@ def _load(backend, device, config, binaryBuffer, binaryBufferSize, profile):
     # Zero copy is safe when the bytes cannot change under us: an immutable buffer, or a
     # client that promised (PERSISTENT_BINARY) to keep it untouched until QnnContext_free.
     zero_copy = _persistent(chosen) or _readonly(binaryBuffer)
+    loading = _loading_options(chosen)
     with QnnProfile.timed(prof, QnnProfile.QNN_PROFILE_EVENTTYPE_INIT, "createFromBinary"):
-        context = obj.create_from_binary(binaryBuffer, binaryBufferSize, zero_copy)
+        context = obj.create_from_binary(binaryBuffer, binaryBufferSize, zero_copy, **loading)
     return obj, dev, chosen, context
 
 
@@ -368,7 +395,21 @@ def QnnContext_applyBinarySection(context, graph, section, binaryBuffer, profile
     data, size = _buffer(binaryBuffer, writable=False)
     # As for createFromBinary: views into the client's bytes only when they cannot change.
     zero_copy = _persistent(obj.configs) or _readonly(data)
-    with QnnProfile.timed(prof, QNN_HTP_PROFILE_EVENTTYPE_GRAPH_APPLY_BINARY_SECTION_QNN,
-                          target.name if target else "all graphs"):
-        obj.backend.apply_section(obj, target, section, data, size, zero_copy,
-                                  verify_checksum=not obj.skip_section_validation)
+    try:
+        with QnnProfile.timed(prof, QNN_HTP_PROFILE_EVENTTYPE_GRAPH_APPLY_BINARY_SECTION_QNN,
+                              target.name if target else "all graphs"):
+            obj.backend.apply_section(obj, target, section, data, size, zero_copy,
+                                      verify_checksum=not obj.skip_section_validation)
+    finally:
+        QnnProfile.report_residency(prof, obj)
+
+
+@qnn_api(_OK)
+def QnnContext_finalize(context, profile):
+    """Completes a context created with DEFER_GRAPH_INIT: every graph is built now."""
+    obj = _lookup.context(context, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    prof = QnnProfile.resolve(profile, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    try:
+        obj.backend.finalize_context(obj)
+    finally:
+        QnnProfile.report_residency(prof, obj)

@@ -176,10 +176,10 @@ def QnnGraph_retrieve(contextHandle, graphName):
     context = _lookup.context(contextHandle, E.QNN_GRAPH_ERROR_INVALID_HANDLE)
     if not isinstance(graphName, str):
         fail(E.QNN_GRAPH_ERROR_INVALID_NAME, "graphName must be a string")
-    graph = context.graphs.get(graphName)
-    if graph is None:
-        fail(E.QNN_GRAPH_ERROR_GRAPH_DOES_NOT_EXIST,
-             f"no graph named '{graphName}'; this context has {sorted(context.graphs)}")
+    try:
+        graph = context.backend.retrieve(context, graphName)
+    finally:
+        QnnProfile.report_residency(None, context)
     return _lookup.graph_handle(graph)
 
 
@@ -202,8 +202,11 @@ def QnnGraph_execute(graphHandle, inputs, numInputs, outputs, numOutputs, profil
         fail(E.QNN_GRAPH_ERROR_UNSUPPORTED_FEATURE, "signals are not supported; pass None")
     ins = _tensor_list(inputs, numInputs, "Inputs")
     outs = _tensor_list(outputs, numOutputs, "Outputs")
-    with QnnProfile.timed(profile, QnnProfile.QNN_PROFILE_EVENTTYPE_EXECUTE, graph.name):
-        graph.context.backend.execute(graph, ins, outs)
+    try:
+        with QnnProfile.timed(profile, QnnProfile.QNN_PROFILE_EVENTTYPE_EXECUTE, graph.name):
+            graph.context.backend.execute(graph, ins, outs)
+    finally:
+        QnnProfile.report_residency(profile, graph.context)
 
 
 def QnnGraph_executeAsync(graphHandle, inputs, numInputs, outputs, numOutputs, profileHandle,

@@ -94,7 +94,7 @@ TABLE = [
     ("contextGetProperty", QnnContext.QnnContext_getProperty),
     ("contextGetIncrementalBinary", None),
     ("contextReleaseIncrementalBinary", None),
-    ("contextFinalize", None),
+    ("contextFinalize", QnnContext.QnnContext_finalize),
     ("globalConfigSet", None),
     ("contextCreateFromBinaryWithCallback", None),
     ("contextGetBinarySectionUpdate", None),

@@ -96,11 +96,35 @@ def timed(profile: Profile | None, event_type: int, identifier: str):
     """Record the wall time of the enclosed work as one event, when a profile is given."""
     start = time.perf_counter_ns()
     yield
+    add_event(profile, event_type, (time.perf_counter_ns() - start) // 1000, identifier)
+
+
+# HTP event types (HTP/QnnHtpProfile.h) used for graph switching: no dedicated ids exist, so
+# the yield events that describe releasing and restoring a graph are the closest.
+QNN_HTP_PROFILE_EVENTTYPE_GRAPH_EXECUTE_YIELD_INSTANCE_RELEASE_TIME = 3006
+QNN_HTP_PROFILE_EVENTTYPE_GRAPH_EXECUTE_YIELD_INSTANCE_RESTORE_TIME = 3008
+QNN_HTP_PROFILE_EVENTTYPE_GRAPH_APPLY_BINARY_SECTION_QNN = 9001
+_RESIDENCY_EVENTS = {"evict": QNN_HTP_PROFILE_EVENTTYPE_GRAPH_EXECUTE_YIELD_INSTANCE_RELEASE_TIME,
+                     "load": QNN_HTP_PROFILE_EVENTTYPE_GRAPH_EXECUTE_YIELD_INSTANCE_RESTORE_TIME,
+                     "reapply": QNN_HTP_PROFILE_EVENTTYPE_GRAPH_APPLY_BINARY_SECTION_QNN}
+
+
+def add_event(profile: Profile | None, event_type: int, value: int, identifier: str) -> None:
     if profile is not None and (profile.max_events is None or len(profile.events) < profile.max_events):
         eid = next(_event_ids)
-        _events[eid] = QnnProfile_EventData_t(event_type, QNN_PROFILE_EVENTUNIT_MICROSEC,
-                                              (time.perf_counter_ns() - start) // 1000, identifier)
+        _events[eid] = QnnProfile_EventData_t(event_type, QNN_PROFILE_EVENTUNIT_MICROSEC, value, identifier)
         profile.events.append(eid)
+
+
+def report_residency(profile: Profile | None, context) -> None:
+    """Turn the graph loads, evictions and re-applies a call caused into profile events
+    (identifier: "<kind>:<graph>"); they are dropped when the call has no profile."""
+    residency = context.residency
+    if residency is None:
+        return
+    for kind, graph, seconds in residency.events:
+        add_event(profile, _RESIDENCY_EVENTS[kind], int(seconds * 1e6), f"{kind}:{graph}")
+    residency.events.clear()
 
 
 def _profile(handle) -> Profile:

@@ -91,6 +91,7 @@ SUPPORTED_KEYS = {
     503,  # context tensors
     213, 214, 218, 219,  # binary sections: updatable, full-context (super adapters), weights, quant
     506, 507, 508,  # updateable static / native / app tensors
+    206, 207, 208, 209, 217,  # ENABLE_GRAPHS, MEMORY_LIMIT_HINT, PERSISTENT_BINARY, compatibility, deferred init
     1403,  # profile max-events config
 }
 

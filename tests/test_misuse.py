@@ -180,8 +180,12 @@ def test_binary_misuse(api):
     assert QnnGraph.QnnGraph_create(ctx, "new", None)[0] == QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED
     assert QnnGraph.QnnGraph_retrieve(ctx, "nope")[0] == QnnGraph.QNN_GRAPH_ERROR_GRAPH_DOES_NOT_EXIST
     assert QnnGraph.QnnGraph_create(api.context, "g", None)[0] == QnnGraph.QNN_GRAPH_ERROR_INVALID_NAME
-    limit = [QnnContext.QnnContext_Config_t(QnnContext.QNN_CONTEXT_CONFIG_ENABLE_GRAPHS, enableGraphs=["g"])]
-    assert QnnContext.QnnContext_createFromBinary(api.backend, None, limit, bytes(buf), size, None)[0] == \
+    unknown = [QnnContext.QnnContext_Config_t(QnnContext.QNN_CONTEXT_CONFIG_ENABLE_GRAPHS, enableGraphs=["h"])]
+    assert QnnContext.QnnContext_createFromBinary(api.backend, None, unknown, bytes(buf), size, None)[0] == \
+        QnnContext.QNN_CONTEXT_ERROR_INVALID_CONFIG
+    assert "'h'" in api.errors()[-1] and "'g'" in api.errors()[-1]
+    order = [QnnContext.QnnContext_Config_t(QnnContext.QNN_CONTEXT_CONFIG_GRAPH_RETENTION_ORDER, graphRetentionOrder=["g"])]
+    assert QnnContext.QnnContext_createFromBinary(api.backend, None, order, bytes(buf), size, None)[0] == \
         QnnContext.QNN_CONTEXT_ERROR_UNSUPPORTED_FEATURE
 
 

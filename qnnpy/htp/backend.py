@@ -1,7 +1,7 @@
 """HtpBackend: the object behind one Qnn_BackendHandle_t, and the plugin interface the API
 modules call. Every method takes and returns backend_api descriptions and raises QnnError."""
 from qnnpy.backend_api import IoBinding, NodeSpec, TensorSpec
-from qnnpy.htp import binary_section, container, context_binary, dtypes, executor, updates
+from qnnpy.htp import binary_section, container, context_binary, dtypes, executor, residency, updates
 from qnnpy.htp.errors import CommonError, ContextError, GraphError, TensorError, fail
 from qnnpy.htp.context_binary import BUILD_ID  # noqa: F401  (re-exported for the API)
 from qnnpy.htp.ir import Context, Graph, check_op, find_op
@@ -65,15 +65,55 @@ class HtpBackend:
                      f"graph '{graph.name}' is not finalized; finalize every graph first")
         return context_binary.layout(context)
 
-    def create_from_binary(self, buffer, size: int, zero_copy: bool) -> Context:
+    def create_from_binary(self, buffer, size: int, zero_copy: bool, memory_limit: int | None = None,
+                           deferred: bool = False, enabled: list | None = None) -> Context:
+        """``memory_limit`` (bytes) turns on graph switching, ``deferred`` loads graphs when
+        retrieved, ``enabled`` keeps only the named graphs."""
         try:
             parsed = container.parse(buffer, size, container.KIND_CONTEXT, copy_data=not zero_copy)
-            context = context_binary.load(self, parsed)
+            names = [g.get("name") for g in parsed.meta.get("graphs") or [] if isinstance(g, dict)]
+            if enabled is not None:
+                unknown = [n for n in enabled if n not in names]
+                if unknown:
+                    fail(ContextError.QNN_CONTEXT_ERROR_INVALID_CONFIG,
+                         f"ENABLE_GRAPHS names {unknown}, which the binary does not have (it has {names})")
+                parsed.meta = {**parsed.meta, "graphs": [g for g in parsed.meta["graphs"]
+                                                         if g.get("name") in enabled]}
+            kept = [n for n in names if enabled is None or n in enabled]
+            build = set() if deferred else set(kept[:1]) if memory_limit is not None else None
+            context = context_binary.load(self, parsed, build)
         except container.ContainerError as err:
             fail(ContextError.QNN_CONTEXT_ERROR_BINARY_VERSION if err.version
                  else ContextError.QNN_CONTEXT_ERROR_CREATE_FROM_BINARY, f"context binary rejected: {err}")
+        context.disabled = set(names) - set(kept)
+        if memory_limit is not None or deferred:
+            context.residency = residency.Residency(context, parsed, memory_limit)
         self.contexts.append(context)
         return context
+
+    @staticmethod
+    def resident(graph: Graph) -> None:
+        """Load a graph that graph switching evicted or deferred init has not built yet."""
+        if graph.context.residency is not None:
+            graph.context.residency.touch(graph)
+
+    def retrieve(self, context: Context, name: str) -> Graph:
+        graph = context.graphs.get(name)
+        if graph is None:
+            if name in context.disabled:
+                fail(GraphError.QNN_GRAPH_ERROR_DISABLED,
+                     f"graph '{name}' was not enabled (QNN_CONTEXT_CONFIG_ENABLE_GRAPHS) when the context was loaded")
+            fail(GraphError.QNN_GRAPH_ERROR_GRAPH_DOES_NOT_EXIST,
+                 f"no graph named '{name}'; this context has {sorted(context.graphs)}")
+        if context.residency is not None and context.residency.limit is None:
+            self.resident(graph)  # deferred init: retrieving a graph builds it
+        return graph
+
+    def finalize_context(self, context: Context) -> None:
+        """QnnContext_finalize: build every graph deferred init left for later."""
+        if context.residency is not None:
+            for graph in context.graphs.values():
+                self.resident(graph)
 
     # -- graphs -------------------------------------------------------------------------
     @staticmethod
@@ -114,6 +154,10 @@ class HtpBackend:
     @staticmethod
     def update_tensors(context: Context, graph: Graph | None, requested: list) -> None:
         """Queue updates [(tensor id, TensorSpec)] until the next finalize; all or nothing."""
+        if context.residency is not None:
+            fail(CommonError.QNN_COMMON_ERROR_NOT_SUPPORTED,
+                 "tensor updates on a context with graph switching or deferred init would be lost "
+                 "when a graph reloads; apply binary sections instead (they are re-applied on reload)")
         if graph is not None and not graph.finalized:
             fail(GraphError.QNN_GRAPH_ERROR_GRAPH_NOT_FINALIZED,
                  f"graph '{graph.name}' is not finalized; finalize it before updating its tensors")
@@ -135,6 +179,7 @@ class HtpBackend:
             pending[change.tensor.id] = change
 
     def execute(self, graph: Graph, inputs: list[IoBinding], outputs: list[IoBinding]) -> None:
+        self.resident(graph)
         if graph.context.lora_weight_sharing and graph.applied is None and \
                 binary_section.updatable_tensors(graph):
             fail(CommonError.QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED,
@@ -143,15 +188,28 @@ class HtpBackend:
         executor.execute(graph, inputs, outputs, strict=self.strict_io_encodings)
 
     # -- binary sections ----------------------------------------------------------------
-    @staticmethod
-    def section_layout(context: Context, graph: Graph | None, section) -> container.Layout:
+    def section_layout(self, context: Context, graph: Graph | None, section) -> container.Layout:
         graphs = [graph] if graph is not None else list(context.graphs.values())
+        if context.residency is not None and context.residency.limit is not None and len(graphs) > 1:
+            fail(CommonError.QNN_COMMON_ERROR_NOT_SUPPORTED,
+                 "a super adapter cannot be made from a graph-switching context (its graphs are not "
+                 "all resident); make it from a context loaded without MEMORY_LIMIT_HINT")
+        for g in graphs:
+            self.resident(g)
         return binary_section.layout(context, graphs, section)
 
-    @staticmethod
-    def apply_section(context: Context, graph: Graph | None, section, buffer, size, zero_copy: bool,
+    def apply_section(self, context: Context, graph: Graph | None, section, buffer, size, zero_copy: bool,
                       verify_checksum: bool) -> None:
-        binary_section.apply(context, graph, section, buffer, size, zero_copy, verify_checksum)
+        """An unloaded graph is loaded first, then the section applied (as HTP does); under
+        graph switching a super adapter is applied graph by graph, each all or nothing."""
+        if context.residency is None:
+            binary_section.apply(context, graph, section, buffer, size, zero_copy, verify_checksum)
+            return
+        targets = [graph] if graph is not None else binary_section.covered_graphs(
+            context, section, buffer, size, verify_checksum)
+        for g in targets:
+            self.resident(g)
+            binary_section.apply(context, g, section, buffer, size, zero_copy, verify_checksum)
 
 
 def _registered_elsewhere(context: Context, tid) -> bool:

@@ -185,6 +185,24 @@ def check_encoding_or_reject(t: Tensor, encoding) -> None:
         raise container.ContainerError(err.message) from None
 
 
+def covered_graphs(context: Context, section, buffer, size, verify_checksum: bool) -> list[Graph]:
+    """The graphs a section names, after checking the container and that they all exist."""
+    try:
+        parsed = container.parse(buffer, size, container.KIND_SECTION, copy_data=False,
+                                 verify_checksum=verify_checksum)
+        entries = parsed.meta.get("graphs")
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise container.ContainerError("the section lists no graphs")
+    except container.ContainerError as err:
+        fail(ContextError.QNN_CONTEXT_ERROR_BINARY_VERSION if err.version
+             else ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, f"binary section rejected: {err}")
+    names = [e.get("name") for e in entries]
+    unknown = [n for n in names if n not in context.graphs]
+    if unknown:
+        _mismatch(f"it covers graph(s) {unknown}, which this context does not have (it has {sorted(context.graphs)})")
+    return [context.graphs[n] for n in names]
+
+
 def apply(context: Context, graph: Graph | None, section, buffer, size, zero_copy: bool,
           verify_checksum: bool = True) -> list[Graph]:
     """Check the section completely, then replace the updatable tensors it carries."""

@@ -91,8 +91,9 @@ def checksum(view: memoryview) -> int:
 
 
 class Parsed:
-    def __init__(self, kind: int, meta: dict, data: memoryview, sdk: str):
+    def __init__(self, kind: int, meta: dict, data: memoryview, sdk: str, source=None, data_offset=0):
         self.kind, self.meta, self.data, self.sdk = kind, meta, data, sdk
+        self.source, self.data_offset = source, data_offset  # the client's buffer, for residency
 
     def blob(self, ref, dtype: np.dtype, dims: tuple[int, ...]) -> np.ndarray:
         """A tensor's bytes as a numpy view into the data region, after bounds checks."""
@@ -155,4 +156,4 @@ def parse(buffer, size, kind: int | None, copy_data: bool, verify_checksum: bool
     data = view[data_off:total]
     if copy_data:
         data = memoryview(bytearray(data))
-    return Parsed(got_kind, meta, data, sdk_text)
+    return Parsed(got_kind, meta, data, sdk_text, None if copy_data else buffer, data_off)

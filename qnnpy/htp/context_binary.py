@@ -110,7 +110,10 @@ def layout(context: Context) -> container.Layout:
     return container.Layout(container.KIND_CONTEXT, meta, blobs)
 
 
-def load(backend, parsed: container.Parsed) -> Context:
+def load(backend, parsed: container.Parsed, graphs_to_build=None) -> Context:
+    """A context from a parsed binary. ``graphs_to_build`` (names, default all) are built now;
+    the other graphs get an empty shell that ``build_graph`` fills later (graph switching,
+    deferred init)."""
     meta = parsed.meta
     context = Context(backend, from_binary=True)
     ctx_tensors, graphs = meta.get("context_tensors"), meta.get("graphs")
@@ -118,6 +121,7 @@ def load(backend, parsed: container.Parsed) -> Context:
              "metadata lacks context_tensors or graphs")
     try:
         for t in ctx_tensors:
+            _require(isinstance(t, dict), "a tensor entry is not a map")
             context.add_tensor(spec_from_meta(t, parsed), None, tid=t.get("id"))
         for g in graphs:
             _require(isinstance(g, dict) and isinstance(g.get("name"), str), "a graph entry is malformed")
@@ -125,18 +129,38 @@ def load(backend, parsed: container.Parsed) -> Context:
             _require(isinstance(g.get("tensors"), list) and isinstance(g.get("nodes"), list),
                      f"graph '{g['name']}' lacks tensors or nodes")
             graph = Graph(context, g["name"])
+            graph.entry = g
+            graph.finalized = True
             context.graphs[graph.name] = graph
-            for t in g["tensors"]:
-                _require(isinstance(t, dict), "a tensor entry is not a map")
-                context.add_tensor(spec_from_meta(t, parsed), graph, tid=t.get("id"))
-            for n in g["nodes"]:
-                _require(isinstance(n, dict) and isinstance(n.get("params"), list)
-                         and isinstance(n.get("inputs"), list) and isinstance(n.get("outputs"), list),
-                         "a node entry is malformed")
-                graph.add_node(NodeSpec(n.get("name"), n.get("package"), n.get("type"),
-                                        [_param_from_meta(p, parsed) for p in n["params"]],
-                                        list(n["inputs"]), list(n["outputs"])))
-            graph.finalize()
+            if graphs_to_build is None or graph.name in graphs_to_build:
+                build_graph(graph, parsed)
     except QnnError as err:
         raise container.ContainerError(err.message) from None
     return context
+
+
+def build_graph(graph: Graph, parsed: container.Parsed) -> None:
+    """Fill a graph shell from its metadata entry, through the validating IR calls."""
+    context, g = graph.context, graph.entry
+    graph.finalized = False
+    for t in g["tensors"]:
+        _require(isinstance(t, dict), "a tensor entry is not a map")
+        context.add_tensor(spec_from_meta(t, parsed), graph, tid=t.get("id"))
+    for n in g["nodes"]:
+        _require(isinstance(n, dict) and isinstance(n.get("params"), list)
+                 and isinstance(n.get("inputs"), list) and isinstance(n.get("outputs"), list),
+                 "a node entry is malformed")
+        graph.add_node(NodeSpec(n.get("name"), n.get("package"), n.get("type"),
+                                [_param_from_meta(p, parsed) for p in n["params"]],
+                                list(n["inputs"]), list(n["outputs"])))
+    graph.finalize()
+    graph.loaded = True
+
+
+def graph_data_ranges(graph_entry: dict) -> list[tuple[int, int]]:
+    """(offset, nbytes) of every blob a graph's own tensors use, in the data region."""
+    ranges = [tuple(t["data"]) for t in graph_entry["tensors"] if t.get("data") is not None]
+    for n in graph_entry["nodes"]:
+        ranges += [tuple(p["tensor"]["data"]) for p in n["params"]
+                   if "tensor" in p and p["tensor"].get("data") is not None]
+    return ranges

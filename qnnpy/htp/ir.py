@@ -251,6 +251,8 @@ class Graph:
         self.structure: str | None = None  # identity hash, set at finalize (binary_section)
         self.applied = None           # the last binary section applied to this graph
         self.updatable = None         # its updatable tensors, cached after finalize
+        self.entry = None             # metadata a graph from a binary is (re)built from
+        self.loaded = True            # False while evicted (graph switching) or deferred
 
     def lookup(self, tid) -> Tensor | None:
         return self.tensors.get(tid) or self.context.tensors.get(tid)
@@ -354,6 +356,8 @@ class Context:
         self.pending: dict = {}  # context tensor id -> updates.Change
         self.lora_weight_sharing = False  # HTP custom config: execute needs an applied section
         self.skip_section_validation = False  # HTP custom config: sections' checksum unchecked
+        self.residency = None  # residency.Residency when graphs are switched or loaded lazily
+        self.disabled: set = set()  # graphs of the binary left out by ENABLE_GRAPHS
 
     def add_tensor(self, spec: TensorSpec, graph: Graph | None, tid: int | None = None) -> int:
         check_tensor_spec(spec, graph_scope=graph is not None)

@@ -1,0 +1,137 @@
+"""Graph residency: which graphs of a context loaded from a binary are in memory.
+
+With graph switching (MEMORY_LIMIT_HINT non-zero and PERSISTENT_BINARY) only the first graph
+is loaded at creation; the others load when first used, evicting the least recently used
+graphs so that resident bytes stay under the hint (a single graph larger than the hint is
+loaded anyway, with a warning). Deferred init (DEFER_GRAPH_INIT) loads each graph when it is
+retrieved, without a limit.
+
+A reload rebuilds the graph from the client's persistent context binary, after checking that
+the graph's bytes still hash as they did at creation, and re-applies the last section that
+was applied to it, from the client's persistent section buffer (its checksum is checked
+again): a buffer the client changed is reported, never run.
+"""
+import mmap
+import time
+from collections import OrderedDict
+
+import xxhash
+
+from qnnpy import _log
+from qnnpy.htp import binary_section, container, context_binary
+from qnnpy.htp.errors import GraphError, fail
+from qnnpy.htp.ir import Context, Graph
+
+
+class Residency:
+    def __init__(self, context: Context, parsed: container.Parsed, limit_bytes: int | None):
+        self.context, self.parsed, self.limit = context, parsed, limit_bytes
+        self.loaded: OrderedDict[str, Graph] = OrderedDict()  # least recently used first
+        self.loads = self.evictions = self.reapplies = 0
+        self.digests = {name: self._digest(g) for name, g in context.graphs.items()}
+        self.events: list[tuple[str, str, float]] = []  # (kind, graph, seconds) for profiling
+        for graph in context.graphs.values():
+            if graph.loaded:
+                self.loaded[graph.name] = graph
+
+    # -- bookkeeping --------------------------------------------------------------------
+    def _digest(self, graph: Graph) -> int:
+        h = xxhash.xxh3_64()
+        for offset, nbytes in context_binary.graph_data_ranges(graph.entry):
+            h.update(self.parsed.data[offset:offset + nbytes])
+        return h.intdigest()
+
+    @staticmethod
+    def resident_bytes(graph: Graph) -> int:
+        return sum(t.nbytes for t in graph.tensors.values())
+
+    def total_bytes(self) -> int:
+        return sum(self.resident_bytes(g) for g in self.loaded.values())
+
+    def estimated_bytes(self, graph: Graph) -> int:
+        """Bytes a graph will hold once loaded, from its metadata alone."""
+        from qnnpy.htp import dtypes
+        total = 0
+        for t in graph.entry["tensors"]:
+            n = dtypes.storage(t["dtype"]).itemsize
+            for d in t["dims"]:
+                n *= d
+            total += n
+        return total
+
+    # -- loading and eviction -----------------------------------------------------------
+    def touch(self, graph: Graph) -> None:
+        """Make ``graph`` resident (loading and evicting as needed) and most recently used."""
+        if graph.loaded:
+            self.loaded.move_to_end(graph.name)
+            return
+        need = self.estimated_bytes(graph)
+        if self.limit is not None:
+            while self.loaded and self.total_bytes() + need > self.limit:
+                self.evict(next(iter(self.loaded.values())))
+            if need > self.limit:
+                _log.emit(_log.WARN, f"graph '{graph.name}' needs {need >> 20} MiB, more than the "
+                                     f"{self.limit >> 20} MiB memory limit hint; loading it anyway")
+        self._load(graph)
+
+    def _load(self, graph: Graph) -> None:
+        start = time.perf_counter()
+        if self._digest(graph) != self.digests[graph.name]:
+            fail(GraphError.QNN_GRAPH_ERROR_GENERAL,
+                 f"graph '{graph.name}' cannot be reloaded: the persistent context binary changed "
+                 "after QnnContext_createFromBinary (checksum mismatch); with PERSISTENT_BINARY the "
+                 "buffer must stay untouched until QnnContext_free")
+        try:
+            context_binary.build_graph(graph, self.parsed)
+        except container.ContainerError as err:
+            fail(GraphError.QNN_GRAPH_ERROR_GENERAL, f"graph '{graph.name}' cannot be reloaded: {err}")
+        self.loaded[graph.name] = graph
+        self.loads += 1
+        self.events.append(("load", graph.name, time.perf_counter() - start))
+        if graph.applied is not None:
+            self._reapply(graph)
+
+    def _reapply(self, graph: Graph) -> None:
+        buffer, size, section = graph.applied
+        start = time.perf_counter()
+        try:
+            binary_section.apply(self.context, graph, section, buffer, size, zero_copy=True,
+                                 verify_checksum=not self.context.skip_section_validation)
+        except Exception as err:  # QnnError from apply: say it was the re-apply that failed
+            message = getattr(err, "message", str(err))
+            self.evict(graph)
+            fail(GraphError.QNN_GRAPH_ERROR_GENERAL,
+                 f"graph '{graph.name}' reloaded, but its last adapter could not be re-applied "
+                 f"from the persistent section buffer ({message}); keep section buffers "
+                 "untouched until QnnContext_free")
+        self.reapplies += 1
+        self.events.append(("reapply", graph.name, time.perf_counter() - start))
+
+    def evict(self, graph: Graph) -> None:
+        start = time.perf_counter()
+        for t in graph.tensors.values():
+            self.context.names.pop(t.name, None)
+        ranges = context_binary.graph_data_ranges(graph.entry)
+        graph.tensors.clear()
+        graph.nodes.clear()
+        graph.producer.clear()
+        graph.plan = graph.updatable = None
+        graph.loaded = False
+        self.loaded.pop(graph.name, None)
+        self._release_pages(ranges)
+        self.evictions += 1
+        self.events.append(("evict", graph.name, time.perf_counter() - start))
+
+    def _release_pages(self, ranges) -> None:
+        """Give an mmapped binary's pages of an evicted graph back to the OS (file-backed, so
+        they are read again on the next load): that is what makes RSS follow residency."""
+        source = self.parsed.source
+        if not isinstance(source, mmap.mmap) or not hasattr(source, "madvise"):
+            return
+        base = self.parsed.data_offset
+        page = mmap.PAGESIZE
+        for offset, nbytes in ranges:
+            start = -(-(base + offset) // page) * page
+            end = (base + offset + nbytes) // page * page
+            if end > start:
+                source.madvise(mmap.MADV_DONTNEED, start, end - start)
