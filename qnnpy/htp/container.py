@@ -11,6 +11,7 @@ buffer before use, the checksum is verified before any metadata is read, msgpack
 its allocations to the size of the metadata region, and no pickle or eval is involved.
 """
 import math
+import mmap
 import struct
 
 import msgpack
@@ -83,11 +84,43 @@ class Layout:
         out[CHECKSUM_AT:CHECKSUM_AT + 8] = struct.pack("<Q", checksum(out[:self.total]))
 
 
-def checksum(view: memoryview) -> int:
+def checksum(view: memoryview, source=None) -> int:
+    """XXH3-64 of the file without its checksum field. With an mmap ``source``, pages are
+    handed back to the OS as soon as they are hashed, so checking a large mmapped binary
+    does not pull all of it into the process's resident memory."""
     h = xxhash.xxh3_64()
     h.update(view[:CHECKSUM_AT])
-    h.update(view[CHECKSUM_AT + 8:])
+    if not _releasable(source):
+        h.update(view[CHECKSUM_AT + 8:])
+        return h.intdigest()
+    for start in range(CHECKSUM_AT + 8, len(view), RELEASE_CHUNK):
+        end = min(start + RELEASE_CHUNK, len(view))
+        h.update(view[start:end])
+        release(source, start, end - start)
     return h.intdigest()
+
+
+RELEASE_CHUNK = 4 << 20
+
+
+def _releasable(source) -> bool:
+    """Only a read-only mmap: its pages come back from the file unchanged, whereas dropping
+    pages of a private writable (copy-on-write) mapping would discard the client's edits."""
+    if not isinstance(source, mmap.mmap) or not hasattr(source, "madvise"):
+        return False
+    with memoryview(source) as view:
+        return view.readonly
+
+
+def release(source, offset: int, length: int) -> None:
+    """MADV_DONTNEED the whole pages inside [offset, offset+length) of a read-only mmap."""
+    if not _releasable(source):
+        return
+    page = mmap.PAGESIZE
+    start = -(-offset // page) * page
+    end = (offset + length) // page * page
+    if end > start:
+        source.madvise(mmap.MADV_DONTNEED, start, end - start)
 
 
 class Parsed:
@@ -138,7 +171,7 @@ def parse(buffer, size, kind: int | None, copy_data: bool, verify_checksum: bool
             and data_off % ALIGN == 0 and data_off + data_size == total):
         raise ContainerError("binary header describes regions that do not fit together")
     view = view[:total]
-    if verify_checksum and checksum(view) != stored_sum:
+    if verify_checksum and checksum(view, buffer) != stored_sum:
         raise ContainerError("checksum mismatch: the binary is corrupted (modified or truncated)")
     sdk_text = sdk.rstrip(b"\0").decode("ascii", "replace")
     if sdk_text != SDK_VERSION:

@@ -130,7 +130,7 @@ def load(backend, parsed: container.Parsed, graphs_to_build=None) -> Context:
                      f"graph '{g['name']}' lacks tensors or nodes")
             graph = Graph(context, g["name"])
             graph.entry = g
-            graph.finalized = True
+            graph.finalized, graph.loaded = True, False
             context.graphs[graph.name] = graph
             if graphs_to_build is None or graph.name in graphs_to_build:
                 build_graph(graph, parsed)

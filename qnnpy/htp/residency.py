@@ -11,7 +11,6 @@ the graph's bytes still hash as they did at creation, and re-applies the last se
 was applied to it, from the client's persistent section buffer (its checksum is checked
 again): a buffer the client changed is reported, never run.
 """
-import mmap
 import time
 from collections import OrderedDict
 
@@ -33,6 +32,8 @@ class Residency:
         for graph in context.graphs.values():
             if graph.loaded:
                 self.loaded[graph.name] = graph
+            else:
+                self._release_pages(context_binary.graph_data_ranges(graph.entry))
 
     # -- bookkeeping --------------------------------------------------------------------
     def _digest(self, graph: Graph) -> int:
@@ -123,15 +124,7 @@ class Residency:
         self.events.append(("evict", graph.name, time.perf_counter() - start))
 
     def _release_pages(self, ranges) -> None:
-        """Give an mmapped binary's pages of an evicted graph back to the OS (file-backed, so
-        they are read again on the next load): that is what makes RSS follow residency."""
-        source = self.parsed.source
-        if not isinstance(source, mmap.mmap) or not hasattr(source, "madvise"):
-            return
-        base = self.parsed.data_offset
-        page = mmap.PAGESIZE
+        """Give an mmapped binary's pages of a graph that is not resident back to the OS:
+        that is what makes the process's memory follow residency."""
         for offset, nbytes in ranges:
-            start = -(-(base + offset) // page) * page
-            end = (base + offset + nbytes) // page * page
-            if end > start:
-                source.madvise(mmap.MADV_DONTNEED, start, end - start)
+            container.release(self.parsed.source, self.parsed.data_offset + offset, nbytes)
