@@ -178,3 +178,19 @@ def test_deferred_init_builds_graphs_on_retrieve_or_finalize(api):
     assert QnnContext.QnnContext_finalize(ctx, None) == 0
     assert sorted(residency.loaded) == ["mlp_16", "mlp_4", "mlp_8"]
     assert run(g8, world.setup.io["mlp_8"], np.ones((8, DIMS[0]), np.float32), 1.0)[0] == 0
+
+
+def test_net_run_context_configs_turn_on_graph_switching(api):
+    import pytest
+    from qnnpy.tools.netrun_config import ConfigError, context_configs
+    world = _world()
+    blob = world.setup.base_binary
+    configs = context_configs({"memory_limit_hint": 1, "is_persistent_binary": True, "context_priority": "high",
+                               "enable_graphs": ["mlp_4", "mlp_8"], "cache_compatibility_mode": "strict"})
+    err, ctx = QnnContext.QnnContext_createFromBinary(api.backend, None, configs, blob, len(blob), None)
+    assert err == 0 and _residency(ctx).limit == 1 << 20
+    assert QnnGraph.QnnGraph_retrieve(ctx, "mlp_16")[0] == QnnGraph.QNN_GRAPH_ERROR_DISABLED
+    for bad, words in (({"memory_limit_hint": -1}, "non-negative"), ({"is_persistent_binary": "yes"}, "true or false"),
+                       ({"context_priority": "urgent"}, "one of"), ({"enable_graph": ["a"]}, "unknown")):
+        with pytest.raises(ConfigError, match=words):
+            context_configs(bad)

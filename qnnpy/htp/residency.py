@@ -27,19 +27,24 @@ class Residency:
         self.context, self.parsed, self.limit = context, parsed, limit_bytes
         self.loaded: OrderedDict[str, Graph] = OrderedDict()  # least recently used first
         self.loads = self.evictions = self.reapplies = 0
-        self.digests = {name: self._digest(g) for name, g in context.graphs.items()}
         self.events: list[tuple[str, str, float]] = []  # (kind, graph, seconds) for profiling
+        # Hash each graph's bytes in chunks, handing pages back as we go: creating the
+        # context must not pull the whole binary into memory (loaded graphs fault theirs
+        # back in, from the page cache, on first execute).
+        self.digests = {graph.name: self._digest(graph, release=True) for graph in context.graphs.values()}
         for graph in context.graphs.values():
             if graph.loaded:
                 self.loaded[graph.name] = graph
-            else:
-                self._release_pages(context_binary.graph_data_ranges(graph.entry))
 
     # -- bookkeeping --------------------------------------------------------------------
-    def _digest(self, graph: Graph) -> int:
+    def _digest(self, graph: Graph, release: bool = False) -> int:
         h = xxhash.xxh3_64()
         for offset, nbytes in context_binary.graph_data_ranges(graph.entry):
-            h.update(self.parsed.data[offset:offset + nbytes])
+            for start in range(offset, offset + nbytes, container.RELEASE_CHUNK):
+                end = min(start + container.RELEASE_CHUNK, offset + nbytes)
+                h.update(self.parsed.data[start:end])
+                if release:
+                    container.release(self.parsed.source, self.parsed.data_offset + start, end - start)
         return h.intdigest()
 
     @staticmethod
