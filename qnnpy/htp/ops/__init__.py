@@ -86,7 +86,8 @@ def normalize_axis(axis: int, rank: int, what: str) -> int:
 
 
 from qnnpy.htp.ops import (  # noqa: E402,F401  (registration side effects)
-    cast, concat, conv2d, convert, dequantize, element_wise_add, element_wise_divide,
-    element_wise_multiply, element_wise_subtract, fully_connected, gather, gelu, layer_norm,
-    mat_mul, quantize, relu, reshape, rms_norm, sigmoid, softmax, split, strided_slice, tanh,
-    transpose)
+    cast, concat, conv2d, convert, dequantize, element_wise_add, element_wise_divide, element_wise_exp,
+    element_wise_maximum, element_wise_minimum, element_wise_multiply, element_wise_neg, element_wise_power,
+    element_wise_rsqrt, element_wise_select, element_wise_square_root, element_wise_subtract, fully_connected,
+    gather, gelu, layer_norm, mat_mul, quantize, reduce_max, reduce_mean, reduce_sum, relu, reshape, rms_norm,
+    sigmoid, softmax, split, strided_slice, tanh, transpose)

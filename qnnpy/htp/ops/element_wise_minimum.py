@@ -1,0 +1,11 @@
+"""ElementWiseMinimum: numpy broadcasting, as QNN broadcasts."""
+import numpy as np
+
+from qnnpy.htp.ops import register
+from qnnpy.htp.ops._elementwise import BinaryElementWise
+
+
+@register
+class ElementWiseMinimum(BinaryElementWise):
+    type_name = "ElementWiseMinimum"
+    ufunc = np.minimum
