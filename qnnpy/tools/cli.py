@@ -3,9 +3,9 @@
 import argparse
 import sys
 
-from qnnpy.tools import demo
+from qnnpy.tools import converter, demo
 
-SUBCOMMANDS = {"demo": demo}
+SUBCOMMANDS = {"demo": demo, "converter": converter}
 
 
 def main(argv=None) -> int:

@@ -1,0 +1,134 @@
+"""``qnnpy converter``: ONNX model -> ``.qnnpy`` model file (+ AIMET 1.0.0 encodings when
+quantized). Flag names follow qairt-converter / qairt-quantizer."""
+import copy
+import difflib
+import json
+import os
+
+import numpy as np
+import onnx
+
+from qnnpy.tools import model_file
+from qnnpy.tools.converter.model import NATIVE, OUTPUT, Graph
+from qnnpy.tools.converter.onnx_import import ConversionError, import_onnx
+from qnnpy.tools.converter.quantize import QuantizationError, quantize, read_input_list, to_float16
+
+MODES = ("none", "adapter_only", "all", "float_only")
+
+
+def read_weight_list(path: str, model: onnx.ModelProto) -> set[str]:
+    """Names from --lora_weight_list; each must be an initializer (closest ones suggested)."""
+    try:
+        with open(path) as f:
+            names = [line.strip() for line in f if line.strip() and not line.lstrip().startswith("#")]
+    except OSError as err:
+        raise ConversionError(f"cannot read --lora_weight_list {path}: {err}") from None
+    initializers = {i.name for i in model.graph.initializer}
+    problems = []
+    for name in names:
+        if name not in initializers:
+            close = difflib.get_close_matches(name, initializers, n=3, cutoff=0.5)
+            problems.append(f"'{name}'" + (f" (closest: {close})" if close else ""))
+    if problems:
+        raise ConversionError(f"--lora_weight_list names {len(problems)} tensor(s) that are not initializers of "
+                              f"the model: {'; '.join(problems)}")
+    if not names:
+        raise ConversionError(f"--lora_weight_list {path} names no tensors")
+    return set(names)
+
+
+def calibrate(graph: Graph, samples: list[dict]) -> dict[str, tuple[float, float]]:
+    """Min/max of every activation over the samples, computed by qnnpy itself: a copy of the
+    float graph whose intermediates are all outputs (the public API reads only outputs)."""
+    from qnnpy import QnnBackend, QnnContext, QnnGraph
+    from qnnpy.builder import io_tensor
+    probe = copy.deepcopy(graph)
+    for t in probe.tensors.values():
+        if t.role == NATIVE:
+            t.role = OUTPUT
+    _, backend = QnnBackend.QnnBackend_create(None, None)
+    try:
+        _, ctx = QnnContext.QnnContext_create(backend, None, None)
+        _, handle = QnnGraph.QnnGraph_create(ctx, probe.name, None)
+        registered = model_file.compose(handle, probe)
+        outputs = [n for n, t in probe.tensors.items() if t.role == OUTPUT]
+        ranges = {}
+        for sample in samples:
+            buffers = {n: np.zeros(probe.tensors[n].shape, np.float32 if probe.tensors[n].dtype == "FLOAT_32"
+                                   else np.int32) for n in outputs}
+            ins = [io_tensor(registered[n], np.ascontiguousarray(v)) for n, v in sample.items()]
+            err = QnnGraph.QnnGraph_execute(handle, ins, len(ins), [io_tensor(registered[n], b) for n, b in buffers.items()],
+                                            len(buffers), None, None)
+            if err:
+                raise QuantizationError(f"calibration run failed with {err!r} (see the qnnpy log)")
+            for name, values in list(sample.items()) + list(buffers.items()):
+                lo, hi = float(np.min(values)), float(np.max(values))
+                old = ranges.get(name, (lo, hi))
+                ranges[name] = (min(old[0], lo), max(old[1], hi))
+        return ranges
+    finally:
+        QnnBackend.QnnBackend_free(backend)
+
+
+def convert(input_network: str, output_path: str, lora_weight_list: str | None = None,
+            quantization_overrides: str | None = None, input_list: str | None = None, act_bitwidth: int = 8,
+            weights_bitwidth: int = 8, quant_updatable_mode: str = "adapter_only", float_bitwidth: int = 32,
+            graph_name: str | None = None) -> Graph:
+    """Convert; raises ConversionError / QuantizationError with a message for the user, and
+    writes nothing unless everything succeeded."""
+    if quant_updatable_mode not in MODES:
+        raise ConversionError(f"--quant_updatable_mode must be one of {MODES}")
+    if act_bitwidth not in (8, 16) or weights_bitwidth not in (4, 8) or float_bitwidth not in (16, 32):
+        raise ConversionError("--act_bitwidth takes 8 or 16, --weights_bitwidth 8 or 4, --float_bitwidth 32 or 16")
+    try:
+        model = onnx.load(input_network)
+    except Exception as err:  # onnx raises many types for unreadable files
+        raise ConversionError(f"cannot read ONNX model {input_network}: {err}") from None
+    lora = read_weight_list(lora_weight_list, model) if lora_weight_list else set()
+    name = graph_name or os.path.splitext(os.path.basename(output_path))[0]
+    graph = import_onnx(model, lora, name)
+    info = {"source": os.path.basename(input_network), "quant_updatable_mode": quant_updatable_mode}
+    encodings = None
+    quantized = quant_updatable_mode != "float_only" and (input_list or quantization_overrides)
+    if quantized:
+        samples = read_input_list(input_list, graph) if input_list else []
+        ranges = calibrate(graph, samples) if samples else {}
+        encodings = quantize(graph, ranges, act_bitwidth, weights_bitwidth, quant_updatable_mode,
+                             quantization_overrides)
+    elif float_bitwidth == 16:
+        to_float16(graph)
+    model_file.save(output_path, [graph], info)
+    if encodings is not None:
+        with open(encodings_path(output_path), "w") as f:
+            json.dump(encodings, f, indent=1)
+    return graph
+
+
+def encodings_path(output_path: str) -> str:
+    return os.path.splitext(output_path)[0] + ".encodings"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("-i", "--input_network", required=True, help="the ONNX model")
+    parser.add_argument("--output_path", required=True, help="the .qnnpy model file to write")
+    parser.add_argument("--lora_weight_list", help="file naming the LoRA weights (ONNX initializer names), one a line")
+    parser.add_argument("--quantization_overrides", help="AIMET encodings JSON (legacy or 1.0.0)")
+    parser.add_argument("--input_list", help="calibration inputs, as qnn-net-run reads them")
+    parser.add_argument("--act_bitwidth", type=int, default=8, choices=(8, 16))
+    parser.add_argument("--weights_bitwidth", type=int, default=8, choices=(4, 8))
+    parser.add_argument("--quant_updatable_mode", default="adapter_only", choices=MODES)
+    parser.add_argument("--float_bitwidth", type=int, default=32, choices=(16, 32))
+
+
+def run(args) -> int:
+    import sys
+    try:
+        graph = convert(args.input_network, args.output_path, args.lora_weight_list, args.quantization_overrides,
+                        args.input_list, args.act_bitwidth, args.weights_bitwidth, args.quant_updatable_mode,
+                        args.float_bitwidth)
+    except (ConversionError, QuantizationError) as err:
+        print(f"qnnpy converter: error: {err}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.output_path}: graph '{graph.name}', {len(graph.nodes)} ops, {len(graph.tensors)} tensors, "
+          f"{len(graph.lora_weights)} LoRA weights")
+    return 0

@@ -1,0 +1,201 @@
+"""Quantizing a converted graph: calibration, the AIMET rules, overrides, updatable encodings.
+
+- Activations: asymmetric min/max over the calibration inputs (0 always representable,
+  range at least 1e-4), unsigned 8 or 16 bit.
+- Weights: symmetric signed (AIMET's rule: scale = max|w| / (2^(bw-1) - 1), offset 0), 8 bit,
+  or 4 bit held in an 8-bit container (BW_SCALE_OFFSET).
+- ``--quantization_overrides`` (AIMET legacy or 1.0.0 JSON) wins per tensor.
+- ``--quant_updatable_mode``: adapter_only marks the LoRA branch's activations updatable
+  (UPDATEABLE_NATIVE), all marks every activation and the I/O updatable, none marks nothing.
+"""
+import json
+import os
+
+import numpy as np
+
+from qnnpy.tools.converter.model import INPUT, NATIVE, OUTPUT, STATIC, UPDATABLE, Encoding, Graph
+
+ACTIVATIONS = (INPUT, NATIVE, OUTPUT)
+WEIGHTS = (STATIC, UPDATABLE)
+
+
+class QuantizationError(Exception):
+    pass
+
+
+def activation_encoding(lo: float, hi: float, bits: int) -> Encoding:
+    lo, hi = min(lo, 0.0), max(hi, 0.0)
+    scale = max(hi - lo, 1e-4) / (2 ** bits - 1)
+    return Encoding(f"UFIXED_POINT_{bits}", float(np.float32(scale)), int(np.rint(lo / scale)))
+
+
+def weight_encoding(values: np.ndarray, bits: int) -> Encoding:
+    top = 2 ** (bits - 1) - 1
+    scale = max(float(np.abs(values).max()) if values.size else 0.0, 1e-8) / top
+    return Encoding("SFIXED_POINT_8", float(np.float32(scale)), 0, bits if bits < 8 else None)
+
+
+def _parse_overrides(path: str) -> dict[str, Encoding | str]:
+    """{tensor name: Encoding or "float"} from AIMET legacy (0.6.1) or 1.0.0 JSON."""
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+    except (OSError, ValueError) as err:
+        raise QuantizationError(f"cannot read quantization overrides {path}: {err}") from None
+    if not isinstance(doc, dict) or "activation_encodings" not in doc or "param_encodings" not in doc:
+        raise QuantizationError(f"{path}: an encodings file needs 'activation_encodings' and 'param_encodings'")
+    result = {}
+    try:
+        if doc.get("version") == "1.0.0":
+            for section in ("activation_encodings", "param_encodings"):
+                for e in doc[section]:
+                    result[e["name"]] = _from_v1(e, path)
+        else:
+            for section in ("activation_encodings", "param_encodings"):
+                for name, entries in doc[section].items():
+                    result[name] = _from_legacy(name, entries, path)
+    except (KeyError, TypeError, ValueError) as err:
+        raise QuantizationError(f"{path}: malformed encoding entry ({type(err).__name__}: {err})") from None
+    return result
+
+
+def _from_v1(e: dict, path: str):
+    if e.get("dtype", "INT").upper() == "FLOAT":
+        return "float"
+    if e.get("enc_type", "PER_TENSOR") != "PER_TENSOR" or len(e["scale"]) != 1:
+        raise QuantizationError(f"{path}: '{e['name']}' is {e.get('enc_type')}; qnnpy takes per-tensor "
+                                "overrides only so far")
+    bw, sym = int(e["bw"]), bool(e.get("is_sym", False))
+    return _encoding(bw, sym, float(e["scale"][0]), int(e["offset"][0]))
+
+
+def _from_legacy(name: str, entries, path: str):
+    if not isinstance(entries, list) or not entries:
+        raise QuantizationError(f"{path}: '{name}' needs a list of encodings")
+    if len(entries) != 1:
+        raise QuantizationError(f"{path}: '{name}' has per-channel encodings; qnnpy takes per-tensor overrides only so far")
+    e = entries[0]
+    if e.get("dtype", "int") == "float":
+        return "float"
+    bw = int(e["bitwidth"])
+    sym = str(e.get("is_symmetric", "False")).lower() == "true"
+    if "scale" in e and "offset" in e:
+        return _encoding(bw, sym, float(e["scale"]), int(e["offset"]))
+    if sym:
+        return weight_encoding(np.array([e["min"], e["max"]], np.float64), bw)
+    return activation_encoding(float(e["min"]), float(e["max"]), bw)
+
+
+def _encoding(bw: int, sym: bool, scale: float, offset: int) -> Encoding:
+    if scale <= 0:
+        raise ValueError(f"scale {scale} must be > 0")
+    if sym and offset in (0, -(2 ** (bw - 1))):
+        return Encoding("SFIXED_POINT_8" if bw <= 8 else "SFIXED_POINT_16", scale, 0, bw if bw < 8 else None)
+    return Encoding(f"UFIXED_POINT_{8 if bw <= 8 else 16}", scale, offset, bw if bw not in (8, 16) else None)
+
+
+def lora_branch(graph: Graph) -> set[str]:
+    """Activations computed from LoRA weights, up to (not including) the Add that merges the
+    branch into the base path."""
+    branch = set(graph.lora_weights)
+    changed = True
+    while changed:
+        changed = False
+        for node in graph.nodes:
+            fed = [i for i in node.inputs if i in branch]
+            if not fed or all(o in branch for o in node.outputs):
+                continue
+            merge = node.op_type == "ElementWiseAdd" and len(fed) < len(node.inputs)
+            if not merge:
+                branch.update(node.outputs)
+                changed = True
+    return branch - set(graph.lora_weights)
+
+
+def quantize(graph: Graph, ranges: dict[str, tuple[float, float]], act_bits: int, weight_bits: int,
+             mode: str, overrides_path: str | None) -> dict:
+    """Set dtypes, encodings and quantized data on ``graph``; returns the AIMET 1.0.0 document."""
+    overrides = _parse_overrides(overrides_path) if overrides_path else {}
+    unknown = sorted(set(overrides) - set(graph.tensors))
+    if unknown:
+        raise QuantizationError(f"quantization overrides name tensors the model does not have: {unknown[:10]}")
+    missing = [n for n, t in graph.tensors.items() if t.role in ACTIVATIONS and t.dtype == "FLOAT_32"
+               and n not in ranges and not isinstance(overrides.get(n), Encoding)]
+    if missing:
+        raise QuantizationError(f"no calibration data or override for activations {missing[:10]}; pass "
+                                "--input_list (or overrides for every activation)")
+    branch = lora_branch(graph) if mode == "adapter_only" else set()
+    doc = {"version": "1.0.0", "activation_encodings": [], "param_encodings": [], "excluded_layers": [],
+           "quantizer_args": {"activation_bitwidth": act_bits, "param_bitwidth": weight_bits,
+                              "quant_updatable_mode": mode}}
+    for name, t in graph.tensors.items():
+        if t.dtype != "FLOAT_32" or overrides.get(name) == "float":
+            continue
+        if t.role in WEIGHTS:
+            enc = overrides.get(name) or weight_encoding(t.data, weight_bits)
+            t.data = np.clip(np.rint(t.data.astype(np.float64) / enc.scale) - enc.offset,
+                             *_code_range(enc)).astype(np.uint8 if enc.dtype.startswith("U") else np.int8)
+            section = "param_encodings"
+        else:
+            lo, hi = ranges.get(name, (0.0, 0.0))
+            enc = overrides.get(name) or activation_encoding(lo, hi, act_bits)
+            t.updatable_encoding = mode == "all" or name in branch
+            section = "activation_encodings"
+        if t.data is not None and enc.dtype.endswith("16"):
+            t.data = t.data.astype(np.int16 if enc.dtype.startswith("S") else np.uint16)
+        t.dtype, t.encoding = enc.dtype, enc
+        bw = enc.bitwidth or int(enc.dtype.rsplit("_", 1)[1])
+        doc[section].append({"name": name, "enc_type": "PER_TENSOR", "dtype": "INT", "bw": bw,
+                             "is_sym": enc.dtype.startswith("S"), "scale": [enc.scale], "offset": [enc.offset]})
+    return doc
+
+
+def _code_range(enc: Encoding) -> tuple[int, int]:
+    bits = enc.bitwidth or int(enc.dtype.rsplit("_", 1)[1])
+    return (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1) if enc.dtype.startswith("S") else (0, 2 ** bits - 1)
+
+
+def to_float16(graph: Graph) -> None:
+    for t in graph.tensors.values():
+        if t.dtype == "FLOAT_32":
+            t.dtype = "FLOAT_16"
+            if t.data is not None:
+                t.data = t.data.astype(np.float16)
+
+
+def read_input_list(path: str, graph: Graph) -> list[dict[str, np.ndarray]]:
+    """qnn-net-run's input list: one inference per line, either raw files in input order or
+    ``name:=file`` pairs; paths relative to the list's folder; '#' lines are comments."""
+    try:
+        with open(path) as f:
+            lines = [line.strip() for line in f if line.strip() and not line.startswith("#")]
+    except OSError as err:
+        raise QuantizationError(f"cannot read input list {path}: {err}") from None
+    if not lines:
+        raise QuantizationError(f"input list {path} lists no inputs")
+    folder = os.path.dirname(os.path.abspath(path))
+    samples = []
+    for number, line in enumerate(lines, 1):
+        entries = line.split()
+        named = [e.split(":=", 1) if ":=" in e else (None, e) for e in entries]
+        if len(named) != len(graph.inputs):
+            raise QuantizationError(f"{path} line {number}: {len(named)} files for {len(graph.inputs)} inputs "
+                                    f"{graph.inputs}")
+        sample = {}
+        for position, (name, file) in enumerate(named):
+            name = name or graph.inputs[position]
+            if name not in graph.inputs:
+                raise QuantizationError(f"{path} line {number}: '{name}' is not an input; inputs are {graph.inputs}")
+            t = graph.tensors[name]
+            dtype = np.float32 if t.dtype.startswith("FLOAT") else np.int32
+            full = os.path.join(folder, file)
+            try:
+                raw = np.fromfile(full, dtype=dtype)
+            except OSError as err:
+                raise QuantizationError(f"{path} line {number}: cannot read {full}: {err}") from None
+            if raw.size != int(np.prod(t.shape)):
+                raise QuantizationError(f"{path} line {number}: {full} holds {raw.size} values; input '{name}' "
+                                        f"{list(t.shape)} needs {int(np.prod(t.shape))} ({np.dtype(dtype).name}, raw)")
+            sample[name] = raw.reshape(t.shape)
+        samples.append(sample)
+    return samples
