@@ -11,9 +11,10 @@ import onnx
 from qnnpy.tools import model_file
 from qnnpy.tools.converter.model import NATIVE, OUTPUT, Graph
 from qnnpy.tools.converter.onnx_import import ConversionError, import_onnx
-from qnnpy.tools.converter.quantize import QuantizationError, quantize, read_input_list, to_float16
+from qnnpy.tools.converter.quantizer import QuantizationError, quantize, read_input_list, to_float16
 
 MODES = ("none", "adapter_only", "all", "float_only")
+CALIBRATIONS = ("min-max", "mse")
 
 
 def read_weight_list(path: str, model: onnx.ModelProto) -> set[str]:
@@ -37,9 +38,13 @@ def read_weight_list(path: str, model: onnx.ModelProto) -> set[str]:
     return set(names)
 
 
-def calibrate(graph: Graph, samples: list[dict]) -> dict[str, tuple[float, float]]:
-    """Min/max of every activation over the samples, computed by qnnpy itself: a copy of the
-    float graph whose intermediates are all outputs (the public API reads only outputs)."""
+CALIBRATION_SAMPLE = 1 << 16  # values kept per tensor for range selection
+
+
+def calibrate(graph: Graph, samples: list[dict]) -> dict[str, np.ndarray]:
+    """Values of every activation over the samples (at most CALIBRATION_SAMPLE, always with
+    the extremes), computed by qnnpy itself: a copy of the float graph whose intermediates are
+    all outputs (the public API reads only outputs)."""
     from qnnpy import QnnBackend, QnnContext, QnnGraph
     from qnnpy.builder import io_tensor
     probe = copy.deepcopy(graph)
@@ -62,10 +67,16 @@ def calibrate(graph: Graph, samples: list[dict]) -> dict[str, tuple[float, float
             if err:
                 raise QuantizationError(f"calibration run failed with {err!r} (see the qnnpy log)")
             for name, values in list(sample.items()) + list(buffers.items()):
-                lo, hi = float(np.min(values)), float(np.max(values))
-                old = ranges.get(name, (lo, hi))
-                ranges[name] = (min(old[0], lo), max(old[1], hi))
-        return ranges
+                ranges.setdefault(name, []).append(np.asarray(values, np.float32).reshape(-1))
+        rng = np.random.default_rng(0)
+        kept = {}
+        for name, chunks in ranges.items():
+            values = np.concatenate(chunks)
+            if values.size > CALIBRATION_SAMPLE:
+                values = np.concatenate([rng.choice(values, CALIBRATION_SAMPLE - 2, replace=False),
+                                         [values.min(), values.max()]])
+            kept[name] = values
+        return kept
     finally:
         QnnBackend.QnnBackend_free(backend)
 
@@ -73,11 +84,13 @@ def calibrate(graph: Graph, samples: list[dict]) -> dict[str, tuple[float, float
 def convert(input_network: str, output_path: str, lora_weight_list: str | None = None,
             quantization_overrides: str | None = None, input_list: str | None = None, act_bitwidth: int = 8,
             weights_bitwidth: int = 8, quant_updatable_mode: str = "adapter_only", float_bitwidth: int = 32,
-            graph_name: str | None = None) -> Graph:
+            graph_name: str | None = None, act_quantizer_calibration: str = "min-max") -> Graph:
     """Convert; raises ConversionError / QuantizationError with a message for the user, and
     writes nothing unless everything succeeded."""
     if quant_updatable_mode not in MODES:
         raise ConversionError(f"--quant_updatable_mode must be one of {MODES}")
+    if act_quantizer_calibration not in CALIBRATIONS:
+        raise ConversionError(f"--act_quantizer_calibration must be one of {CALIBRATIONS}")
     if act_bitwidth not in (8, 16) or weights_bitwidth not in (4, 8) or float_bitwidth not in (16, 32):
         raise ConversionError("--act_bitwidth takes 8 or 16, --weights_bitwidth 8 or 4, --float_bitwidth 32 or 16")
     try:
@@ -94,7 +107,7 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
         samples = read_input_list(input_list, graph) if input_list else []
         ranges = calibrate(graph, samples) if samples else {}
         encodings = quantize(graph, ranges, act_bitwidth, weights_bitwidth, quant_updatable_mode,
-                             quantization_overrides)
+                             quantization_overrides, act_quantizer_calibration)
     elif float_bitwidth == 16:
         to_float16(graph)
     model_file.save(output_path, [graph], info)
@@ -118,6 +131,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--weights_bitwidth", type=int, default=8, choices=(4, 8))
     parser.add_argument("--quant_updatable_mode", default="adapter_only", choices=MODES)
     parser.add_argument("--float_bitwidth", type=int, default=32, choices=(16, 32))
+    parser.add_argument("--act_quantizer_calibration", default="min-max", choices=CALIBRATIONS,
+                        help="activation ranges: calibration min/max, or the range of least quantization error")
 
 
 def run(args) -> int:
@@ -125,7 +140,7 @@ def run(args) -> int:
     try:
         graph = convert(args.input_network, args.output_path, args.lora_weight_list, args.quantization_overrides,
                         args.input_list, args.act_bitwidth, args.weights_bitwidth, args.quant_updatable_mode,
-                        args.float_bitwidth)
+                        args.float_bitwidth, act_quantizer_calibration=args.act_quantizer_calibration)
     except (ConversionError, QuantizationError) as err:
         print(f"qnnpy converter: error: {err}", file=sys.stderr)
         return 1

@@ -6,7 +6,9 @@
   never folded, fused or transposed away. A Transpose of a LoRA weight that feeds a MatMul
   becomes MatMul's transpose_in1, so the weight keeps its ONNX layout (no transform needed
   at import time).
-- The erf form of Gelu (x · 0.5 · (1 + erf(x / √2))) is fused into Gelu.
+- The erf form of Gelu (x · 0.5 · (1 + erf(x / √2))) is fused into Gelu, and RMSNorm as
+  PyTorch writes it out (Pow / ReduceMean / Add / Sqrt / Div / Mul) into RmsNorm; the parts
+  of a decomposition that does not match convert op by op.
 - Every unsupported op is collected; the conversion fails with one message listing them all.
 """
 import math
@@ -119,12 +121,16 @@ class Importer:
             self.out.tensors[vi.name] = Tensor(vi.name, INPUT, _DTYPES.get(np.dtype(dtype), "FLOAT_32"),
                                                self.shape(vi.name))
             self.out.inputs.append(vi.name)
-        fused = _fuse_erf_gelu(self.g)
+        fused = _fuse_patterns(self.g)
         for index, node in enumerate(self.g.node):
             if index in fused.skip:
                 continue
-            if index in fused.gelu:
-                self.emit("Gelu", [fused.gelu[index]], [node.output[0]], name=node.name or None)
+            if index in fused.fused:
+                op_type, inputs, params = fused.fused[index]
+                if op_type == "RmsNorm":
+                    rank = len(self.shape(inputs[0]))
+                    params = {"axes": np.array([rank - 1], np.uint32), **params}
+                self.emit(op_type, inputs, [node.output[0]], params, name=node.name or None)
                 continue
             self._node(node)
         if self.unsupported:
@@ -195,72 +201,146 @@ FOLDABLE = {"Add", "Sub", "Mul", "Div", "Cast", "Concat", "Gather", "Unsqueeze",
 
 
 class _Fusion:
-    def __init__(self):
-        self.skip, self.gelu = set(), {}
+    """What the pattern fusions decided: node indices to skip, and replacement ops keyed by
+    the index of the last node of each fused pattern: (QNN op, inputs, params)."""
 
+    def __init__(self, graph):
+        self.skip, self.fused = set(), {}
+        self.nodes = list(graph.node)  # protobuf hands out new wrappers per access: use indices
+        self.producers = {o: k for k, n in enumerate(self.nodes) for o in n.output}
+        self.consumers = {}
+        for k, n in enumerate(self.nodes):
+            for i in n.input:
+                self.consumers.setdefault(i, []).append(k)
+        self.consts = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+        for n in self.nodes:
+            if n.op_type == "Constant" and n.attribute and n.attribute[0].name == "value":
+                self.consts[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
 
-def _fuse_erf_gelu(graph) -> _Fusion:
-    """Find x → Div(√2) | Mul(1/√2) → Erf → Add(1) → Mul(x) → Mul(0.5) (the 0.5 may come first)."""
-    fusion = _Fusion()
-    nodes = list(graph.node)  # protobuf hands out new wrappers per access: work on indices
-    producers = {o: k for k, n in enumerate(nodes) for o in n.output}
-    consumers = {}
-    for k, n in enumerate(nodes):
-        for i in n.input:
-            consumers.setdefault(i, []).append(k)
-    consts = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
-    for n in graph.node:
-        if n.op_type == "Constant" and n.attribute and n.attribute[0].name == "value":
-            consts[n.output[0]] = numpy_helper.to_array(n.attribute[0].t)
+    def scalar(self, name, value=None):
+        c = self.consts.get(name)
+        if c is None or c.size != 1:
+            return None
+        v = float(c.reshape(-1)[0])
+        return v if value is None or math.isclose(v, value, rel_tol=1e-3) else None
 
-    def scalar(name, value):
-        c = consts.get(name)
-        return c is not None and c.size == 1 and math.isclose(float(c.reshape(-1)[0]), value, rel_tol=1e-3)
-
-    def single(name):
-        users = consumers.get(name, [])
+    def single(self, name):
+        users = self.consumers.get(name, [])
         return users[0] if len(users) == 1 else None
 
-    def node_of(k):
-        return None if k is None else nodes[k]
+    def node(self, k):
+        return None if k is None else self.nodes[k]
 
-    for erf_k, erf in enumerate(nodes):
+    def op(self, k, *types):
+        n = self.node(k)
+        return n is not None and n.op_type in types
+
+    def other_input(self, k, name):
+        rest = [i for i in self.nodes[k].input if i != name]
+        return rest[0] if len(rest) == 1 else None
+
+    def record(self, chain, last, op_type, inputs, params=None):
+        if any(k in self.skip or k in self.fused for k in chain):
+            return
+        self.skip.update(k for k in chain if k != last)
+        self.fused[last] = (op_type, inputs, params or {})
+
+
+def _fuse_patterns(graph) -> _Fusion:
+    fusion = _Fusion(graph)
+    _fuse_erf_gelu(fusion)
+    _fuse_rms_norm(fusion)
+    return fusion
+
+
+def _fuse_erf_gelu(f: _Fusion) -> None:
+    """x → Div(√2) | Mul(1/√2) → Erf → Add(1) → Mul(x) → Mul(0.5), or with x · 0.5 first."""
+    for erf_k, erf in enumerate(f.nodes):
         if erf.op_type != "Erf":
             continue
-        scale_k = producers.get(erf.input[0])
-        scale = node_of(scale_k)
-        if scale is None or not ((scale.op_type == "Div" and scalar(scale.input[1], math.sqrt(2)))
-                                 or (scale.op_type == "Mul" and scalar(scale.input[1], 1 / math.sqrt(2)))):
+        scale_k = f.producers.get(erf.input[0])
+        scale = f.node(scale_k)
+        if scale is None or not ((scale.op_type == "Div" and f.scalar(scale.input[1], math.sqrt(2)) is not None)
+                                 or (scale.op_type == "Mul" and f.scalar(scale.input[1], 1 / math.sqrt(2)) is not None)):
             continue
         x = scale.input[0]
-        add_k = single(erf.output[0])
-        add = node_of(add_k)
-        if add is None or add.op_type != "Add" or not any(scalar(i, 1.0) for i in add.input):
+        add_k = f.single(erf.output[0])
+        if not f.op(add_k, "Add") or f.scalar(f.other_input(add_k, erf.output[0]), 1.0) is None:
             continue
-        mul_k = single(add.output[0])
-        mul = node_of(mul_k)
-        if mul is None or mul.op_type != "Mul":
+        mul_k = f.single(f.nodes[add_k].output[0])
+        if not f.op(mul_k, "Mul"):
             continue
-        other = [i for i in mul.input if i != add.output[0]][0]
-        chain = [scale_k, erf_k, add_k, mul_k]
+        other = f.other_input(mul_k, f.nodes[add_k].output[0])
         if other == x:  # x · (1 + erf) first, then · 0.5
-            half_k = single(mul.output[0])
-            half = node_of(half_k)
-            if half is None or half.op_type != "Mul" or not any(scalar(i, 0.5) for i in half.input):
+            half_k = f.single(f.nodes[mul_k].output[0])
+            if not f.op(half_k, "Mul") or f.scalar(f.other_input(half_k, f.nodes[mul_k].output[0]), 0.5) is None:
                 continue
             last = half_k
         else:  # (x · 0.5) · (1 + erf)
-            half_k = producers.get(other)
-            half = node_of(half_k)
-            if half is None or half.op_type != "Mul" or x not in half.input or not any(scalar(i, 0.5) for i in half.input):
-                continue
-            if len(consumers.get(half.output[0], [])) != 1:
+            half_k = f.producers.get(other)
+            if not f.op(half_k, "Mul") or x not in f.nodes[half_k].input or f.single(other) is None \
+                    or f.scalar(f.other_input(half_k, x), 0.5) is None:
                 continue
             last = mul_k
-        chain.append(half_k)
-        fusion.skip.update(k for k in chain if k != last)
-        fusion.gelu[last] = x
-    return fusion
+        f.record([scale_k, erf_k, add_k, mul_k, half_k], last, "Gelu", [x])
+
+
+def _fuse_rms_norm(f: _Fusion) -> None:
+    """Pow(x, 2) | Mul(x, x) → ReduceMean(last axis, keepdims) → Add(eps) → Sqrt →
+    Reciprocal | Div(1, ·) → Mul(x) [→ Mul(gamma)], or Sqrt → Div(x, ·) [→ Mul(gamma)]:
+    RMSNorm as PyTorch exports it, fused into RmsNorm."""
+    for mean_k, mean in enumerate(f.nodes):
+        if mean.op_type != "ReduceMean":
+            continue
+        square_k = f.producers.get(mean.input[0])
+        square = f.node(square_k)
+        if square is None:
+            continue
+        if square.op_type == "Pow" and f.scalar(square.input[1], 2.0) is not None:
+            x = square.input[0]
+        elif square.op_type == "Mul" and square.input[0] == square.input[1]:
+            x = square.input[0]
+        else:
+            continue
+        axes = next((list(helper.get_attribute_value(a)) for a in mean.attribute if a.name == "axes"), None)
+        if axes is None and len(mean.input) > 1:
+            axes = f.consts.get(mean.input[1])
+            axes = None if axes is None else list(np.ravel(axes))
+        keep = next((helper.get_attribute_value(a) for a in mean.attribute if a.name == "keepdims"), 1)
+        if axes is None or len(axes) != 1 or axes[0] != -1 or not keep or f.single(square.output[0]) != mean_k:
+            continue
+        add_k = f.single(mean.output[0])
+        if not f.op(add_k, "Add"):
+            continue
+        eps = f.scalar(f.other_input(add_k, mean.output[0]))
+        sqrt_k = f.single(f.nodes[add_k].output[0])
+        if eps is None or not f.op(sqrt_k, "Sqrt"):
+            continue
+        root = f.nodes[sqrt_k].output[0]
+        inv_k = f.single(root)
+        inv = f.node(inv_k)
+        if inv is None:
+            continue
+        chain = [square_k, mean_k, add_k, sqrt_k, inv_k]
+        if inv.op_type == "Div" and inv.input[0] == x and inv.input[1] == root:
+            normed_k = inv_k
+        elif (inv.op_type == "Reciprocal") or (inv.op_type == "Div" and inv.input[1] == root
+                                               and f.scalar(inv.input[0], 1.0) is not None):
+            normed_k = f.single(inv.output[0])
+            if not f.op(normed_k, "Mul") or f.other_input(normed_k, inv.output[0]) != x:
+                continue
+            chain.append(normed_k)
+        else:
+            continue
+        inputs, last = [x], normed_k
+        gamma_k = f.single(f.nodes[normed_k].output[0])
+        if f.op(gamma_k, "Mul"):
+            gamma = f.other_input(gamma_k, f.nodes[normed_k].output[0])
+            if gamma in f.consts and f.consts[gamma].ndim == 1:
+                inputs.append(gamma)
+                chain.append(gamma_k)
+                last = gamma_k
+        f.record(chain, last, "RmsNorm", inputs, {"epsilon": eps})
 
 
 # -- handlers --------------------------------------------------------------------------------

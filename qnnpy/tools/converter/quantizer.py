@@ -1,7 +1,8 @@
 """Quantizing a converted graph: calibration, the AIMET rules, overrides, updatable encodings.
 
-- Activations: asymmetric min/max over the calibration inputs (0 always representable,
-  range at least 1e-4), unsigned 8 or 16 bit.
+- Activations: asymmetric, unsigned 8 or 16 bit, 0 always representable, range at least
+  1e-4; the range is the calibration min/max, or with ``mse`` calibration the (shrunk) range
+  with the least quantization error on the calibration values.
 - Weights: symmetric signed (AIMET's rule: scale = max|w| / (2^(bw-1) - 1), offset 0), 8 bit,
   or 4 bit held in an 8-bit container (BW_SCALE_OFFSET).
 - ``--quantization_overrides`` (AIMET legacy or 1.0.0 JSON) wins per tensor.
@@ -27,6 +28,20 @@ def activation_encoding(lo: float, hi: float, bits: int) -> Encoding:
     lo, hi = min(lo, 0.0), max(hi, 0.0)
     scale = max(hi - lo, 1e-4) / (2 ** bits - 1)
     return Encoding(f"UFIXED_POINT_{bits}", float(np.float32(scale)), int(np.rint(lo / scale)))
+
+
+def mse_activation_encoding(values: np.ndarray, bits: int) -> Encoding:
+    """The range, among shrinking fractions of min/max, whose quantization error (clipping
+    included) is least on the calibration values: outliers stop stealing resolution."""
+    lo, hi = min(float(values.min()), 0.0), max(float(values.max()), 0.0)
+    best, best_err = None, np.inf
+    for frac in np.linspace(1.0, 0.2, 17):
+        enc = activation_encoding(lo * frac, hi * frac, bits)
+        codes = np.clip(np.rint(values / enc.scale) - enc.offset, 0, 2 ** bits - 1)
+        err = float(np.mean(((codes + enc.offset) * enc.scale - values) ** 2))
+        if err < best_err:
+            best, best_err = enc, err
+    return best
 
 
 def weight_encoding(values: np.ndarray, bits: int) -> Encoding:
@@ -112,9 +127,11 @@ def lora_branch(graph: Graph) -> set[str]:
     return branch - set(graph.lora_weights)
 
 
-def quantize(graph: Graph, ranges: dict[str, tuple[float, float]], act_bits: int, weight_bits: int,
-             mode: str, overrides_path: str | None) -> dict:
-    """Set dtypes, encodings and quantized data on ``graph``; returns the AIMET 1.0.0 document."""
+def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: str,
+             overrides_path: str | None, calibration: str = "min-max") -> dict:
+    """Set dtypes, encodings and quantized data on ``graph``; returns the AIMET 1.0.0 document.
+
+    ``ranges`` maps each activation to its calibration values (a sample of them)."""
     overrides = _parse_overrides(overrides_path) if overrides_path else {}
     unknown = sorted(set(overrides) - set(graph.tensors))
     if unknown:
@@ -137,8 +154,7 @@ def quantize(graph: Graph, ranges: dict[str, tuple[float, float]], act_bits: int
                              *_code_range(enc)).astype(np.uint8 if enc.dtype.startswith("U") else np.int8)
             section = "param_encodings"
         else:
-            lo, hi = ranges.get(name, (0.0, 0.0))
-            enc = overrides.get(name) or activation_encoding(lo, hi, act_bits)
+            enc = overrides.get(name) or _calibrated(ranges[name], act_bits, calibration)
             t.updatable_encoding = mode == "all" or name in branch
             section = "activation_encodings"
         if t.data is not None and enc.dtype.endswith("16"):
@@ -148,6 +164,12 @@ def quantize(graph: Graph, ranges: dict[str, tuple[float, float]], act_bits: int
         doc[section].append({"name": name, "enc_type": "PER_TENSOR", "dtype": "INT", "bw": bw,
                              "is_sym": enc.dtype.startswith("S"), "scale": [enc.scale], "offset": [enc.offset]})
     return doc
+
+
+def _calibrated(values: np.ndarray, bits: int, calibration: str) -> Encoding:
+    if calibration == "mse":
+        return mse_activation_encoding(values, bits)
+    return activation_encoding(float(values.min()), float(values.max()), bits)
 
 
 def _code_range(enc: Encoding) -> tuple[int, int]:
