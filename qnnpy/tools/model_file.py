@@ -111,6 +111,8 @@ def qnn_dtype(name: str) -> int:
 def _quant(enc: Encoding | None):
     if enc is None:
         return None
+    if enc.axis is not None:
+        return quantize_params(enc.scale, enc.offset, axis=enc.axis)
     qp = quantize_params(enc.scale, enc.offset)
     if enc.bitwidth:
         from qnnpy.QnnTypes import QNN_QUANTIZATION_ENCODING_BW_SCALE_OFFSET

@@ -299,3 +299,34 @@ def test_tanh_gelu_decomposition_and_conv_convert_op_by_op(tmp_path):
                               opset_imports=[helper.make_opsetid("", 18)], ir_version=9)
     graph = _convert_and_compare(tmp_path, model, {"x": np.random.default_rng(1).standard_normal((1, 2, 5, 5)).astype(np.float32)})
     assert {"Conv2d", "ElementWisePower", "Tanh"} <= {node.op_type for node in graph.nodes}
+
+
+def test_per_channel_overrides_and_4_bit_weights(tmp_path):
+    rng = np.random.default_rng(0)
+    w = (rng.standard_normal((6, 4)) * np.array([0.1, 1, 5, 20])).astype(np.float32)  # channel scales differ
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["y"])]
+    model = helper.make_model(helper.make_graph(nodes, "pc", [_io("x", [3, 6])], [_io("y", [3, 4])],
+                                                [numpy_helper.from_array(w, "w")]),
+                              opset_imports=[helper.make_opsetid("", 18)], ir_version=9)
+    onnx.save(model, tmp_path / "m.onnx")
+    x = rng.standard_normal((3, 6)).astype(np.float32)
+    x.tofile(tmp_path / "x.raw")
+    (tmp_path / "list.txt").write_text("x.raw\n")
+    scales = (np.abs(w).max(axis=0) / 127).tolist()
+    legacy = {"activation_encodings": {}, "param_encodings": {"w": [
+        {"bitwidth": 8, "dtype": "int", "is_symmetric": "True", "scale": s, "offset": -128} for s in scales]}}
+    (tmp_path / "enc.json").write_text(json.dumps(legacy))
+    ref = _ort(model, x=x)[0]
+    errors = {}
+    for label, extra in (("per_channel", {"quantization_overrides": str(tmp_path / "enc.json")}),
+                         ("per_tensor", {}), ("4_bit", {"weights_bitwidth": 4})):
+        graph = convert(str(tmp_path / "m.onnx"), str(tmp_path / f"{label}.qnnpy"), input_list=str(tmp_path / "list.txt"),
+                        act_bitwidth=16, **extra)
+        loaded = Loaded(str(tmp_path / f"{label}.qnnpy"))
+        errors[label] = sqnr_db(ref, loaded.run(x=x)["y"])
+        loaded.close()
+        if label == "per_channel":
+            assert graph.tensors["w"].encoding.axis == 1
+        if label == "4_bit":
+            assert graph.tensors["w"].encoding.bitwidth == 4 and np.abs(graph.tensors["w"].data).max() <= 7
+    assert errors["per_channel"] > errors["per_tensor"] > errors["4_bit"] > 10, errors

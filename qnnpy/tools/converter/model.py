@@ -13,11 +13,22 @@ INPUT, OUTPUT, NATIVE, STATIC, UPDATABLE = "input", "output", "native", "static"
 
 @dataclass
 class Encoding:
-    """real = scale * (q + offset); ``dtype`` is the QNN data type name it applies to."""
+    """real = scale * (q + offset); ``dtype`` is the QNN data type name it applies to.
+    Per-channel encodings carry lists and the channel ``axis``."""
     dtype: str                      # e.g. "UFIXED_POINT_8", "SFIXED_POINT_8"
-    scale: float
-    offset: int
+    scale: float | list
+    offset: int | list
     bitwidth: int | None = None     # narrower than the container (4-bit weights)
+    axis: int | None = None         # per-channel: the axis the lists run along
+
+    def arrays(self, ndim: int) -> tuple[np.ndarray, np.ndarray]:
+        """Scale and offset shaped to broadcast against a tensor of rank ``ndim``."""
+        scale, offset = np.asarray(self.scale, np.float64), np.asarray(self.offset, np.float64)
+        if self.axis is not None:
+            shape = [1] * ndim
+            shape[self.axis] = scale.size
+            scale, offset = scale.reshape(shape), offset.reshape(shape)
+        return scale, offset
 
 
 @dataclass

@@ -77,28 +77,52 @@ def _parse_overrides(path: str) -> dict[str, Encoding | str]:
 def _from_v1(e: dict, path: str):
     if e.get("dtype", "INT").upper() == "FLOAT":
         return "float"
-    if e.get("enc_type", "PER_TENSOR") != "PER_TENSOR" or len(e["scale"]) != 1:
-        raise QuantizationError(f"{path}: '{e['name']}' is {e.get('enc_type')}; qnnpy takes per-tensor "
-                                "overrides only so far")
+    if e.get("enc_type", "PER_TENSOR") not in ("PER_TENSOR", "PER_CHANNEL"):
+        raise QuantizationError(f"{path}: '{e['name']}' is {e.get('enc_type')}; qnnpy takes PER_TENSOR and "
+                                "PER_CHANNEL encodings")
     bw, sym = int(e["bw"]), bool(e.get("is_sym", False))
-    return _encoding(bw, sym, float(e["scale"][0]), int(e["offset"][0]))
+    channels = [_encoding(bw, sym, float(s), int(o)) for s, o in zip(e["scale"], e["offset"])]
+    return _combine(channels, e["name"], path)
 
 
 def _from_legacy(name: str, entries, path: str):
     if not isinstance(entries, list) or not entries:
         raise QuantizationError(f"{path}: '{name}' needs a list of encodings")
-    if len(entries) != 1:
-        raise QuantizationError(f"{path}: '{name}' has per-channel encodings; qnnpy takes per-tensor overrides only so far")
-    e = entries[0]
-    if e.get("dtype", "int") == "float":
+    if entries[0].get("dtype", "int") == "float":
         return "float"
-    bw = int(e["bitwidth"])
-    sym = str(e.get("is_symmetric", "False")).lower() == "true"
-    if "scale" in e and "offset" in e:
-        return _encoding(bw, sym, float(e["scale"]), int(e["offset"]))
-    if sym:
-        return weight_encoding(np.array([e["min"], e["max"]], np.float64), bw)
-    return activation_encoding(float(e["min"]), float(e["max"]), bw)
+    channels = []
+    for e in entries:
+        bw = int(e["bitwidth"])
+        sym = str(e.get("is_symmetric", "False")).lower() == "true"
+        if "scale" in e and "offset" in e:
+            channels.append(_encoding(bw, sym, float(e["scale"]), int(e["offset"])))
+        elif sym:
+            channels.append(weight_encoding(np.array([e["min"], e["max"]], np.float64), bw))
+        else:
+            channels.append(activation_encoding(float(e["min"]), float(e["max"]), bw))
+    return _combine(channels, name, path)
+
+
+def _combine(channels: list[Encoding], name: str, path: str) -> Encoding:
+    """One encoding, or a per-channel one (axis decided against the tensor later)."""
+    if len(channels) == 1:
+        return channels[0]
+    if len({(c.dtype, c.bitwidth) for c in channels}) != 1:
+        raise QuantizationError(f"{path}: the channels of '{name}' mix bitwidths or symmetry")
+    first = channels[0]
+    return Encoding(first.dtype, [c.scale for c in channels], [c.offset for c in channels], first.bitwidth, -1)
+
+
+def _place_axis(enc: Encoding, shape: tuple, name: str) -> Encoding:
+    """Per-channel encodings run along output channels: the last dimension of that size
+    (weights keep output channels last: MatMul [in, out], Conv2d HWIO)."""
+    if enc.axis is None:
+        return enc
+    axes = [a for a, d in enumerate(shape) if d == len(enc.scale)]
+    if not axes:
+        raise QuantizationError(f"'{name}' {list(shape)} has no dimension of {len(enc.scale)} channels for its "
+                                "per-channel encoding")
+    return Encoding(enc.dtype, enc.scale, enc.offset, enc.bitwidth, axes[-1])
 
 
 def _encoding(bw: int, sym: bool, scale: float, offset: int) -> Encoding:
@@ -149,20 +173,27 @@ def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: 
         if t.dtype != "FLOAT_32" or overrides.get(name) == "float":
             continue
         if t.role in WEIGHTS:
-            enc = overrides.get(name) or weight_encoding(t.data, weight_bits)
-            t.data = np.clip(np.rint(t.data.astype(np.float64) / enc.scale) - enc.offset,
+            enc = _place_axis(overrides.get(name) or weight_encoding(t.data, weight_bits), t.shape, name)
+            scale, offset = enc.arrays(t.data.ndim)
+            t.data = np.clip(np.rint(t.data.astype(np.float64) / scale) - offset,
                              *_code_range(enc)).astype(np.uint8 if enc.dtype.startswith("U") else np.int8)
             section = "param_encodings"
         else:
             enc = overrides.get(name) or _calibrated(ranges[name], act_bits, calibration)
+            if enc.axis is not None:
+                raise QuantizationError(f"activation '{name}' has a per-channel override; activations take "
+                                        "per-tensor encodings")
             t.updatable_encoding = mode == "all" or name in branch
             section = "activation_encodings"
         if t.data is not None and enc.dtype.endswith("16"):
             t.data = t.data.astype(np.int16 if enc.dtype.startswith("S") else np.uint16)
         t.dtype, t.encoding = enc.dtype, enc
         bw = enc.bitwidth or int(enc.dtype.rsplit("_", 1)[1])
-        doc[section].append({"name": name, "enc_type": "PER_TENSOR", "dtype": "INT", "bw": bw,
-                             "is_sym": enc.dtype.startswith("S"), "scale": [enc.scale], "offset": [enc.offset]})
+        per_channel = enc.axis is not None
+        doc[section].append({"name": name, "enc_type": "PER_CHANNEL" if per_channel else "PER_TENSOR",
+                             "dtype": "INT", "bw": bw, "is_sym": enc.dtype.startswith("S"),
+                             "scale": list(enc.scale) if per_channel else [enc.scale],
+                             "offset": list(enc.offset) if per_channel else [enc.offset]})
     return doc
 
 
