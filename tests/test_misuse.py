@@ -284,3 +284,17 @@ def test_create_from_binary_records_an_init_event(api):
     assert n == 1 and QnnProfile.QnnProfile_getEventData(events[0])[1].type == QnnProfile.QNN_PROFILE_EVENTTYPE_INIT
     assert QnnContext.QnnContext_createFromBinary(api.backend, None, None, bytes(buf), size, 4242)[0] == \
         QnnContext.QNN_CONTEXT_ERROR_INVALID_HANDLE
+
+
+def test_graphs_may_reuse_names_but_not_context_tensor_names(api):
+    g1, g2 = api.graph("a"), api.graph("b")
+    for g in (g1, g2):
+        assert QnnTensor.QnnTensor_createGraphTensor(g, make_tensor("x", QNN_TENSOR_TYPE_APP_WRITE, F32, (1,))) == 0
+    assert QnnTensor.QnnTensor_createGraphTensor(g1, make_tensor("x", QNN_TENSOR_TYPE_NATIVE, F32, (1,))) == \
+        QnnTensor.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM
+    assert QnnTensor.QnnTensor_createContextTensor(api.context, make_tensor("x", QNN_TENSOR_TYPE_APP_WRITE, F32, (1,))) == \
+        QnnTensor.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM
+    assert "in graph 'a'" in api.errors()[-1]
+    assert QnnTensor.QnnTensor_createContextTensor(api.context, make_tensor("shared", QNN_TENSOR_TYPE_APP_WRITE, F32, (1,))) == 0
+    assert QnnTensor.QnnTensor_createGraphTensor(g2, make_tensor("shared", QNN_TENSOR_TYPE_NATIVE, F32, (1,))) == \
+        QnnTensor.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM

@@ -46,6 +46,7 @@ class HtpBackend:
         self.contexts.remove(context)
         for graph in context.graphs.values():
             graph.tensors.clear()
+            graph.names.clear()
             graph.nodes.clear()
             graph.plan = graph.updatable = graph.applied = None
             graph.pending.clear()

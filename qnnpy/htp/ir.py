@@ -247,6 +247,7 @@ class Graph:
         self.plan = None
         self.handle = None
         self.configs: dict = {}
+        self.names: dict[str, int] = {}  # tensor name -> id, for this graph's own tensors
         self.pending: dict = {}       # tensor id -> updates.Change, taking effect at finalize
         self.structure: str | None = None  # identity hash, set at finalize (binary_section)
         self.applied = None           # the last binary section applied to this graph
@@ -348,7 +349,7 @@ class Context:
         self.from_binary = from_binary
         self.tensors: dict[int, Tensor] = {}
         self.graphs: dict[str, Graph] = {}
-        self.names: dict[str, int] = {}
+        self.names: dict[str, int] = {}  # context tensors' names
         self.next_id = 1
         self.handle = None   # the API layer's handle, device and configs for this context
         self.device = None
@@ -359,12 +360,25 @@ class Context:
         self.residency = None  # residency.Residency when graphs are switched or loaded lazily
         self.disabled: set = set()  # graphs of the binary left out by ENABLE_GRAPHS
 
+    def _name_taken(self, name: str, graph: Graph | None) -> str | None:
+        """Where ``name`` already lives, by QNN's rule: a graph tensor's name must be new in its
+        graph and among the context tensors; a context tensor's name must be new everywhere.
+        Graphs may reuse each other's names (several variants of one model)."""
+        if name in self.names:
+            return "as a context tensor"
+        scopes = [graph] if graph is not None else self.graphs.values()
+        for g in scopes:
+            if name in g.names:
+                return f"in graph '{g.name}'"
+        return None
+
     def add_tensor(self, spec: TensorSpec, graph: Graph | None, tid: int | None = None) -> int:
         check_tensor_spec(spec, graph_scope=graph is not None)
-        if spec.name in self.names:
+        taken = self._name_taken(spec.name, graph)
+        if taken:
             fail(TensorError.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM,
-                 f"tensor name '{spec.name}' is already registered in this context (id "
-                 f"{self.names[spec.name]}); names must be unique across a context and its graphs")
+                 f"tensor name '{spec.name}' is already registered {taken}; names must be unique within a "
+                 "graph and against the context's tensors")
         if tid is None:
             tid = self.next_id
         elif not isinstance(tid, int) or tid < 1 or tid in self.tensors or any(
@@ -372,6 +386,6 @@ class Context:
             fail(TensorError.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM, f"tensor id {tid} is not usable")
         tensor = Tensor(tid, spec, graph.name if graph else None)
         (graph.tensors if graph else self.tensors)[tid] = tensor
-        self.names[spec.name] = tid
+        (graph.names if graph else self.names)[spec.name] = tid
         self.next_id = max(self.next_id, tid + 1)
         return tid

@@ -115,8 +115,7 @@ class Residency:
 
     def evict(self, graph: Graph) -> None:
         start = time.perf_counter()
-        for t in graph.tensors.values():
-            self.context.names.pop(t.name, None)
+        graph.names.clear()
         ranges = context_binary.graph_data_ranges(graph.entry)
         graph.tensors.clear()
         graph.nodes.clear()
