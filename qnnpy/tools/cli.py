@@ -3,9 +3,10 @@
 import argparse
 import sys
 
-from qnnpy.tools import converter, demo
+from qnnpy.tools import context_binary_generator, converter, demo, lora_importer, lora_names
 
-SUBCOMMANDS = {"demo": demo, "converter": converter}
+SUBCOMMANDS = {"demo": demo, "converter": converter, "lora-tensor-names": lora_names,
+               "lora-importer": lora_importer, "context-binary-generator": context_binary_generator}
 
 
 def main(argv=None) -> int:

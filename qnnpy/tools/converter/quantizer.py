@@ -50,7 +50,7 @@ def weight_encoding(values: np.ndarray, bits: int) -> Encoding:
     return Encoding("SFIXED_POINT_8", float(np.float32(scale)), 0, bits if bits < 8 else None)
 
 
-def _parse_overrides(path: str) -> dict[str, Encoding | str]:
+def parse_overrides(path: str) -> dict[str, Encoding | str]:
     """{tensor name: Encoding or "float"} from AIMET legacy (0.6.1) or 1.0.0 JSON."""
     try:
         with open(path) as f:
@@ -156,7 +156,7 @@ def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: 
     """Set dtypes, encodings and quantized data on ``graph``; returns the AIMET 1.0.0 document.
 
     ``ranges`` maps each activation to its calibration values (a sample of them)."""
-    overrides = _parse_overrides(overrides_path) if overrides_path else {}
+    overrides = parse_overrides(overrides_path) if overrides_path else {}
     unknown = sorted(set(overrides) - set(graph.tensors))
     if unknown:
         raise QuantizationError(f"quantization overrides name tensors the model does not have: {unknown[:10]}")
@@ -179,7 +179,7 @@ def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: 
                              *_code_range(enc)).astype(np.uint8 if enc.dtype.startswith("U") else np.int8)
             section = "param_encodings"
         else:
-            enc = overrides.get(name) or _calibrated(ranges[name], act_bits, calibration)
+            enc = overrides.get(name) or calibrated_encoding(ranges[name], act_bits, calibration)
             if enc.axis is not None:
                 raise QuantizationError(f"activation '{name}' has a per-channel override; activations take "
                                         "per-tensor encodings")
@@ -197,7 +197,7 @@ def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: 
     return doc
 
 
-def _calibrated(values: np.ndarray, bits: int, calibration: str) -> Encoding:
+def calibrated_encoding(values: np.ndarray, bits: int, calibration: str) -> Encoding:
     if calibration == "mse":
         return mse_activation_encoding(values, bits)
     return activation_encoding(float(values.min()), float(values.max()), bits)

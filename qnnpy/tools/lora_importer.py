@@ -1,0 +1,225 @@
+"""``qnnpy lora-importer``: PEFT adapters -> per-adapter weights and encodings for the
+context binary generator (qairt-lora-importer's files and flags).
+
+Input YAML: ``use_case`` list of {name, lora_weights (PEFT folder or safetensors, keyed by
+PEFT or ONNX names), quant_overrides (optional AIMET JSON), output_path (optional)}; paths
+are relative to the YAML's folder. For each adapter: keys are mapped onto the model's LoRA
+weights (lora_names.map_to_onnx), PEFT's scaling (lora_alpha / r, or / sqrt(r) with
+use_rslora; rank_pattern / alpha_pattern per module) is folded into B, fan_in_fan_out
+weights are transposed, and lower ranks are zero-padded to the model's max rank. Every
+violation of the LoRA v2 rules (same attachment points, rank within the max, same precision)
+is reported, one message each, naming adapter and tensor; nothing is written then.
+
+Writes ``<name>_lora.safetensors`` (model names, padded float32), ``<name>_lora.encodings``
+(AIMET 1.0.0) for quantized models, and ``lora_output_files.yaml``.
+"""
+import json
+import math
+import os
+import re
+
+import numpy as np
+import yaml
+
+from qnnpy.tools import model_file
+from qnnpy.tools.converter import calibrate
+from qnnpy.tools.converter.quantizer import QuantizationError, calibrated_encoding, read_input_list, weight_encoding
+from qnnpy.tools.lora_names import MappingError, map_to_onnx, natural_key, safetensors_path
+
+DEFAULT_OUTPUT = "qairt_lora_importer_outputs"
+
+
+class ImportError_(Exception):
+    """An adapter set that cannot be imported; the message lists every problem."""
+
+
+def _resolve(base: str, path: str) -> str:
+    return path if os.path.isabs(path) else os.path.normpath(os.path.join(base, path))
+
+
+def read_config(path: str) -> tuple[list[dict], str]:
+    try:
+        with open(path) as f:
+            doc = yaml.safe_load(f)
+    except (OSError, yaml.YAMLError) as err:
+        raise ImportError_(f"cannot read --lora_config {path}: {err}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("use_case"), list) or not doc["use_case"]:
+        raise ImportError_(f"{path}: needs a non-empty 'use_case' list")
+    base = os.path.dirname(os.path.abspath(path))
+    cases, problems = [], []
+    for k, entry in enumerate(doc["use_case"]):
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or "lora_weights" not in entry:
+            problems.append(f"use_case[{k}] needs 'name' and 'lora_weights'")
+            continue
+        case = dict(entry)
+        case["lora_weights"] = _resolve(base, str(entry["lora_weights"]))
+        for key in ("quant_overrides", "output_path"):
+            if entry.get(key):
+                case[key] = _resolve(base, str(entry[key]))
+        if not os.path.exists(case["lora_weights"]):
+            problems.append(f"use_case '{entry['name']}': lora_weights {case['lora_weights']} does not exist")
+        cases.append(case)
+    names = [c["name"] for c in cases]
+    problems += [f"use_case name '{n}' appears twice" for n in sorted({n for n in names if names.count(n) > 1})]
+    if problems:
+        raise ImportError_(f"{path}: " + "; ".join(problems))
+    return cases, base
+
+
+def read_adapter(path: str) -> tuple[dict[str, np.ndarray], dict]:
+    """Tensors and the PEFT config (adapter_config.json beside the safetensors, if any)."""
+    from safetensors.numpy import load_file
+    file = safetensors_path(path)
+    tensors = load_file(file)
+    config_path = os.path.join(os.path.dirname(file), "adapter_config.json")
+    config = {}
+    if os.path.isfile(config_path):
+        with open(config_path) as f:
+            config = json.load(f)
+    return tensors, config
+
+
+def _pattern_value(patterns: dict, module: str, default):
+    for pattern, value in (patterns or {}).items():
+        if module == pattern or module.endswith("." + pattern) or re.fullmatch(pattern, module):
+            return value
+    return default
+
+
+def prepare(name: str, tensors: dict, config: dict, lora: dict) -> tuple[dict[str, np.ndarray], list[str], set]:
+    """Model-named, scaled, padded float32 values for one adapter, and its violations.
+    ``lora`` maps each model LoRA weight name to its shape."""
+    problems = []
+    try:
+        mapping = map_to_onnx(sorted(tensors, key=natural_key), list(lora))
+    except MappingError as err:
+        return {}, [f"adapter '{name}': {err}"], set()
+    by_model = {mapping[k]: tensors[k] for k in mapping}
+    missing = sorted(set(lora) - set(by_model), key=natural_key)
+    problems += [f"adapter '{name}': no value for LoRA weight '{m}' (every adapter needs the same attachment points)"
+                 for m in missing]
+    dtypes = {str(v.dtype) for v in by_model.values()}
+    values = {}
+    modules = sorted({n.rsplit(".lora_", 1)[0] for n in lora}, key=natural_key)
+    for module in modules:
+        a_name, b_name = f"{module}.lora_A.weight", f"{module}.lora_B.weight"
+        if a_name not in by_model or b_name not in by_model:
+            continue
+        a, b = by_model[a_name].astype(np.float32), by_model[b_name].astype(np.float32)
+        if config.get("fan_in_fan_out"):
+            a, b = a.T, b.T
+        rank = a.shape[0]
+        max_rank, fan_in = lora[a_name]
+        out = lora[b_name][0]
+        if rank > max_rank:
+            problems.append(f"adapter '{name}': '{a_name}' has rank {rank}, more than the model's max rank {max_rank}")
+            continue
+        if a.shape[1] != fan_in or b.shape != (out, rank):
+            problems.append(f"adapter '{name}': '{module}' has A {list(a.shape)} and B {list(b.shape)}; the model "
+                            f"expects A [r, {fan_in}] and B [{out}, r] with r <= {max_rank}")
+            continue
+        r = _pattern_value(config.get("rank_pattern"), module, config.get("r", rank))
+        alpha = _pattern_value(config.get("alpha_pattern"), module, config.get("lora_alpha", r))
+        scaling = alpha / math.sqrt(r) if config.get("use_rslora") else alpha / r
+        values[a_name] = np.pad(a, ((0, max_rank - rank), (0, 0)))
+        values[b_name] = np.pad(b * np.float32(scaling), ((0, 0), (0, max_rank - rank)))
+    return values, problems, dtypes
+
+
+def _encodings_doc(graph, values: dict, ranges: dict, overrides: dict) -> dict:
+    doc = {"version": "1.0.0", "activation_encodings": [], "param_encodings": [], "excluded_layers": []}
+    for name in graph.lora_weights:
+        base = graph.tensors[name].encoding
+        bits = base.bitwidth or 8
+        enc = overrides.get(name) or weight_encoding(values[name], bits)
+        doc["param_encodings"].append({"name": name, "enc_type": "PER_TENSOR", "dtype": "INT", "bw": bits,
+                                       "is_sym": True, "scale": [enc.scale], "offset": [enc.offset]})
+    for name, t in graph.tensors.items():
+        if t.updatable_encoding and t.encoding is not None:
+            bits = int(t.dtype.rsplit("_", 1)[1])
+            enc = overrides.get(name) or (calibrated_encoding(ranges[name], bits, "min-max") if name in ranges else t.encoding)
+            doc["activation_encodings"].append({"name": name, "enc_type": "PER_TENSOR", "dtype": "INT", "bw": bits,
+                                                "is_sym": False, "scale": [enc.scale], "offset": [enc.offset]})
+    return doc
+
+
+def import_adapters(lora_config: str, input_model: str, input_network: str | None = None,
+                    output_dir: str | None = None, input_list: str | None = None) -> str:
+    """Run the importer; returns the path of lora_output_files.yaml."""
+    cases, base = read_config(lora_config)
+    graphs, info = model_file.load(input_model)
+    graph = graphs[0]
+    if not graph.lora_weights:
+        raise ImportError_(f"{input_model} has no LoRA weights; convert with --lora_weight_list")
+    lora = {n: graph.tensors[n].shape for n in graph.lora_weights}
+    quantized = any(graph.tensors[n].encoding is not None for n in graph.lora_weights)
+    needs_calibration = quantized and any(t.updatable_encoding for t in graph.tensors.values())
+    if needs_calibration and not (input_list and input_network):
+        raise ImportError_(f"{input_model} has per-adapter activation encodings ({info.get('quant_updatable_mode')} "
+                           "mode): pass --input_network and --input_list to calibrate each adapter")
+    prepared, problems, precisions = {}, [], {}
+    for case in cases:
+        tensors, config = read_adapter(case["lora_weights"])
+        values, issues, dtypes = prepare(case["name"], tensors, config, lora)
+        prepared[case["name"]] = values
+        problems += issues
+        precisions[case["name"]] = dtypes
+    if len({frozenset(d) for d in precisions.values()}) > 1:
+        problems.append("adapters differ in precision: " + ", ".join(f"'{n}' {sorted(d)}" for n, d in precisions.items()))
+    if problems:
+        raise ImportError_("; ".join(problems))
+    float_graph = samples = None
+    if needs_calibration:
+        import onnx
+        from qnnpy.tools.converter.onnx_import import import_onnx
+        float_graph = import_onnx(onnx.load(input_network), set(graph.lora_weights), graph.name)
+        samples = read_input_list(input_list, float_graph)
+    out_dir = output_dir or next((c["output_path"] for c in cases if c.get("output_path")), None) or \
+        os.path.join(base, DEFAULT_OUTPUT)
+    os.makedirs(out_dir, exist_ok=True)
+    from safetensors.numpy import save_file
+    from qnnpy.tools.converter.quantizer import parse_overrides
+    summary = []
+    for case in cases:
+        values = prepared[case["name"]]
+        entry = {"name": case["name"], "graph": graph.name,
+                 "weights": os.path.join(out_dir, f"{case['name']}_lora.safetensors")}
+        save_file({k: np.ascontiguousarray(v) for k, v in values.items()}, entry["weights"])
+        if quantized:
+            ranges = {}
+            if float_graph is not None:
+                for name, v in values.items():
+                    float_graph.tensors[name].data = v
+                ranges = calibrate(float_graph, samples)
+            overrides = parse_overrides(case["quant_overrides"]) if case.get("quant_overrides") else {}
+            entry["encodings"] = os.path.join(out_dir, f"{case['name']}_lora.encodings")
+            with open(entry["encodings"], "w") as f:
+                json.dump(_encodings_doc(graph, values, ranges, overrides), f, indent=1)
+        summary.append(entry)
+    summary_path = os.path.join(out_dir, "lora_output_files.yaml")
+    for entry in summary:  # relative to the summary file: the folder can move as a whole
+        for key in ("weights", "encodings"):
+            if key in entry:
+                entry[key] = os.path.relpath(entry[key], out_dir)
+    with open(summary_path, "w") as f:
+        yaml.safe_dump({"use_case": summary}, f, sort_keys=False)
+    return summary_path
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--lora_config", required=True, help="importer YAML: use_case list")
+    parser.add_argument("--input_model", required=True, help="the converted base model (.qnnpy)")
+    parser.add_argument("--input_network", help="the base ONNX model (for per-adapter calibration)")
+    parser.add_argument("--output_dir", help=f"default: the config's output_path, else ./{DEFAULT_OUTPUT}")
+    parser.add_argument("--input_list", help="calibration inputs, as for the base model")
+
+
+def run(args) -> int:
+    import sys
+    try:
+        path = import_adapters(args.lora_config, args.input_model, args.input_network, args.output_dir, args.input_list)
+    except (ImportError_, QuantizationError, MappingError) as err:
+        print(f"qnnpy lora-importer: error: {err}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
+    return 0
