@@ -57,22 +57,28 @@ def make_section(context, graph, structs: list, section=QNN_CONTEXT_SECTION_UPDA
     return binary_section(context, graph, section)
 
 
-def adapter_io_encodings(section: bytes | bytearray | memoryview, graph_name: str) -> dict:
-    """{tensor name: Qnn_QuantizeParams_t} for the I/O tensors ``section`` sets in a graph."""
+def binary_info(data: bytes | bytearray | memoryview):
+    """QnnSystemContext_getBinaryInfo's BinaryInfo (a deep copy: it outlives the system
+    context) for a context binary or a binary section; ValueError when unreadable."""
     err, sysctx = QnnSystemContext.QnnSystemContext_create()
     if err:
         raise RuntimeError(f"QnnSystemContext_create failed: {err!r}")
     try:
-        err, info, _ = QnnSystemContext.QnnSystemContext_getBinaryInfo(sysctx, section, len(section))
+        err, info, _ = QnnSystemContext.QnnSystemContext_getBinaryInfo(sysctx, data, len(data))
         if err:
-            raise ValueError(f"not a readable binary section: {err!r} (see the qnnpy log line)")
-        for graph in info.contextBinaryInfoV2.graphs:
-            g = graph.graphInfoV2
-            if g.graphName == graph_name:
-                return {t.v2.name: t.v2.quantizeParams for t in list(g.graphInputs) + list(g.graphOutputs)}
-        raise KeyError(f"the section does not cover graph '{graph_name}'")
+            raise ValueError(f"not a readable context binary or binary section: {err!r} (see the qnnpy log line)")
+        return copy.deepcopy(info)
     finally:
         QnnSystemContext.QnnSystemContext_free(sysctx)
+
+
+def adapter_io_encodings(section: bytes | bytearray | memoryview, graph_name: str) -> dict:
+    """{tensor name: Qnn_QuantizeParams_t} for the I/O tensors ``section`` sets in a graph."""
+    for graph in binary_info(section).contextBinaryInfoV2.graphs:
+        g = graph.graphInfoV2
+        if g.graphName == graph_name:
+            return {t.v2.name: t.v2.quantizeParams for t in list(g.graphInputs) + list(g.graphOutputs)}
+    raise KeyError(f"the section does not cover graph '{graph_name}'")
 
 
 def refresh_io_encodings(tensors, encodings: dict) -> list[str]:

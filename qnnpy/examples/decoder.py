@@ -151,3 +151,22 @@ def padded_onnx_weights(tensors: dict, rank: int, lora_alpha: float, max_rank: i
         out[f"{key}.lora_A.weight"] = np.pad(a, ((0, max_rank - rank), (0, 0)))
         out[f"{key}.lora_B.weight"] = np.pad(b, ((0, 0), (0, max_rank - rank)))
     return out
+
+
+def merged_model(model, tensors: dict, rank: int, lora_alpha: float, alpha: float):
+    """An independent reference for an adapter: a copy of ``model`` whose q/v projection
+    weights have the adapter merged in (W + alpha * (lora_alpha / r) * Aᵀ Bᵀ for y = x W), in
+    float64 before rounding, and whose LoRA branch is all zero. ``tensors`` has PEFT keys."""
+    import copy
+    merged = copy.deepcopy(model)
+    by_name = {init.name: init for init in merged.graph.initializer}
+    for key in lora_keys():
+        a = tensors[f"base_model.model.{key}.lora_A.weight"].astype(np.float64)
+        b = tensors[f"base_model.model.{key}.lora_B.weight"].astype(np.float64)
+        weight = by_name[f"{key}.weight"]
+        w = numpy_helper.to_array(weight).astype(np.float64) + alpha * (lora_alpha / rank) * (a.T @ b.T)
+        weight.CopyFrom(numpy_helper.from_array(w.astype(np.float32), weight.name))
+        for ab in "AB":
+            lora = by_name[f"{key}.lora_{ab}.weight"]
+            lora.CopyFrom(numpy_helper.from_array(np.zeros_like(numpy_helper.to_array(lora)), lora.name))
+    return merged

@@ -1,15 +1,32 @@
 """The ``qnnpy`` command: one subcommand per tool, each a module with ``add_arguments`` and
 ``run(args) -> exit code``."""
 import argparse
+import logging
 import sys
 
-from qnnpy.tools import context_binary_generator, converter, demo, lora_importer, lora_names
+from qnnpy.tools import (context_binary_generator, context_binary_utility, converter, demo, lora_importer, lora_names,
+                         net_run)
 
 SUBCOMMANDS = {"demo": demo, "converter": converter, "lora-tensor-names": lora_names,
-               "lora-importer": lora_importer, "context-binary-generator": context_binary_generator}
+               "lora-importer": lora_importer, "context-binary-generator": context_binary_generator,
+               "net-run": net_run, "context-binary-utility": context_binary_utility}
+
+
+class _StderrHandler(logging.Handler):
+    """Backend log lines (the reason behind an error code) on the current stderr."""
+
+    def emit(self, record):
+        print(f"qnnpy: {record.levelname.lower()}: {record.getMessage()}", file=sys.stderr)
+
+
+def _show_backend_log() -> None:
+    logger = logging.getLogger("qnnpy")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler(logging.WARNING))
 
 
 def main(argv=None) -> int:
+    _show_backend_log()
     parser = argparse.ArgumentParser(prog="qnnpy", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name, module in SUBCOMMANDS.items():

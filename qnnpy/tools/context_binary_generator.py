@@ -11,7 +11,6 @@ backend-extension JSON; its ``context`` and ``graphs`` sections are checked (the
 device's preparation, which the emulator does not need). A progress line per adapter on a
 terminal, quiet otherwise.
 """
-import json
 import os
 import sys
 
@@ -20,7 +19,7 @@ import yaml
 
 from qnnpy import QnnBackend, QnnContext, QnnGraph, QnnTensor, lora
 from qnnpy.builder import make_tensor, quantize_params
-from qnnpy.tools import model_file
+from qnnpy.tools import htp_config, model_file
 from qnnpy.tools.converter.quantizer import QuantizationError, parse_overrides
 from qnnpy.tools.lora_names import natural_key
 
@@ -54,17 +53,6 @@ def read_adapter_config(path: str) -> tuple[list[dict], bool]:
         raise GeneratorError(f"{path}: " + "; ".join(problems))
     share = str(doc.get("share_adapters_between_graphs", "No")).lower() in ("yes", "true")
     return cases, share
-
-
-def read_htp_config(path: str) -> dict:
-    try:
-        with open(path) as f:
-            doc = json.load(f)
-    except (OSError, ValueError) as err:
-        raise GeneratorError(f"cannot read --config_file {path}: {err}") from None
-    if not isinstance(doc, dict) or not set(doc) <= {"graphs", "devices", "context", "groupContext", "memory"}:
-        raise GeneratorError(f"{path}: an HTP config has sections graphs / devices / context (and groupContext, memory)")
-    return doc
 
 
 class Session:
@@ -143,7 +131,7 @@ def generate(models: list[str], binary_file: str, output_dir: str, adapter_weigh
              config_file: str | None = None, progress=None) -> dict:
     """Returns {"base": path, "<name>": section path, ...}. Writes nothing on a bad config."""
     if config_file:
-        read_htp_config(config_file)
+        htp_config.read(config_file)
     cases, share = read_adapter_config(adapter_weight_config) if adapter_weight_config else ([], False)
     session = Session(models)
     try:
@@ -214,7 +202,7 @@ def run(args) -> int:
     try:
         outputs = generate(args.model, args.binary_file, args.output_dir, args.adapter_weight_config,
                            args.config_file, show if sys.stderr.isatty() else None)
-    except (GeneratorError, QuantizationError) as err:
+    except (GeneratorError, QuantizationError, htp_config.ConfigError) as err:
         print(f"qnnpy context-binary-generator: error: {err}", file=sys.stderr)
         return 1
     for path in outputs.values():

@@ -4,11 +4,10 @@ Part 1, the base model: composes the built-in transformer block through the publ
 executes it against onnx's reference evaluator, serializes the context, reloads it from an
 mmapped file with PERSISTENT_BINARY (zero copy), and shows what a corrupted binary gets.
 
-Part 2, LoRA v2: on the built-in LoRA MLP, makes adapter sections offline (update tensors ->
-finalize -> getBinarySection) for two adapters of different ranks and the all-zero default
-adapter, loads the base from its binary, then applies A, switches to B, sets alpha to 0,
-applies the default adapter and returns to A, checking each output against an independent
-merged-weight reference (W + alpha·(BA)ᵀ in float64). Exit code 1 when any check fails.
+Part 2, LoRA v2 (tools/lora_demo.py): the offline tools on the example decoder and two PEFT
+adapters of different ranks, then the device calls — apply A, switch to B, alpha 0, the
+default adapter, back to A — each output checked against onnxruntime with the adapter merged
+into the weights, for a float and an A16W8 model. Exit code 1 when any check fails.
 """
 import mmap
 import os
@@ -30,8 +29,6 @@ def add_arguments(parser) -> None:
     parser.add_argument("--seq", type=int, default=64)
     parser.add_argument("--heads", type=int, default=4)
     parser.add_argument("--output_dir", default=None, help="keep the artefacts here (default: a temp dir)")
-    parser.add_argument("--lora_width", type=int, default=256)
-    parser.add_argument("--max_rank", type=int, default=16)
 
 
 class Report:
@@ -97,7 +94,7 @@ def run(args) -> int:
 
     QnnContext.QnnContext_free(loaded, None)
     mapped.close()
-    lora_demo.run(backend, folder, args, report)
+    lora_demo.run(backend, folder, report)
     QnnBackend.QnnBackend_free(backend)
     QnnLog.QnnLog_free(log)
     print("demo " + ("FAILED" if report.failed else "passed"))

@@ -23,7 +23,8 @@ import yaml
 
 from qnnpy.tools import model_file
 from qnnpy.tools.converter import calibrate
-from qnnpy.tools.converter.quantizer import QuantizationError, calibrated_encoding, read_input_list, weight_encoding
+from qnnpy.tools.converter.quantizer import (ACTIVATIONS, QuantizationError, calibrated_encoding, read_input_list,
+                                            weight_encoding)
 from qnnpy.tools.lora_names import MappingError, map_to_onnx, natural_key, safetensors_path
 
 DEFAULT_OUTPUT = "qairt_lora_importer_outputs"
@@ -143,9 +144,30 @@ def _encodings_doc(graph, values: dict, ranges: dict, overrides: dict) -> dict:
     return doc
 
 
+CLIP_TOLERANCE = 0.05  # of the encoding's range: beyond this an adapter visibly saturates
+
+
+def fixed_encoding_overflows(graph, ranges: dict) -> list[str]:
+    """Activations whose encoding stays the base's (not updatable) but whose values with this
+    adapter fall outside it: on the device they would saturate silently."""
+    found = []
+    for name, values in ranges.items():
+        t = graph.tensors.get(name)
+        if t is None or t.updatable_encoding or t.encoding is None or t.role not in ACTIVATIONS:
+            continue
+        bits = int(t.dtype.rsplit("_", 1)[1])
+        lo, hi = t.encoding.offset * t.encoding.scale, (t.encoding.offset + 2 ** bits - 1) * t.encoding.scale
+        over = max(lo - float(values.min()), float(values.max()) - hi, 0.0) / (hi - lo)
+        if over > CLIP_TOLERANCE:
+            found.append(f"'{name}' reaches [{float(values.min()):.3g}, {float(values.max()):.3g}] but keeps the "
+                         f"base encoding [{lo:.3g}, {hi:.3g}]")
+    return found
+
+
 def import_adapters(lora_config: str, input_model: str, input_network: str | None = None,
-                    output_dir: str | None = None, input_list: str | None = None) -> str:
-    """Run the importer; returns the path of lora_output_files.yaml."""
+                    output_dir: str | None = None, input_list: str | None = None, warn=print) -> str:
+    """Run the importer; returns the path of lora_output_files.yaml. ``warn`` receives a line
+    per adapter whose values the base's fixed encodings would clip."""
     cases, base = read_config(lora_config)
     graphs, info = model_file.load(input_model)
     graph = graphs[0]
@@ -191,6 +213,12 @@ def import_adapters(lora_config: str, input_model: str, input_network: str | Non
                 for name, v in values.items():
                     float_graph.tensors[name].data = v
                 ranges = calibrate(float_graph, samples)
+                overflows = fixed_encoding_overflows(graph, ranges)
+                if overflows:
+                    warn(f"adapter '{case['name']}' saturates {len(overflows)} activation(s) whose encodings "
+                         f"are fixed in '{info.get('quant_updatable_mode')}' mode: {'; '.join(overflows[:3])}"
+                         f"{' and more' if len(overflows) > 3 else ''}. Calibrate the base with a representative "
+                         "adapter merged in, or convert with --quant_updatable_mode all")
             overrides = parse_overrides(case["quant_overrides"]) if case.get("quant_overrides") else {}
             entry["encodings"] = os.path.join(out_dir, f"{case['name']}_lora.encodings")
             with open(entry["encodings"], "w") as f:
@@ -217,7 +245,8 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     import sys
     try:
-        path = import_adapters(args.lora_config, args.input_model, args.input_network, args.output_dir, args.input_list)
+        path = import_adapters(args.lora_config, args.input_model, args.input_network, args.output_dir, args.input_list,
+                               lambda line: print(f"qnnpy lora-importer: warning: {line}", file=sys.stderr))
     except (ImportError_, QuantizationError, MappingError) as err:
         print(f"qnnpy lora-importer: error: {err}", file=sys.stderr)
         return 1

@@ -10,10 +10,10 @@
   (UPDATEABLE_NATIVE), all marks every activation and the I/O updatable, none marks nothing.
 """
 import json
-import os
 
 import numpy as np
 
+from qnnpy.tools import input_list
 from qnnpy.tools.converter.model import INPUT, NATIVE, OUTPUT, STATIC, UPDATABLE, Encoding, Graph
 
 ACTIVATIONS = (INPUT, NATIVE, OUTPUT)
@@ -217,38 +217,10 @@ def to_float16(graph: Graph) -> None:
 
 
 def read_input_list(path: str, graph: Graph) -> list[dict[str, np.ndarray]]:
-    """qnn-net-run's input list: one inference per line, either raw files in input order or
-    ``name:=file`` pairs; paths relative to the list's folder; '#' lines are comments."""
+    """Calibration samples: float inputs read as float32 raws, integer ones as int32."""
+    inputs = {name: (graph.tensors[name].shape,
+                     np.float32 if graph.tensors[name].dtype.startswith("FLOAT") else np.int32) for name in graph.inputs}
     try:
-        with open(path) as f:
-            lines = [line.strip() for line in f if line.strip() and not line.startswith("#")]
-    except OSError as err:
-        raise QuantizationError(f"cannot read input list {path}: {err}") from None
-    if not lines:
-        raise QuantizationError(f"input list {path} lists no inputs")
-    folder = os.path.dirname(os.path.abspath(path))
-    samples = []
-    for number, line in enumerate(lines, 1):
-        entries = line.split()
-        named = [e.split(":=", 1) if ":=" in e else (None, e) for e in entries]
-        if len(named) != len(graph.inputs):
-            raise QuantizationError(f"{path} line {number}: {len(named)} files for {len(graph.inputs)} inputs "
-                                    f"{graph.inputs}")
-        sample = {}
-        for position, (name, file) in enumerate(named):
-            name = name or graph.inputs[position]
-            if name not in graph.inputs:
-                raise QuantizationError(f"{path} line {number}: '{name}' is not an input; inputs are {graph.inputs}")
-            t = graph.tensors[name]
-            dtype = np.float32 if t.dtype.startswith("FLOAT") else np.int32
-            full = os.path.join(folder, file)
-            try:
-                raw = np.fromfile(full, dtype=dtype)
-            except OSError as err:
-                raise QuantizationError(f"{path} line {number}: cannot read {full}: {err}") from None
-            if raw.size != int(np.prod(t.shape)):
-                raise QuantizationError(f"{path} line {number}: {full} holds {raw.size} values; input '{name}' "
-                                        f"{list(t.shape)} needs {int(np.prod(t.shape))} ({np.dtype(dtype).name}, raw)")
-            sample[name] = raw.reshape(t.shape)
-        samples.append(sample)
-    return samples
+        return input_list.read_input_list(path, inputs)
+    except input_list.InputListError as err:
+        raise QuantizationError(str(err)) from None

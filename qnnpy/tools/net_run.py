@@ -1,0 +1,271 @@
+"""``qnnpy net-run``: run a context binary on raw input files, with and without adapters, the
+way qnn-net-run does.
+
+The graphs and their I/O come from QnnSystemContext_getBinaryInfo, so any context binary
+works, not only ours. Inputs are float32 raw files quantized with the input's current encoding
+(``--use_native_input_files``: already in the tensor's own type); outputs are written
+dequantized as float32 (``--use_native_output_files``: the tensor's own type, ``_native``
+suffix). Results go to ``<output_dir>/Result_<i>/<tensor>.raw`` (``Result_<i>/<graph>/`` when
+several graphs run). With ``--binary_updates`` each section in the YAML is applied in turn
+(``graph: [a.bin, b.bin]`` for one graph, ``graph: [{group: [super.bin]}]`` for a super
+adapter over every graph it covers), the I/O encodings are refreshed from the section's
+binary info, and every input line is run again into ``<output_dir>/<graph or group>_update<k>/``
+(k counts from 1 per entry). ``execution_metadata.yaml`` lists each graph's outputs.
+Several graphs take one input list each (comma-separated, in the context's graph order) unless
+they agree on their inputs. A context with LoRA weight sharing (the HTP config's
+``lora_weight_sharing``) cannot run without an adapter, so only the updates are run.
+"""
+import mmap
+import os
+import re
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+import yaml
+
+from qnnpy import QnnBackend, QnnContext, QnnGraph, lora
+from qnnpy.builder import io_tensor
+from qnnpy.htp import dtypes
+from qnnpy.QnnContext import QNN_CONTEXT_CONFIG_ENABLE_GRAPHS, QNN_CONTEXT_SECTION_UPDATABLE
+from qnnpy.QnnTypes import QNN_QUANTIZATION_ENCODING_SCALE_OFFSET
+from qnnpy.tools import input_list, netrun_config
+
+
+class NetRunError(Exception):
+    pass
+
+
+@dataclass
+class Update:
+    label: str           # the graph or group name the output folders carry
+    graph: str | None    # the graph a plain entry targets; None for a group (super adapter)
+    files: list[str]
+
+
+@dataclass
+class RunGraph:
+    name: str
+    handle: int
+    inputs: list         # Qnn_Tensor_t from the binary info, encodings refreshed as sections apply
+    outputs: list
+
+
+def read_updates(path: str) -> list[Update]:
+    """``--binary_updates``: ``version: 1`` and ``graphs``, a list of {graph: [files]} or
+    {graph: [{group: [files]}]}; file paths relative to the YAML's folder."""
+    try:
+        with open(path) as f:
+            doc = yaml.safe_load(f)
+    except (OSError, yaml.YAMLError) as err:
+        raise NetRunError(f"cannot read --binary_updates {path}: {err}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("graphs"), list) or not doc["graphs"]:
+        raise NetRunError(f"{path}: needs a non-empty 'graphs' list (and 'version: 1')")
+    if doc.get("version", 1) != 1:
+        raise NetRunError(f"{path}: version {doc['version']!r} is not supported (1 is)")
+    base = os.path.dirname(os.path.abspath(path))
+    updates, problems = [], []
+
+    def files_of(where, value):
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            problems.append(f"{where} must be a non-empty list of section files")
+            return []
+        resolved = [v if os.path.isabs(v) else os.path.normpath(os.path.join(base, v)) for v in value]
+        problems.extend(f"{where}: {p} does not exist" for p in resolved if not os.path.isfile(p))
+        return resolved
+
+    for k, entry in enumerate(doc["graphs"]):
+        if not isinstance(entry, dict) or len(entry) != 1:
+            problems.append(f"graphs[{k}] must map one graph name to its sections")
+            continue
+        (graph, value), = entry.items()
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for group in value:
+                for name, files in group.items():
+                    updates.append(Update(str(name), None, files_of(f"graphs[{k}].{graph}.{name}", files)))
+        else:
+            updates.append(Update(str(graph), str(graph), files_of(f"graphs[{k}].{graph}", value)))
+    if problems:
+        raise NetRunError(f"{path}: " + "; ".join(problems))
+    return updates
+
+
+def _file_name(tensor_name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", tensor_name)
+
+
+def _encoding(tensor):
+    qp = tensor.v2.quantizeParams
+    if qp.quantizationEncoding != QNN_QUANTIZATION_ENCODING_SCALE_OFFSET:
+        raise NetRunError(f"tensor '{tensor.v2.name}' has an encoding net-run cannot convert float files with; "
+                          "use --use_native_input_files / --use_native_output_files")
+    return qp.scaleOffsetEncoding.scale, qp.scaleOffsetEncoding.offset
+
+
+def to_native(tensor, values: np.ndarray) -> np.ndarray:
+    """Float input values -> the tensor's storage (quantized with its current encoding)."""
+    dtype = tensor.v2.dataType
+    if dtypes.is_fixed(dtype):
+        scale, offset = _encoding(tensor)
+        lo, hi = dtypes.code_range(dtype)
+        return np.clip(np.rint(values / scale) - offset, lo, hi).astype(dtypes.storage(dtype))
+    return values.astype(dtypes.storage(dtype))
+
+
+def to_float(tensor, raw: np.ndarray) -> np.ndarray:
+    if dtypes.is_fixed(tensor.v2.dataType):
+        scale, offset = _encoding(tensor)
+        return ((raw.astype(np.float64) + offset) * scale).astype(np.float32)
+    return raw.astype(np.float32)
+
+
+class Runner:
+    """The loaded context, its graphs and the output layout."""
+
+    def __init__(self, binary, configs, native_inputs: bool, native_outputs: bool):
+        self.binary, self.native_inputs, self.native_outputs = binary, native_inputs, native_outputs
+        info = lora.binary_info(binary).contextBinaryInfoV2
+        enabled = next((c.enableGraphs for c in configs if c.option == QNN_CONTEXT_CONFIG_ENABLE_GRAPHS), None)
+        _, self.backend = QnnBackend.QnnBackend_create(None, None)
+        err, self.context = QnnContext.QnnContext_createFromBinary(self.backend, None, configs, binary, len(binary),
+                                                                  None)
+        if err:
+            QnnBackend.QnnBackend_free(self.backend)
+            raise NetRunError(f"QnnContext_createFromBinary failed ({err!r}; see the qnnpy log line)")
+        # LoRA weight sharing: a graph cannot execute before a section is applied to it
+        self.needs_adapter = any(getattr(c.customConfig, "loraWeightSharingEnabled", False) for c in configs)
+        self.graphs = []
+        for g in (graph.graphInfoV2 for graph in info.graphs):
+            if enabled is None or g.graphName in enabled:
+                _, handle = QnnGraph.QnnGraph_retrieve(self.context, g.graphName)
+                self.graphs.append(RunGraph(g.graphName, handle, list(g.graphInputs), list(g.graphOutputs)))
+
+    def input_spec(self, graphs: list[RunGraph]) -> dict:
+        """The inputs of ``graphs``, which one input list serves (they must agree on them)."""
+        spec = {}
+        for g in graphs:
+            for t in g.inputs:
+                shape = tuple(t.v2.dimensions)
+                dtype = dtypes.storage(t.v2.dataType) if self.native_inputs else np.float32
+                if spec.setdefault(t.v2.name, (shape, dtype)) != (shape, dtype):
+                    raise NetRunError(f"graphs disagree on input '{t.v2.name}': pass one input list per graph "
+                                      "(comma-separated, in the context's graph order) or enable one graph")
+        return spec
+
+    def read_inputs(self, paths: list[str]) -> dict[str, list[dict]]:
+        """{graph: samples}: one list for every graph, or one list per graph in order."""
+        if len(paths) not in (1, len(self.graphs)):
+            raise NetRunError(f"{len(paths)} input lists for {len(self.graphs)} graphs "
+                              f"{[g.name for g in self.graphs]}: give one, or one per graph")
+        try:
+            if len(paths) == 1:
+                samples = input_list.read_input_list(paths[0], self.input_spec(self.graphs))
+                return {g.name: samples for g in self.graphs}
+            return {g.name: input_list.read_input_list(p, self.input_spec([g])) for g, p in zip(self.graphs, paths)}
+        except input_list.InputListError as err:
+            raise NetRunError(str(err)) from None
+
+    def run(self, graph: RunGraph, sample: dict, folder: str) -> None:
+        feeds = [io_tensor(t, np.ascontiguousarray(sample[t.v2.name] if self.native_inputs
+                                                   else to_native(t, sample[t.v2.name]))) for t in graph.inputs]
+        outs = [np.zeros(tuple(t.v2.dimensions), dtypes.storage(t.v2.dataType)) for t in graph.outputs]
+        err = QnnGraph.QnnGraph_execute(graph.handle, feeds, len(feeds),
+                                        [io_tensor(t, o) for t, o in zip(graph.outputs, outs)], len(outs), None, None)
+        if err:
+            raise NetRunError(f"QnnGraph_execute of '{graph.name}' failed ({err!r}; see the qnnpy log line)")
+        os.makedirs(folder, exist_ok=True)
+        for t, raw in zip(graph.outputs, outs):
+            name = _file_name(t.v2.name)
+            if self.native_outputs:
+                raw.tofile(os.path.join(folder, name + "_native.raw"))
+            else:
+                to_float(t, raw).tofile(os.path.join(folder, name + ".raw"))
+
+    def run_all(self, graphs: list[RunGraph], samples: dict[str, list[dict]], folder: str) -> None:
+        for g in graphs:
+            for i, sample in enumerate(samples[g.name]):
+                self.run(g, sample, os.path.join(folder, f"Result_{i}", *([g.name] if len(self.graphs) > 1 else [])))
+
+    def apply(self, update: Update, section) -> list[RunGraph]:
+        """Apply one section; returns the graphs it covers, their I/O encodings refreshed."""
+        covered = {g.graphInfoV2.graphName for g in lora.binary_info(section).contextBinaryInfoV2.graphs}
+        by_name = {g.name: g for g in self.graphs}
+        if update.graph is not None and update.graph not in by_name:
+            raise NetRunError(f"--binary_updates names graph '{update.graph}'; the context has {sorted(by_name)}")
+        handle = by_name[update.graph].handle if update.graph is not None else None
+        err = QnnContext.QnnContext_applyBinarySection(self.context, handle, QNN_CONTEXT_SECTION_UPDATABLE,
+                                                       lora.section_buffer(section), None, None)
+        if err:
+            raise NetRunError(f"applying a section of '{update.label}' failed ({err!r}; see the qnnpy log line)")
+        graphs = [g for g in self.graphs if g.name in covered]
+        for g in graphs:
+            lora.refresh_io_encodings(g.inputs + g.outputs, lora.adapter_io_encodings(section, g.name))
+        return graphs
+
+    def metadata(self) -> dict:
+        return {"graphs": [{"graph_name": g.name, "output_tensors": [
+            {"tensor_name": t.v2.name, "dimensions": [int(d) for d in t.v2.dimensions],
+             "datatype": dtypes.storage(t.v2.dataType).name if self.native_outputs else "float32"}
+            for t in g.outputs]} for g in self.graphs]}
+
+    def close(self):
+        QnnContext.QnnContext_free(self.context, None)
+        QnnBackend.QnnBackend_free(self.backend)
+
+
+def _read(path: str, use_mmap: bool):
+    try:
+        with open(path, "rb") as f:
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if use_mmap else bytearray(f.read())
+    except (OSError, ValueError) as err:
+        raise NetRunError(f"cannot read {path}: {err}") from None
+
+
+def net_run(retrieve_context: str, input_list_path: str, output_dir: str, binary_updates: str | None = None,
+            config_file: str | None = None, use_mmap: bool = False, native_inputs: bool = False,
+            native_outputs: bool = False) -> dict:
+    """Run; returns the execution metadata. Inputs and configs are checked before anything is
+    written."""
+    try:
+        configs = netrun_config.read(config_file) if config_file else []
+    except netrun_config.ConfigError as err:
+        raise NetRunError(str(err)) from None
+    updates = read_updates(binary_updates) if binary_updates else []
+    runner = Runner(_read(retrieve_context, use_mmap), configs, native_inputs, native_outputs)
+    try:
+        samples = runner.read_inputs(input_list_path.split(","))
+        if not runner.needs_adapter:
+            runner.run_all(runner.graphs, samples, output_dir)
+        for update in updates:
+            for k, path in enumerate(update.files, 1):
+                graphs = runner.apply(update, _read(path, use_mmap))
+                runner.run_all(graphs, samples, os.path.join(output_dir, f"{update.label}_update{k}"))
+        metadata = runner.metadata()
+        with open(os.path.join(output_dir, "execution_metadata.yaml"), "w") as f:
+            yaml.safe_dump(metadata, f, sort_keys=False)
+        return metadata
+    finally:
+        runner.close()
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--retrieve_context", required=True, help="the context binary")
+    parser.add_argument("--input_list", required=True,
+                        help="raw input files, one inference a line; comma-separated: one list per graph")
+    parser.add_argument("--output_dir", default="output")
+    parser.add_argument("--binary_updates", help="YAML: the sections to apply, per graph or group")
+    parser.add_argument("--config_file", help="net-run JSON: context_configs, backend_extensions")
+    parser.add_argument("--use_mmap", action="store_true", help="map the binaries instead of reading them")
+    parser.add_argument("--use_native_input_files", action="store_true", help="inputs are in the tensors' own types")
+    parser.add_argument("--use_native_output_files", action="store_true", help="write outputs in their own types")
+
+
+def run(args) -> int:
+    try:
+        metadata = net_run(args.retrieve_context, args.input_list, args.output_dir, args.binary_updates,
+                           args.config_file, args.use_mmap, args.use_native_input_files, args.use_native_output_files)
+    except NetRunError as err:
+        print(f"qnnpy net-run: error: {err}", file=sys.stderr)
+        return 1
+    print(f"ran {', '.join(g['graph_name'] for g in metadata['graphs'])}; results in {args.output_dir}")
+    return 0

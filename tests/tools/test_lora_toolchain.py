@@ -1,0 +1,215 @@
+"""The offline LoRA tools and net-run, end to end through the ``qnnpy`` CLI, checked against
+onnxruntime running the ONNX model with each adapter merged into the base weights; and the
+config-file edge cases, which must fail with a clear message and write nothing."""
+import json
+import os
+import shutil
+
+import numpy as np
+import onnx
+import onnxruntime
+import pytest
+import yaml
+
+from qnnpy.examples import decoder
+from qnnpy.tools import cli
+from tests.tools.converter_support import sqnr_db
+
+ADAPTERS = {"A": (16, 32.0, 1), "B": (8, 8.0, 2)}  # rank, lora_alpha, seed
+MAX_RANK = 16
+
+
+def ort(model, x):
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_DISABLE_ALL
+    session = onnxruntime.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    return session.run(None, {"x": x, "alpha": np.ones(1, np.float32)})[0]
+
+
+def qnnpy(*argv) -> int:
+    return cli.main([str(a) for a in argv])
+
+
+def write_yaml(path, doc):
+    with open(path, "w") as f:
+        yaml.safe_dump(doc, f, sort_keys=False)
+    return path
+
+
+def write_inputs(folder, name, xs):
+    lines = []
+    for i, x in enumerate(xs):
+        x.tofile(os.path.join(folder, f"{name}_{i}.raw"))
+        lines.append(f"x:={name}_{i}.raw alpha:=one.raw")
+    np.ones(1, np.float32).tofile(os.path.join(folder, "one.raw"))
+    with open(os.path.join(folder, f"{name}.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return os.path.join(folder, f"{name}.txt")
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory):
+    """The user's files: the base ONNX, two PEFT adapters of different ranks, inputs."""
+    folder = tmp_path_factory.mktemp("lora_flow")
+    model = decoder.make_model(MAX_RANK)
+    onnx.save(model, folder / "decoder.onnx")
+    tensors = {n: decoder.write_peft_adapter(str(folder / f"adapter_{n}"), r, a, s) for n, (r, a, s) in ADAPTERS.items()}
+    write_yaml(folder / "lora_config.yaml",
+               {"use_case": [{"name": n, "lora_weights": f"adapter_{n}"} for n in ADAPTERS]})
+    rng = np.random.default_rng(3)
+    xs = [rng.standard_normal((1, decoder.SEQ, decoder.HIDDEN)).astype(np.float32) for _ in range(2)]
+    inputs = write_inputs(str(folder), "inputs", xs)
+    references = {None: [ort(model, x) for x in xs]}
+    for n, (rank, lora_alpha, _) in ADAPTERS.items():
+        merged = decoder.merged_model(model, tensors[n], rank, lora_alpha, 1.0)
+        references[n] = [ort(merged, x) for x in xs]
+    return {"folder": folder, "model": model, "tensors": tensors, "xs": xs, "inputs": inputs, "refs": references}
+
+
+def convert_float(work, out, *options):
+    """lora-tensor-names -> converter, into ``out/dec.qnnpy``."""
+    f = work["folder"]
+    assert qnnpy("lora-tensor-names", f / "adapter_A", "--input_network", f / "decoder.onnx",
+                 "-o", out / "names.txt") == 0
+    assert qnnpy("converter", "-i", f / "decoder.onnx", "--output_path", out / "dec.qnnpy",
+                 "--lora_weight_list", out / "names.txt", *options) == 0
+
+
+def offline(work, out, mode=None, quantized=False):
+    """names -> converter -> importer -> generator through the CLI; returns the output folder."""
+    f = work["folder"]
+    calibration = ["--input_list", work["inputs"]] if quantized else []
+    convert_float(work, out, *calibration, *(["--quant_updatable_mode", mode] if mode else []), "--act_bitwidth", 16)
+    assert qnnpy("lora-importer", "--lora_config", f / "lora_config.yaml", "--input_model", out / "dec.qnnpy",
+                 "--input_network", f / "decoder.onnx", "--output_dir", out / "imported", *calibration) == 0
+    assert qnnpy("context-binary-generator", "--model", out / "dec.qnnpy", "--binary_file", "base",
+                 "--output_dir", out / "bin", "--adapter_weight_config", out / "imported" / "lora_output_files.yaml") == 0
+    return out
+
+
+def read_result(folder, i):
+    return np.fromfile(os.path.join(folder, f"Result_{i}", "logits.raw"), np.float32).reshape(1, decoder.SEQ,
+                                                                                             decoder.HIDDEN)
+
+
+def test_float_flow_matches_merged_weights(work, tmp_path):
+    out = offline(work, tmp_path)
+    names = (tmp_path / "names.txt").read_text().split()
+    assert sorted(names) == sorted(decoder.lora_weight_names())
+    summary = yaml.safe_load((tmp_path / "imported" / "lora_output_files.yaml").read_text())
+    assert [(c["name"], c["graph"]) for c in summary["use_case"]] == [("A", "dec"), ("B", "dec")]
+    assert sorted(os.listdir(out / "bin")) == ["base.bin", "dec_A.bin", "dec_B.bin", "dec_default_adapter.bin"]
+    updates = write_yaml(tmp_path / "updates.yaml", {"version": 1, "graphs": [
+        {"dec": ["bin/dec_A.bin", "bin/dec_B.bin", "bin/dec_default_adapter.bin", "bin/dec_A.bin"]}]})
+    assert qnnpy("net-run", "--retrieve_context", out / "bin" / "base.bin", "--input_list", work["inputs"],
+                 "--output_dir", tmp_path / "run", "--binary_updates", updates, "--use_mmap") == 0
+    run = tmp_path / "run"
+    for folder, adapter in ((run, None), (run / "dec_update1", "A"), (run / "dec_update2", "B"),
+                            (run / "dec_update3", None), (run / "dec_update4", "A")):
+        for i, ref in enumerate(work["refs"][adapter]):
+            np.testing.assert_allclose(read_result(folder, i), ref, rtol=0, atol=1e-4 * float(np.abs(ref).max()))
+    np.testing.assert_array_equal(read_result(run / "dec_update1", 0), read_result(run / "dec_update4", 0))
+    meta = yaml.safe_load((run / "execution_metadata.yaml").read_text())
+    assert meta == {"graphs": [{"graph_name": "dec", "output_tensors": [
+        {"tensor_name": "logits", "dimensions": [1, decoder.SEQ, decoder.HIDDEN], "datatype": "float32"}]}]}
+
+
+def test_quantized_flow_brings_per_adapter_encodings(work, tmp_path):
+    out = offline(work, tmp_path, mode="all", quantized=True)
+    encodings = {n: json.loads((out / "imported" / f"{n}_lora.encodings").read_text()) for n in ADAPTERS}
+    for n in ADAPTERS:
+        assert {e["name"] for e in encodings[n]["param_encodings"]} == set(decoder.lora_weight_names())
+    infos = {}
+    for n in ("A", "B"):
+        assert qnnpy("context-binary-utility", "--context_binary", out / "bin" / f"dec_{n}.bin",
+                     "--json_file", tmp_path / f"{n}.json") == 0
+        infos[n] = json.loads((tmp_path / f"{n}.json").read_text())
+        assert infos[n]["kind"] == "binary section"
+        (graph,) = infos[n]["graphs"]
+        assert [t["name"] for t in graph["outputs"]] == ["logits"]
+        assert set(decoder.lora_weight_names()) <= {t["name"] for t in graph["updateableTensors"]}
+    # each adapter was calibrated on its own: the output's encoding differs between them
+    assert infos["A"]["graphs"][0]["outputs"][0]["quantization"] != infos["B"]["graphs"][0]["outputs"][0]["quantization"]
+    updates = write_yaml(tmp_path / "updates.yaml", {"graphs": [{"dec": ["bin/dec_A.bin", "bin/dec_B.bin"]}]})
+    assert qnnpy("net-run", "--retrieve_context", out / "bin" / "base.bin", "--input_list", work["inputs"],
+                 "--output_dir", tmp_path / "run", "--binary_updates", updates) == 0
+    for folder, adapter in ((tmp_path / "run" / "dec_update1", "A"), (tmp_path / "run" / "dec_update2", "B")):
+        for i, ref in enumerate(work["refs"][adapter]):
+            assert sqnr_db(ref, read_result(folder, i)) >= 25  # A16W8: 8-bit weights bound it near 30 dB
+
+
+def test_context_binary_utility_describes_a_base_binary(work, tmp_path):
+    out = offline(work, tmp_path)
+    assert qnnpy("context-binary-utility", "--context_binary", out / "bin" / "base.bin",
+                 "--json_file", tmp_path / "base.json") == 0
+    info = json.loads((tmp_path / "base.json").read_text())
+    assert info["kind"] == "context binary" and info["backendId"] == 6 and info["size"] == os.path.getsize(
+        out / "bin" / "base.bin")
+    (graph,) = info["graphs"]
+    assert graph["name"] == "dec" and [t["name"] for t in graph["inputs"]] == ["x", "alpha"]
+    assert {t["name"] for t in graph["updateableTensors"]} == set(decoder.lora_weight_names())
+
+
+def test_utility_refuses_a_corrupt_binary(work, tmp_path, capsys):
+    out = offline(work, tmp_path)
+    data = bytearray((out / "bin" / "dec_A.bin").read_bytes())
+    data[len(data) // 2] ^= 1
+    (tmp_path / "bad.bin").write_bytes(data)
+    assert qnnpy("context-binary-utility", "--context_binary", tmp_path / "bad.bin", "--json_file",
+                 tmp_path / "bad.json") == 1
+    err = capsys.readouterr().err
+    assert "not a readable" in err and "checksum mismatch" in err  # the code, and the backend's reason
+    assert not (tmp_path / "bad.json").exists()
+
+
+def test_super_adapter_covers_two_sequence_lengths(work, tmp_path):
+    """The decoder compiled at two sequence lengths into one context: one section per use case
+    covers both graphs, and stores the shared LoRA weights once."""
+    f = work["folder"]
+    convert_float(work, tmp_path)
+    short = decoder.make_model(MAX_RANK, seq=32)
+    onnx.save(short, tmp_path / "short.onnx")
+    for onnx_path, name in ((f / "decoder.onnx", "ar64"), (tmp_path / "short.onnx", "ar32")):  # graph names
+        assert qnnpy("converter", "-i", onnx_path, "--output_path", tmp_path / f"{name}.qnnpy",
+                     "--lora_weight_list", tmp_path / "names.txt") == 0
+    assert qnnpy("lora-importer", "--lora_config", f / "lora_config.yaml", "--input_model", tmp_path / "ar64.qnnpy",
+                 "--output_dir", tmp_path / "imported") == 0
+    summary = yaml.safe_load((tmp_path / "imported" / "lora_output_files.yaml").read_text())
+    cases = [dict(c, graph=g) for c in summary["use_case"] for g in ("ar64", "ar32")]
+    config = write_yaml(tmp_path / "imported" / "shared.yaml", {"share_adapters_between_graphs": "Yes", "use_case": cases})
+    assert qnnpy("context-binary-generator", "--model", tmp_path / "ar64.qnnpy", "--model", tmp_path / "ar32.qnnpy",
+                 "--binary_file", "base", "--output_dir", tmp_path / "bin", "--adapter_weight_config", config) == 0
+    assert sorted(os.listdir(tmp_path / "bin")) == ["ar64-ar32_A.bin", "ar64-ar32_B.bin",
+                                                    "ar64-ar32_default_adapter.bin", "base.bin"]
+    lora_bytes = sum(v.nbytes for v in decoder.padded_onnx_weights(work["tensors"]["A"], 16, 32.0, MAX_RANK).values())
+    assert os.path.getsize(tmp_path / "bin" / "ar64-ar32_A.bin") < 1.25 * lora_bytes  # once, not twice
+
+    rng = np.random.default_rng(9)
+    short_xs = [rng.standard_normal((1, 32, decoder.HIDDEN)).astype(np.float32)]
+    short_inputs = write_inputs(str(tmp_path), "short", short_xs)
+    updates = write_yaml(tmp_path / "updates.yaml", {"version": 1, "graphs": [
+        {"ar64": [{"group": ["bin/ar64-ar32_A.bin", "bin/ar64-ar32_default_adapter.bin"]}]}]})
+    assert qnnpy("net-run", "--retrieve_context", tmp_path / "bin" / "base.bin",
+                 "--input_list", f"{work['inputs']},{short_inputs}", "--output_dir", tmp_path / "run",
+                 "--binary_updates", updates) == 0
+    rank, lora_alpha, _ = ADAPTERS["A"]
+    short_ref_a = ort(decoder.merged_model(short, work["tensors"]["A"], rank, lora_alpha, 1.0), short_xs[0])
+    for folder, refs64, ref32 in ((tmp_path / "run" / "group_update1", work["refs"]["A"], short_ref_a),
+                                  (tmp_path / "run" / "group_update2", work["refs"][None], ort(short, short_xs[0]))):
+        got64 = np.fromfile(folder / "Result_0" / "ar64" / "logits.raw", np.float32).reshape(refs64[0].shape)
+        got32 = np.fromfile(folder / "Result_0" / "ar32" / "logits.raw", np.float32).reshape(ref32.shape)
+        np.testing.assert_allclose(got64, refs64[0], rtol=0, atol=1e-4 * float(np.abs(refs64[0]).max()))
+        np.testing.assert_allclose(got32, ref32, rtol=0, atol=1e-4 * float(np.abs(ref32).max()))
+
+
+def test_importer_resolves_paths_against_its_config_folder(work, tmp_path, monkeypatch):
+    shutil.copytree(work["folder"] / "adapter_B", tmp_path / "cfg" / "adapters" / "b")
+    config = write_yaml(tmp_path / "cfg" / "lora.yaml", {"use_case": [
+        {"name": "B", "lora_weights": "adapters/b", "output_path": "out"}]})
+    convert_float(work, tmp_path)
+    monkeypatch.chdir(tmp_path)  # somewhere else than the config's folder
+    assert qnnpy("lora-importer", "--lora_config", config, "--input_model", tmp_path / "dec.qnnpy") == 0
+    summary = yaml.safe_load((tmp_path / "cfg" / "out" / "lora_output_files.yaml").read_text())
+    assert summary["use_case"][0]["weights"] == "B_lora.safetensors"  # relative: the folder moves as a whole
+
+
