@@ -140,15 +140,12 @@ def generate(models: list[str], binary_file: str, output_dir: str, adapter_weigh
             raise GeneratorError(f"the adapter weight config names graphs {unknown}; the models have "
                                  f"{sorted(session.graphs)}")
         adapters = [(c, *_adapter(c, session.graphs[c["graph"]])) for c in cases]
-        os.makedirs(output_dir, exist_ok=True)
         _, size = QnnContext.QnnContext_getBinarySize(session.context)
         blob = bytearray(size)
         QnnContext.QnnContext_getBinary(session.context, blob, size)
-        outputs = {"base": _write(output_dir, binary_file + ".bin", blob)}
+        files = {"base": (binary_file + ".bin", blob)}
         lora_graphs = [name for name, g in session.graphs.items() if g.lora_weights]
-        if not cases:
-            return outputs
-        jobs = _jobs(adapters, lora_graphs, share)
+        jobs = _jobs(adapters, lora_graphs, share) if cases else []
         for k, (file_name, graphs, per_graph) in enumerate(jobs, 1):
             if progress:
                 progress(k, len(jobs), file_name)
@@ -157,10 +154,11 @@ def generate(models: list[str], binary_file: str, output_dir: str, adapter_weigh
                 session.update(name, values, encodings)
             session.finalize(lora_graphs)
             target = session.handles[graphs[0]] if len(graphs) == 1 and not share else None
-            outputs[file_name] = _write(output_dir, file_name, lora.binary_section(session.context, target))
-        return outputs
+            files[file_name] = (file_name, lora.binary_section(session.context, target))
     finally:
         session.close()
+    os.makedirs(output_dir, exist_ok=True)  # only now: a failure above leaves no partial output
+    return {key: _write(output_dir, name, data) for key, (name, data) in files.items()}
 
 
 def _jobs(adapters, lora_graphs, share):

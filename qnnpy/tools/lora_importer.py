@@ -17,14 +17,18 @@ import json
 import math
 import os
 import re
+import sys
 
 import numpy as np
+import onnx
 import yaml
+from safetensors.numpy import load_file, save_file
 
 from qnnpy.tools import model_file
 from qnnpy.tools.converter import calibrate
-from qnnpy.tools.converter.quantizer import (ACTIVATIONS, QuantizationError, calibrated_encoding, read_input_list,
-                                            weight_encoding)
+from qnnpy.tools.converter.onnx_import import import_onnx
+from qnnpy.tools.converter.quantizer import (ACTIVATIONS, QuantizationError, calibrated_encoding, parse_overrides,
+                                            read_input_list, weight_encoding)
 from qnnpy.tools.lora_names import MappingError, map_to_onnx, natural_key, safetensors_path
 
 DEFAULT_OUTPUT = "qairt_lora_importer_outputs"
@@ -69,7 +73,6 @@ def read_config(path: str) -> tuple[list[dict], str]:
 
 def read_adapter(path: str) -> tuple[dict[str, np.ndarray], dict]:
     """Tensors and the PEFT config (adapter_config.json beside the safetensors, if any)."""
-    from safetensors.numpy import load_file
     file = safetensors_path(path)
     tensors = load_file(file)
     config_path = os.path.join(os.path.dirname(file), "adapter_config.json")
@@ -192,43 +195,38 @@ def import_adapters(lora_config: str, input_model: str, input_network: str | Non
         raise ImportError_("; ".join(problems))
     float_graph = samples = None
     if needs_calibration:
-        import onnx
-        from qnnpy.tools.converter.onnx_import import import_onnx
         float_graph = import_onnx(onnx.load(input_network), set(graph.lora_weights), graph.name)
         samples = read_input_list(input_list, float_graph)
     out_dir = output_dir or next((c["output_path"] for c in cases if c.get("output_path")), None) or \
         os.path.join(base, DEFAULT_OUTPUT)
-    os.makedirs(out_dir, exist_ok=True)
-    from safetensors.numpy import save_file
-    from qnnpy.tools.converter.quantizer import parse_overrides
-    summary = []
-    for case in cases:
-        values = prepared[case["name"]]
-        entry = {"name": case["name"], "graph": graph.name,
-                 "weights": os.path.join(out_dir, f"{case['name']}_lora.safetensors")}
-        save_file({k: np.ascontiguousarray(v) for k, v in values.items()}, entry["weights"])
+    summary, encodings = [], {}
+    for case in cases:  # everything in memory first: a failure leaves no partial output
+        name, values = case["name"], prepared[case["name"]]
+        entry = {"name": name, "graph": graph.name, "weights": f"{name}_lora.safetensors"}
         if quantized:
             ranges = {}
             if float_graph is not None:
-                for name, v in values.items():
-                    float_graph.tensors[name].data = v
+                for tensor, v in values.items():
+                    float_graph.tensors[tensor].data = v
                 ranges = calibrate(float_graph, samples)
                 overflows = fixed_encoding_overflows(graph, ranges)
                 if overflows:
-                    warn(f"adapter '{case['name']}' saturates {len(overflows)} activation(s) whose encodings "
+                    warn(f"adapter '{name}' saturates {len(overflows)} activation(s) whose encodings "
                          f"are fixed in '{info.get('quant_updatable_mode')}' mode: {'; '.join(overflows[:3])}"
                          f"{' and more' if len(overflows) > 3 else ''}. Calibrate the base with a representative "
                          "adapter merged in, or convert with --quant_updatable_mode all")
             overrides = parse_overrides(case["quant_overrides"]) if case.get("quant_overrides") else {}
-            entry["encodings"] = os.path.join(out_dir, f"{case['name']}_lora.encodings")
-            with open(entry["encodings"], "w") as f:
-                json.dump(_encodings_doc(graph, values, ranges, overrides), f, indent=1)
+            entry["encodings"] = f"{name}_lora.encodings"
+            encodings[name] = _encodings_doc(graph, values, ranges, overrides)
         summary.append(entry)
+    os.makedirs(out_dir, exist_ok=True)
+    for entry in summary:  # paths relative to the summary file: the folder can move as a whole
+        save_file({k: np.ascontiguousarray(v) for k, v in prepared[entry["name"]].items()},
+                  os.path.join(out_dir, entry["weights"]))
+        if "encodings" in entry:
+            with open(os.path.join(out_dir, entry["encodings"]), "w") as f:
+                json.dump(encodings[entry["name"]], f, indent=1)
     summary_path = os.path.join(out_dir, "lora_output_files.yaml")
-    for entry in summary:  # relative to the summary file: the folder can move as a whole
-        for key in ("weights", "encodings"):
-            if key in entry:
-                entry[key] = os.path.relpath(entry[key], out_dir)
     with open(summary_path, "w") as f:
         yaml.safe_dump({"use_case": summary}, f, sort_keys=False)
     return summary_path
@@ -243,7 +241,6 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    import sys
     try:
         path = import_adapters(args.lora_config, args.input_model, args.input_network, args.output_dir, args.input_list,
                                lambda line: print(f"qnnpy lora-importer: warning: {line}", file=sys.stderr))

@@ -213,3 +213,189 @@ def test_importer_resolves_paths_against_its_config_folder(work, tmp_path, monke
     assert summary["use_case"][0]["weights"] == "B_lora.safetensors"  # relative: the folder moves as a whole
 
 
+
+
+def _adapter_variant(work, folder, keep=None, rank=None, dtype=None):
+    """A copy of adapter B, optionally with fewer modules, another rank or another dtype."""
+    from safetensors.numpy import save_file
+    os.makedirs(folder, exist_ok=True)
+    shutil.copy(work["folder"] / "adapter_B" / "adapter_config.json", folder)
+    tensors = {}
+    for key, value in work["tensors"]["B"].items():
+        if keep and keep not in key:
+            continue
+        if rank:
+            value = np.resize(value, (rank, value.shape[1]) if ".lora_A." in key else (value.shape[0], rank))
+        tensors[key] = value.astype(dtype or value.dtype)
+    save_file(tensors, os.path.join(folder, "adapter_model.safetensors"))
+    return folder
+
+
+IMPORTER_CASES = {
+    "no use_case": ({"adapters": []}, "non-empty 'use_case' list"),
+    "entry without lora_weights": ({"use_case": [{"name": "X"}]}, "use_case[0] needs 'name' and 'lora_weights'"),
+    "missing adapter": ({"use_case": [{"name": "X", "lora_weights": "nowhere"}]}, "nowhere does not exist"),
+    "name twice": ({"use_case": [{"name": "X", "lora_weights": "adapter_B"}] * 2}, "'X' appears twice"),
+    "rank above the max": ({"use_case": [{"name": "big", "lora_weights": "big"}]}, "rank 32, more than the model's max rank 16"),
+    "fewer attachment points": ({"use_case": [{"name": "q_only", "lora_weights": "q_only"}]},
+                                "adapter 'q_only': no value for LoRA weight 'layers.0.self_attn.v_proj.lora_A.weight'"),
+    "mixed precision": ({"use_case": [{"name": "B", "lora_weights": "adapter_B"},
+                                      {"name": "half", "lora_weights": "half"}]}, "adapters differ in precision"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(IMPORTER_CASES))
+def test_importer_rejects_bad_configs_and_adapters_writing_nothing(work, tmp_path, capsys, case):
+    doc, message = IMPORTER_CASES[case]
+    convert_float(work, tmp_path)
+    shutil.copytree(work["folder"] / "adapter_B", tmp_path / "adapter_B")
+    _adapter_variant(work, tmp_path / "big", rank=32)
+    _adapter_variant(work, tmp_path / "q_only", keep="q_proj")
+    _adapter_variant(work, tmp_path / "half", dtype=np.float16)
+    config = write_yaml(tmp_path / "lora.yaml", doc)
+    capsys.readouterr()
+    assert qnnpy("lora-importer", "--lora_config", config, "--input_model", tmp_path / "dec.qnnpy",
+                 "--output_dir", tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert message in err and err.startswith("qnnpy lora-importer: error:")
+    assert not (tmp_path / "out").exists()
+
+
+def test_importer_needs_calibration_inputs_for_updatable_encodings(work, tmp_path, capsys):
+    convert_float(work, tmp_path, "--input_list", work["inputs"], "--quant_updatable_mode", "adapter_only")
+    assert qnnpy("lora-importer", "--lora_config", work["folder"] / "lora_config.yaml", "--input_model",
+                 tmp_path / "dec.qnnpy", "--output_dir", tmp_path / "out") == 1
+    assert "pass --input_network and --input_list" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_importer_warns_when_fixed_base_encodings_clip_an_adapter(work, tmp_path, capsys):
+    """adapter_only keeps the base's encodings after the LoRA add; the base was calibrated with
+    zero LoRA weights, so adapter A (scaling 2) overflows them: the device would saturate."""
+    convert_float(work, tmp_path, "--input_list", work["inputs"], "--quant_updatable_mode", "adapter_only")
+    capsys.readouterr()
+    assert qnnpy("lora-importer", "--lora_config", work["folder"] / "lora_config.yaml", "--input_model",
+                 tmp_path / "dec.qnnpy", "--input_network", work["folder"] / "decoder.onnx",
+                 "--input_list", work["inputs"], "--output_dir", tmp_path / "out") == 0
+    err = capsys.readouterr().err
+    assert "adapter 'A' saturates" in err and "q_proj.out" in err and "--quant_updatable_mode all" in err
+
+
+@pytest.fixture
+def imported(work, tmp_path):
+    convert_float(work, tmp_path)
+    assert qnnpy("lora-importer", "--lora_config", work["folder"] / "lora_config.yaml", "--input_model",
+                 tmp_path / "dec.qnnpy", "--output_dir", tmp_path / "imported") == 0
+    return tmp_path
+
+
+def _generator_case(folder, case):
+    """(adapter weight config, HTP config or None, expected message) for one bad input."""
+    summary = yaml.safe_load((folder / "imported" / "lora_output_files.yaml").read_text())["use_case"]
+    htp = None
+    if case == "unknown graph":
+        summary[0]["graph"] = "decoder_v2"
+        message = "names graphs ['decoder_v2']; the models have ['dec']"
+    elif case == "missing weights file":
+        summary[1]["weights"] = "gone.safetensors"
+        message = "gone.safetensors does not exist"
+    elif case == "missing key":
+        del summary[0]["graph"]
+        message = "use_case[0] needs 'name', 'graph' and 'weights'"
+    elif case == "weights for another model":
+        from safetensors.numpy import save_file
+        save_file({"other.lora_A.weight": np.zeros((2, 2), np.float32)}, folder / "imported" / "other.safetensors")
+        summary[0]["weights"] = "other.safetensors"
+        message = "missing ['layers.0.self_attn.q_proj.lora_A.weight'"
+    else:  # unknown HTP context key
+        htp = folder / "htp.json"
+        htp.write_text(json.dumps({"context": {"lora_weight_shareing": True}}))
+        message = "unknown context keys ['lora_weight_shareing']"
+    return write_yaml(folder / "imported" / "bad.yaml", {"use_case": summary}), htp, message
+
+
+@pytest.mark.parametrize("case", ["unknown graph", "missing weights file", "missing key", "weights for another model",
+                                  "unknown HTP key"])
+def test_generator_rejects_bad_configs_writing_nothing(imported, capsys, case):
+    config, htp, message = _generator_case(imported, case)
+    capsys.readouterr()
+    assert qnnpy("context-binary-generator", "--model", imported / "dec.qnnpy", "--binary_file", "base", "--output_dir",
+                 imported / "bin", "--adapter_weight_config", config, *(["--config_file", htp] if htp else [])) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.startswith("qnnpy context-binary-generator: error:")
+    assert not (imported / "bin").exists()
+
+
+@pytest.fixture
+def generated(imported):
+    assert qnnpy("context-binary-generator", "--model", imported / "dec.qnnpy", "--binary_file", "base", "--output_dir",
+                 imported / "bin", "--adapter_weight_config", imported / "imported" / "lora_output_files.yaml") == 0
+    return imported
+
+
+NETRUN_CASES = {
+    "section file missing": ({"graphs": [{"dec": ["bin/nope.bin"]}]}, None, "nope.bin does not exist"),
+    "unknown graph": ({"graphs": [{"encoder": ["bin/dec_A.bin"]}]}, None, "names graph 'encoder'; the context has ['dec']"),
+    "no graphs": ({"version": 1}, None, "needs a non-empty 'graphs' list"),
+    "unknown context config": (None, {"context_configs": {"memory_limit": 10}}, "unknown context_configs keys ['memory_limit']"),
+    "enable an unknown graph": (None, {"context_configs": {"enable_graphs": ["encoder"]}},
+                                "QnnContext_createFromBinary failed"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NETRUN_CASES))
+def test_net_run_reports_bad_updates_and_configs(work, generated, capsys, case):
+    updates, config, message = NETRUN_CASES[case]
+    extra = []
+    if updates is not None:
+        extra += ["--binary_updates", write_yaml(generated / "updates.yaml", updates)]
+    if config is not None:
+        (generated / "netrun.json").write_text(json.dumps(config))
+        extra += ["--config_file", generated / "netrun.json"]
+    capsys.readouterr()
+    assert qnnpy("net-run", "--retrieve_context", generated / "bin" / "base.bin", "--input_list", work["inputs"],
+                 "--output_dir", generated / "run", *extra) == 1
+    assert message in capsys.readouterr().err
+    if case != "unknown graph":  # found only after the base run, like the real tool
+        assert not (generated / "run").exists()
+
+
+def test_net_run_with_lora_weight_sharing_runs_only_the_updates(work, generated):
+    (generated / "htp.json").write_text(json.dumps({"context": {"lora_weight_sharing": True}}))
+    (generated / "netrun.json").write_text(json.dumps({
+        "backend_extensions": {"shared_library_path": "libQnnHtpNetRunExtensions.so", "config_file_path": "htp.json"},
+        "context_configs": {"is_persistent_binary": True}}))
+    updates = write_yaml(generated / "updates.yaml", {"graphs": [{"dec": ["bin/dec_B.bin"]}]})
+    assert qnnpy("net-run", "--retrieve_context", generated / "bin" / "base.bin", "--input_list", work["inputs"],
+                 "--output_dir", generated / "run", "--config_file", generated / "netrun.json",
+                 "--binary_updates", updates, "--use_mmap") == 0
+    assert not (generated / "run" / "Result_0").exists()
+    ref = work["refs"]["B"][1]
+    np.testing.assert_allclose(read_result(generated / "run" / "dec_update1", 1), ref, rtol=0,
+                               atol=1e-4 * float(np.abs(ref).max()))
+
+
+def test_net_run_input_list_of_the_wrong_size(work, generated, capsys):
+    np.zeros(10, np.float32).tofile(generated / "short.raw")
+    (generated / "list.txt").write_text("x:=short.raw alpha:=short.raw\n")
+    assert qnnpy("net-run", "--retrieve_context", generated / "bin" / "base.bin", "--input_list",
+                 generated / "list.txt", "--output_dir", generated / "run") == 1
+    assert "short.raw holds 10 values; input 'x' [1, 64, 256] needs 16384" in capsys.readouterr().err
+    assert not (generated / "run").exists()
+
+
+def test_lora_tensor_names_reports_ambiguity(tmp_path, capsys):
+    from onnx import TensorProto, helper
+    from safetensors.numpy import save_file
+    save_file({"base_model.model.layers.0.q_proj.lora_A.weight": np.zeros((2, 4), np.float32)}, tmp_path / "a.safetensors")
+    inits = [helper.make_tensor(n, TensorProto.FLOAT, [2, 4], [0.0] * 8)
+             for n in ("enc.layers.0.q_proj.lora_A.weight", "dec.layers.0.q_proj.lora_A.weight")]
+    graph = helper.make_graph([], "g", [], [], inits)
+    onnx.save(helper.make_model(graph), tmp_path / "m.onnx")
+    assert qnnpy("lora-tensor-names", tmp_path / "a.safetensors", "--input_network", tmp_path / "m.onnx",
+                 "-o", tmp_path / "names.txt") == 1
+    err = capsys.readouterr().err
+    assert "is ambiguous" in err and "dec.layers.0.q_proj.lora_A.weight" in err and "enc.layers" in err
+    assert not (tmp_path / "names.txt").exists()
+    assert qnnpy("lora-tensor-names", tmp_path / "a.safetensors") == 0  # without a model: the adapter's keys
+    assert capsys.readouterr().out == "base_model.model.layers.0.q_proj.lora_A.weight\n"
