@@ -9,7 +9,7 @@ with all-zero LoRA weights — each by update tensors -> finalize -> getBinarySe
 graphs instead, named ``<graph1>-<graph2>_<use case>.bin``. ``--config_file`` takes the HTP
 backend-extension JSON; its ``context`` and ``graphs`` sections are checked (they shape the
 device's preparation, which the emulator does not need). A progress line per adapter on a
-terminal, quiet otherwise.
+terminal (a bar filling as sections are made), quiet otherwise.
 """
 import os
 import sys
@@ -147,14 +147,14 @@ def generate(models: list[str], binary_file: str, output_dir: str, adapter_weigh
         lora_graphs = [name for name, g in session.graphs.items() if g.lora_weights]
         jobs = _jobs(adapters, lora_graphs, share) if cases else []
         for k, (file_name, graphs, per_graph) in enumerate(jobs, 1):
-            if progress:
-                progress(k, len(jobs), file_name)
             for name in lora_graphs:  # every graph a section covers starts from its default
                 values, encodings = per_graph.get(name, (session.zeros(name), {}))
                 session.update(name, values, encodings)
             session.finalize(lora_graphs)
             target = session.handles[graphs[0]] if len(graphs) == 1 and not share else None
             files[file_name] = (file_name, lora.binary_section(session.context, target))
+            if progress:
+                progress(k, len(jobs), file_name)
     finally:
         session.close()
     os.makedirs(output_dir, exist_ok=True)  # only now: a failure above leaves no partial output
@@ -196,7 +196,9 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     def show(k, total, name):
-        print(f"\r[{k}/{total}] {name}" + " " * 20, end="" if k < total else "\n", file=sys.stderr, flush=True)
+        bar = "#" * (20 * k // total)
+        print(f"\r[{bar:<20}] {k}/{total} {name}" + " " * 20, end="" if k < total else "\n", file=sys.stderr,
+              flush=True)
     try:
         outputs = generate(args.model, args.binary_file, args.output_dir, args.adapter_weight_config,
                            args.config_file, show if sys.stderr.isatty() else None)

@@ -399,3 +399,12 @@ def test_lora_tensor_names_reports_ambiguity(tmp_path, capsys):
     assert not (tmp_path / "names.txt").exists()
     assert qnnpy("lora-tensor-names", tmp_path / "a.safetensors") == 0  # without a model: the adapter's keys
     assert capsys.readouterr().out == "base_model.model.layers.0.q_proj.lora_A.weight\n"
+
+
+def test_generator_reports_progress_per_section(imported, tmp_path):
+    from qnnpy.tools.context_binary_generator import generate
+    seen = []
+    outputs = generate([str(imported / "dec.qnnpy")], "base", str(tmp_path / "bin"),
+                       str(imported / "imported" / "lora_output_files.yaml"), progress=lambda *a: seen.append(a))
+    assert seen == [(1, 3, "dec_default_adapter.bin"), (2, 3, "dec_A.bin"), (3, 3, "dec_B.bin")]
+    assert all(os.path.isfile(p) for p in outputs.values())
