@@ -50,3 +50,52 @@ class Loaded:
 def sqnr_db(ref, got) -> float:
     noise = float(np.sum((ref.astype(np.float64) - got) ** 2))
     return float("inf") if noise == 0 else 10 * np.log10(float(np.sum(ref.astype(np.float64) ** 2)) / noise)
+
+
+def qdq_model(model, encodings: dict):
+    """An independent simulation of a converted model: a copy of the ONNX ``model`` with
+    QuantizeLinear/DequantizeLinear pairs on every tensor the converter's AIMET 1.0.0
+    ``encodings`` name (activations after they are produced, weights where they are read),
+    for onnxruntime to run. QNN's offset is the negative zero point."""
+    import onnx
+    from onnx import helper, numpy_helper
+    qdq = onnx.ModelProto()
+    qdq.CopyFrom(model)
+    for opset in qdq.opset_import:
+        if opset.domain in ("", "ai.onnx"):
+            opset.version = max(opset.version, 21)  # 16-bit QuantizeLinear
+    g = qdq.graph
+    shapes = {i.name: numpy_helper.to_array(i).shape for i in g.initializer}
+    entries = {e["name"]: e for e in encodings["activation_encodings"] + encodings["param_encodings"]}
+
+    def pair(name):
+        e = entries[name]
+        storage = (np.int8 if e["bw"] <= 8 else np.int16) if e["is_sym"] else (np.uint8 if e["bw"] <= 8 else np.uint16)
+        per_channel = e["enc_type"] == "PER_CHANNEL"
+        scale = np.array(e["scale"] if per_channel else e["scale"][0], np.float32)
+        zero = np.array([-o for o in e["offset"]] if per_channel else -e["offset"][0], storage)
+        g.initializer.extend([numpy_helper.from_array(scale, name + "/qdq_scale"),
+                              numpy_helper.from_array(zero, name + "/qdq_zero")])
+        axis = {"axis": len(shapes[name]) - 1} if per_channel else {}
+        args = [name + "/qdq_scale", name + "/qdq_zero"]
+        return [helper.make_node("QuantizeLinear", [name] + args, [name + "/q"], **axis),
+                helper.make_node("DequantizeLinear", [name + "/q"] + args, [name + "/dq"], **axis)]
+
+    nodes = []
+    sources = [i.name for i in g.input] + [i.name for i in g.initializer if i.name in entries]
+    for name in sources:
+        if name in entries:
+            nodes += pair(name)
+    for node in g.node:
+        node.input[:] = [i + "/dq" if i in entries else i for i in node.input]
+        nodes.append(node)
+        for out in node.output:
+            if out in entries:
+                nodes += pair(out)
+    for out in g.output:
+        if out.name in entries:
+            nodes.append(helper.make_node("Identity", [out.name + "/dq"], [out.name + "/final"]))
+            out.name = out.name + "/final"
+    del g.node[:]
+    g.node.extend(nodes)
+    return qdq

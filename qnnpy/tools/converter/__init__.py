@@ -84,7 +84,8 @@ def calibrate(graph: Graph, samples: list[dict]) -> dict[str, np.ndarray]:
 def convert(input_network: str, output_path: str, lora_weight_list: str | None = None,
             quantization_overrides: str | None = None, input_list: str | None = None, act_bitwidth: int = 8,
             weights_bitwidth: int = 8, quant_updatable_mode: str = "adapter_only", float_bitwidth: int = 32,
-            graph_name: str | None = None, act_quantizer_calibration: str = "min-max") -> Graph:
+            graph_name: str | None = None, act_quantizer_calibration: str = "min-max",
+            use_per_channel_quantization: bool = False) -> Graph:
     """Convert; raises ConversionError / QuantizationError with a message for the user, and
     writes nothing unless everything succeeded."""
     if quant_updatable_mode not in MODES:
@@ -107,7 +108,7 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
         samples = read_input_list(input_list, graph) if input_list else []
         ranges = calibrate(graph, samples) if samples else {}
         encodings = quantize(graph, ranges, act_bitwidth, weights_bitwidth, quant_updatable_mode,
-                             quantization_overrides, act_quantizer_calibration)
+                             quantization_overrides, act_quantizer_calibration, use_per_channel_quantization)
     elif float_bitwidth == 16:
         to_float16(graph)
     model_file.save(output_path, [graph], info)
@@ -133,6 +134,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--float_bitwidth", type=int, default=32, choices=(16, 32))
     parser.add_argument("--act_quantizer_calibration", default="min-max", choices=CALIBRATIONS,
                         help="activation ranges: calibration min/max, or the range of least quantization error")
+    parser.add_argument("--use_per_channel_quantization", action="store_true",
+                        help="per-output-channel encodings for static weights (LoRA weights stay per-tensor)")
 
 
 def run(args) -> int:
@@ -140,7 +143,8 @@ def run(args) -> int:
     try:
         graph = convert(args.input_network, args.output_path, args.lora_weight_list, args.quantization_overrides,
                         args.input_list, args.act_bitwidth, args.weights_bitwidth, args.quant_updatable_mode,
-                        args.float_bitwidth, act_quantizer_calibration=args.act_quantizer_calibration)
+                        args.float_bitwidth, act_quantizer_calibration=args.act_quantizer_calibration,
+                        use_per_channel_quantization=args.use_per_channel_quantization)
     except (ConversionError, QuantizationError) as err:
         print(f"qnnpy converter: error: {err}", file=sys.stderr)
         return 1

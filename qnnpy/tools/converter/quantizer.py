@@ -50,6 +50,15 @@ def weight_encoding(values: np.ndarray, bits: int) -> Encoding:
     return Encoding("SFIXED_POINT_8", float(np.float32(scale)), 0, bits if bits < 8 else None)
 
 
+def per_channel_weight_encoding(values: np.ndarray, bits: int) -> Encoding:
+    """AIMET's symmetric rule per output channel (the last axis: MatMul [in, out], Conv2d
+    HWIO): a channel of small weights no longer shares the step of the largest one."""
+    top = 2 ** (bits - 1) - 1
+    peaks = np.abs(values).reshape(-1, values.shape[-1]).max(axis=0) if values.size else np.zeros(values.shape[-1])
+    scales = [float(np.float32(max(float(p), 1e-8) / top)) for p in peaks]
+    return Encoding("SFIXED_POINT_8", scales, [0] * len(scales), bits if bits < 8 else None, values.ndim - 1)
+
+
 def parse_overrides(path: str) -> dict[str, Encoding | str]:
     """{tensor name: Encoding or "float"} from AIMET legacy (0.6.1) or 1.0.0 JSON."""
     try:
@@ -152,10 +161,12 @@ def lora_branch(graph: Graph) -> set[str]:
 
 
 def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: str,
-             overrides_path: str | None, calibration: str = "min-max") -> dict:
+             overrides_path: str | None, calibration: str = "min-max", per_channel: bool = False) -> dict:
     """Set dtypes, encodings and quantized data on ``graph``; returns the AIMET 1.0.0 document.
 
-    ``ranges`` maps each activation to its calibration values (a sample of them)."""
+    ``ranges`` maps each activation to its calibration values (a sample of them).
+    ``per_channel`` gives static weights of rank >= 2 per-channel encodings; LoRA weights stay
+    per-tensor, the form adapter encodings take."""
     overrides = parse_overrides(overrides_path) if overrides_path else {}
     unknown = sorted(set(overrides) - set(graph.tensors))
     if unknown:
@@ -173,7 +184,9 @@ def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: 
         if t.dtype != "FLOAT_32" or overrides.get(name) == "float":
             continue
         if t.role in WEIGHTS:
-            enc = _place_axis(overrides.get(name) or weight_encoding(t.data, weight_bits), t.shape, name)
+            computed = per_channel_weight_encoding(t.data, weight_bits) if per_channel and t.role == STATIC \
+                and t.data.ndim >= 2 else weight_encoding(t.data, weight_bits)
+            enc = _place_axis(overrides.get(name) or computed, t.shape, name)
             scale, offset = enc.arrays(t.data.ndim)
             t.data = np.clip(np.rint(t.data.astype(np.float64) / scale) - offset,
                              *_code_range(enc)).astype(np.uint8 if enc.dtype.startswith("U") else np.int8)
@@ -189,11 +202,11 @@ def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: 
             t.data = t.data.astype(np.int16 if enc.dtype.startswith("S") else np.uint16)
         t.dtype, t.encoding = enc.dtype, enc
         bw = enc.bitwidth or int(enc.dtype.rsplit("_", 1)[1])
-        per_channel = enc.axis is not None
-        doc[section].append({"name": name, "enc_type": "PER_CHANNEL" if per_channel else "PER_TENSOR",
+        per_axis = enc.axis is not None
+        doc[section].append({"name": name, "enc_type": "PER_CHANNEL" if per_axis else "PER_TENSOR",
                              "dtype": "INT", "bw": bw, "is_sym": enc.dtype.startswith("S"),
-                             "scale": list(enc.scale) if per_channel else [enc.scale],
-                             "offset": list(enc.offset) if per_channel else [enc.offset]})
+                             "scale": list(enc.scale) if per_axis else [enc.scale],
+                             "offset": list(enc.offset) if per_axis else [enc.offset]})
     return doc
 
 
