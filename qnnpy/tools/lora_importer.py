@@ -4,9 +4,13 @@ context binary generator (qairt-lora-importer's files and flags).
 Input YAML: ``use_case`` list of {name, lora_weights (PEFT folder or safetensors, keyed by
 PEFT or ONNX names), quant_overrides (optional AIMET JSON), output_path (optional)}; paths
 are relative to the YAML's folder. For each adapter: keys are mapped onto the model's LoRA
-weights (lora_names.map_to_onnx), PEFT's scaling (lora_alpha / r, or / sqrt(r) with
-use_rslora; rank_pattern / alpha_pattern per module) is folded into B, fan_in_fan_out
-weights are transposed, and lower ranks are zero-padded to the model's max rank. Every
+weights — by ``--lora_map`` (from lora-tensor-names, needed when the exporter renamed them),
+else by name and, with ``--input_network``, by the LoRA branches' structure
+(lora_names.match); PEFT's scaling (lora_alpha / r, or / sqrt(r) with use_rslora;
+rank_pattern / alpha_pattern per module) is folded into B, divided by any scaling constant
+the export already multiplies the branch by; fan_in_fan_out weights are transposed; lower
+ranks are zero-padded to the model's max rank; and the map's layout transform (the
+exporter's folded transpose) is applied last. Every
 violation of the LoRA v2 rules (same attachment points, rank within the max, same precision)
 is reported, one message each, naming adapter and tensor; nothing is written then.
 
@@ -29,7 +33,8 @@ from qnnpy.tools.converter import calibrate
 from qnnpy.tools.converter.onnx_import import import_onnx
 from qnnpy.tools.converter.quantizer import (ACTIVATIONS, QuantizationError, calibrated_encoding, parse_overrides,
                                             read_input_list, weight_encoding)
-from qnnpy.tools.lora_names import MappingError, map_to_onnx, natural_key, safetensors_path
+from qnnpy.tools.lora_branches import flip, peft_shape
+from qnnpy.tools.lora_names import Match, MappingError, match, modules, natural_key, normalize, read_map, safetensors_path
 
 DEFAULT_OUTPUT = "qairt_lora_importer_outputs"
 
@@ -90,33 +95,46 @@ def _pattern_value(patterns: dict, module: str, default):
     return default
 
 
-def prepare(name: str, tensors: dict, config: dict, lora: dict) -> tuple[dict[str, np.ndarray], list[str], set]:
-    """Model-named, scaled, padded float32 values for one adapter, and its violations.
-    ``lora`` maps each model LoRA weight name to its shape."""
-    problems = []
-    try:
-        mapping = map_to_onnx(sorted(tensors, key=natural_key), list(lora))
-    except MappingError as err:
-        return {}, [f"adapter '{name}': {err}"], set()
-    by_model = {mapping[k]: tensors[k] for k in mapping}
-    missing = sorted(set(lora) - set(by_model), key=natural_key)
-    problems += [f"adapter '{name}': no value for LoRA weight '{m}' (every adapter needs the same attachment points)"
-                 for m in missing]
-    dtypes = {str(v.dtype) for v in by_model.values()}
-    values = {}
-    modules = sorted({n.rsplit(".lora_", 1)[0] for n in lora}, key=natural_key)
-    for module in modules:
-        a_name, b_name = f"{module}.lora_A.weight", f"{module}.lora_B.weight"
-        if a_name not in by_model or b_name not in by_model:
+def adapter_matches(name: str, tensors: dict, lora: dict, lora_map: list[Match] | None, network) -> dict[str, Match]:
+    """{adapter key: Match} from the map (keyed by normalised key, so any adapter of the same
+    architecture finds its entries), else found by name among the LoRA weights and, with the
+    ONNX model, by structure and value."""
+    if lora_map is not None:
+        by_key = {normalize(m.adapter_key): m for m in lora_map}
+        unknown = [k for k in tensors if normalize(k) not in by_key]
+        if unknown:
+            raise MappingError(f"the LoRA map has no entry for {sorted(unknown, key=natural_key)[:5]}")
+        return {k: by_key[normalize(k)] for k in tensors}
+    found = match(tensors, lora, network)
+    guessed = [m.adapter_key for m in found if m.matched_by == "graph order"]
+    if guessed:
+        raise MappingError(f"{guessed[:4]} match the model's LoRA branches only by their order along the graph; "
+                           "write a map with the export-time adapter (lora-tensor-names --map) and pass --lora_map")
+    return {m.adapter_key: m for m in found}
+
+
+def prepare(name: str, tensors: dict, config: dict, lora: dict, matches: dict[str, Match]
+            ) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Model-named, scaled, padded float32 values in the model's layout for one adapter, and
+    its violations. ``lora`` maps each model LoRA weight name to its shape."""
+    problems, values = [], {}
+    found, _ = modules(tensors)
+    for module in sorted(found, key=natural_key):
+        ma, mb = matches[found[module]["A"]], matches[found[module]["B"]]
+        strays = [m.onnx_name for m in (ma, mb) if m.onnx_name not in lora]
+        if strays:
+            problems.append(f"adapter '{name}': '{module}' maps onto {strays}, which the model does not hold as LoRA "
+                            "weights (add them to the converter's --lora_weight_list)")
             continue
-        a, b = by_model[a_name].astype(np.float32), by_model[b_name].astype(np.float32)
+        a, b = tensors[found[module]["A"]].astype(np.float32), tensors[found[module]["B"]].astype(np.float32)
         if config.get("fan_in_fan_out"):
             a, b = a.T, b.T
+        max_rank, fan_in = peft_shape(lora[ma.onnx_name], ma.transform)
+        out = peft_shape(lora[mb.onnx_name], mb.transform)[0]
         rank = a.shape[0]
-        max_rank, fan_in = lora[a_name]
-        out = lora[b_name][0]
         if rank > max_rank:
-            problems.append(f"adapter '{name}': '{a_name}' has rank {rank}, more than the model's max rank {max_rank}")
+            problems.append(f"adapter '{name}': '{found[module]['A']}' has rank {rank}, more than the model's max "
+                            f"rank {max_rank}")
             continue
         if a.shape[1] != fan_in or b.shape != (out, rank):
             problems.append(f"adapter '{name}': '{module}' has A {list(a.shape)} and B {list(b.shape)}; the model "
@@ -124,10 +142,15 @@ def prepare(name: str, tensors: dict, config: dict, lora: dict) -> tuple[dict[st
             continue
         r = _pattern_value(config.get("rank_pattern"), module, config.get("r", rank))
         alpha = _pattern_value(config.get("alpha_pattern"), module, config.get("lora_alpha", r))
-        scaling = alpha / math.sqrt(r) if config.get("use_rslora") else alpha / r
-        values[a_name] = np.pad(a, ((0, max_rank - rank), (0, 0)))
-        values[b_name] = np.pad(b * np.float32(scaling), ((0, 0), (0, max_rank - rank)))
-    return values, problems, dtypes
+        scaling = (alpha / math.sqrt(r) if config.get("use_rslora") else alpha / r) / mb.scale
+        values[ma.onnx_name] = np.ascontiguousarray(flip(np.pad(a, ((0, max_rank - rank), (0, 0))), ma.transform))
+        values[mb.onnx_name] = np.ascontiguousarray(
+            flip(np.pad(b * np.float32(scaling), ((0, 0), (0, max_rank - rank))), mb.transform))
+    missing = sorted(set(lora) - set(values), key=natural_key)
+    if not problems:
+        problems += [f"adapter '{name}': no value for LoRA weight '{m}' (every adapter needs the same attachment "
+                     "points)" for m in missing]
+    return values, problems
 
 
 def _encodings_doc(graph, values: dict, ranges: dict, overrides: dict) -> dict:
@@ -168,7 +191,8 @@ def fixed_encoding_overflows(graph, ranges: dict) -> list[str]:
 
 
 def import_adapters(lora_config: str, input_model: str, input_network: str | None = None,
-                    output_dir: str | None = None, input_list: str | None = None, warn=print) -> str:
+                    output_dir: str | None = None, input_list: str | None = None, warn=print,
+                    lora_map: str | None = None) -> str:
     """Run the importer; returns the path of lora_output_files.yaml. ``warn`` receives a line
     per adapter whose values the base's fixed encodings would clip."""
     cases, base = read_config(lora_config)
@@ -182,20 +206,26 @@ def import_adapters(lora_config: str, input_model: str, input_network: str | Non
     if needs_calibration and not (input_list and input_network):
         raise ImportError_(f"{input_model} has per-adapter activation encodings ({info.get('quant_updatable_mode')} "
                            "mode): pass --input_network and --input_list to calibrate each adapter")
+    network = onnx.load(input_network) if input_network else None
+    mapping = read_map(lora_map) if lora_map else None
     prepared, problems, precisions = {}, [], {}
     for case in cases:
         tensors, config = read_adapter(case["lora_weights"])
-        values, issues, dtypes = prepare(case["name"], tensors, config, lora)
-        prepared[case["name"]] = values
+        precisions[case["name"]] = {str(v.dtype) for v in tensors.values()}
+        try:
+            matches = adapter_matches(case["name"], tensors, lora, mapping, network)
+        except MappingError as err:
+            problems.append(f"adapter '{case['name']}': {err}")
+            continue
+        prepared[case["name"]], issues = prepare(case["name"], tensors, config, lora, matches)
         problems += issues
-        precisions[case["name"]] = dtypes
     if len({frozenset(d) for d in precisions.values()}) > 1:
         problems.append("adapters differ in precision: " + ", ".join(f"'{n}' {sorted(d)}" for n, d in precisions.items()))
     if problems:
         raise ImportError_("; ".join(problems))
     float_graph = samples = None
     if needs_calibration:
-        float_graph = import_onnx(onnx.load(input_network), set(graph.lora_weights), graph.name)
+        float_graph = import_onnx(network, set(graph.lora_weights), graph.name)
         samples = read_input_list(input_list, float_graph)
     out_dir = output_dir or next((c["output_path"] for c in cases if c.get("output_path")), None) or \
         os.path.join(base, DEFAULT_OUTPUT)
@@ -238,12 +268,14 @@ def add_arguments(parser) -> None:
     parser.add_argument("--input_network", help="the base ONNX model (for per-adapter calibration)")
     parser.add_argument("--output_dir", help=f"default: the config's output_path, else ./{DEFAULT_OUTPUT}")
     parser.add_argument("--input_list", help="calibration inputs, as for the base model")
+    parser.add_argument("--lora_map", help="lora-tensor-names --map output: adapter key -> ONNX name and layout")
 
 
 def run(args) -> int:
     try:
         path = import_adapters(args.lora_config, args.input_model, args.input_network, args.output_dir, args.input_list,
-                               lambda line: print(f"qnnpy lora-importer: warning: {line}", file=sys.stderr))
+                               lambda line: print(f"qnnpy lora-importer: warning: {line}", file=sys.stderr),
+                               args.lora_map)
     except (ImportError_, QuantizationError, MappingError) as err:
         print(f"qnnpy lora-importer: error: {err}", file=sys.stderr)
         return 1

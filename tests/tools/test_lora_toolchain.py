@@ -387,9 +387,10 @@ def test_net_run_input_list_of_the_wrong_size(work, generated, capsys):
 def test_lora_tensor_names_reports_ambiguity(tmp_path, capsys):
     from onnx import TensorProto, helper
     from safetensors.numpy import save_file
-    save_file({"base_model.model.layers.0.q_proj.lora_A.weight": np.zeros((2, 4), np.float32)}, tmp_path / "a.safetensors")
-    inits = [helper.make_tensor(n, TensorProto.FLOAT, [2, 4], [0.0] * 8)
-             for n in ("enc.layers.0.q_proj.lora_A.weight", "dec.layers.0.q_proj.lora_A.weight")]
+    save_file({f"base_model.model.layers.0.q_proj.lora_{ab}.weight": np.zeros((2, 2), np.float32) for ab in "AB"},
+              tmp_path / "a.safetensors")
+    inits = [helper.make_tensor(f"{n}.layers.0.q_proj.lora_{ab}.weight", TensorProto.FLOAT, [2, 2], [0.0] * 4)
+             for n in ("enc", "dec") for ab in "AB"]
     graph = helper.make_graph([], "g", [], [], inits)
     onnx.save(helper.make_model(graph), tmp_path / "m.onnx")
     assert qnnpy("lora-tensor-names", tmp_path / "a.safetensors", "--input_network", tmp_path / "m.onnx",
@@ -398,7 +399,7 @@ def test_lora_tensor_names_reports_ambiguity(tmp_path, capsys):
     assert "is ambiguous" in err and "dec.layers.0.q_proj.lora_A.weight" in err and "enc.layers" in err
     assert not (tmp_path / "names.txt").exists()
     assert qnnpy("lora-tensor-names", tmp_path / "a.safetensors") == 0  # without a model: the adapter's keys
-    assert capsys.readouterr().out == "base_model.model.layers.0.q_proj.lora_A.weight\n"
+    assert capsys.readouterr().out == "".join(f"base_model.model.layers.0.q_proj.lora_{ab}.weight\n" for ab in "AB")
 
 
 def test_generator_reports_progress_per_section(imported, tmp_path):
