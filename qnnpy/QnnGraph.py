@@ -1,5 +1,5 @@
 """QnnGraph.h: composing, finalizing, retrieving and executing graphs."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 
 from qnnpy import _lookup, _marshal, QnnProfile

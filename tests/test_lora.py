@@ -6,7 +6,7 @@ from hypothesis import given, settings, strategies as st
 
 from qnnpy import QnnContext, QnnGraph, QnnSystemContext
 from qnnpy.examples import lora_mlp
-from qnnpy.QnnContext import (QNN_CONTEXT_SECTION_UPDATABLE, QNN_CONTEXT_SECTION_UPDATABLE_QUANT_PARAMS,
+from qnnpy.QnnContext import (QNN_CONTEXT_SECTION_UPDATABLE_QUANT_PARAMS,
                               QNN_CONTEXT_SECTION_UPDATABLE_WEIGHTS)
 from tests.lora_support import LoraSetup, apply, run
 from tests.support import fresh_api
@@ -160,7 +160,7 @@ def test_weight_sharing_context_needs_a_section_before_execute(api):
 def test_updates_wait_for_finalize_and_are_checked(api):
     from qnnpy import QnnTensor
     from qnnpy.builder import make_tensor
-    from qnnpy.QnnTypes import QNN_DATATYPE_FLOAT_16, QNN_DATATYPE_FLOAT_32, QNN_TENSOR_TYPE_STATIC
+    from qnnpy.QnnTypes import QNN_DATATYPE_FLOAT_16, QNN_DATATYPE_FLOAT_32
     setup = LoraSetup(api, DIMS, RANK)
     g, io = setup.graphs["mlp_4"], setup.io["mlp_4"]
     x = np.ones((4, DIMS[0]), np.float32)

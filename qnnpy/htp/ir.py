@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from qnnpy.backend_api import Encoding, NodeSpec, ParamSpec, TensorSpec
+from qnnpy.backend_api import NodeSpec, ParamSpec, TensorSpec
 from qnnpy.htp import dtypes, numerics
 from qnnpy.htp.errors import GraphError, TensorError, fail
 from qnnpy.htp.ops import PACKAGE, REGISTRY, REQUIRED, OpError, Scalar

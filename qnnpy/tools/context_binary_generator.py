@@ -15,11 +15,10 @@ import os
 import sys
 
 import numpy as np
-import yaml
 
 from qnnpy import QnnBackend, QnnContext, QnnGraph, QnnTensor, lora
 from qnnpy.builder import make_tensor, quantize_params
-from qnnpy.tools import htp_config, model_file
+from qnnpy.tools import config_files, htp_config, model_file
 from qnnpy.tools.converter.quantizer import QuantizationError, parse_overrides
 from qnnpy.tools.lora_names import natural_key
 
@@ -29,23 +28,17 @@ class GeneratorError(Exception):
 
 
 def read_adapter_config(path: str) -> tuple[list[dict], bool]:
-    try:
-        with open(path) as f:
-            doc = yaml.safe_load(f)
-    except (OSError, yaml.YAMLError) as err:
-        raise GeneratorError(f"cannot read --adapter_weight_config {path}: {err}") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("use_case"), list) or not doc["use_case"]:
-        raise GeneratorError(f"{path}: needs a non-empty 'use_case' list")
-    base = os.path.dirname(os.path.abspath(path))
+    doc = config_files.read(path, "--adapter_weight_config", GeneratorError)
+    base = config_files.folder_of(path)
     cases, problems = [], []
-    for k, e in enumerate(doc["use_case"]):
+    for k, e in enumerate(config_files.require_list(doc, "use_case", path, GeneratorError)):
         if not isinstance(e, dict) or not all(isinstance(e.get(key), str) for key in ("name", "graph", "weights")):
             problems.append(f"use_case[{k}] needs 'name', 'graph' and 'weights'")
             continue
         case = {key: e[key] for key in ("name", "graph", "weights", "encodings") if e.get(key)}
         for key in ("weights", "encodings"):
             if key in case:
-                case[key] = case[key] if os.path.isabs(case[key]) else os.path.normpath(os.path.join(base, case[key]))
+                case[key] = config_files.resolve(base, case[key])
                 if not os.path.isfile(case[key]):
                     problems.append(f"use_case '{case['name']}' ({case['graph']}): {key} file {case[key]} does not exist")
         cases.append(case)

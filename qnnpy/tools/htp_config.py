@@ -9,14 +9,13 @@ once an adapter was applied), ``weight_sharing_enabled``, ``file_read_memory_bud
 tune the device's preparation and are accepted without effect; an unknown section or
 context key is an error (a misspelt key silently ignored is how a device run surprises).
 """
-import json
-
 from qnnpy.QnnContext import QNN_CONTEXT_CONFIG_OPTION_CUSTOM, QnnContext_Config_t
 from qnnpy.QnnHtpContext import (QNN_HTP_CONTEXT_CONFIG_OPTION_FILE_READ_MEMORY_BUDGET,
                                  QNN_HTP_CONTEXT_CONFIG_OPTION_IO_MEM_ESTIMATION,
                                  QNN_HTP_CONTEXT_CONFIG_OPTION_LORA_WEIGHT_SHARING_ENABLED,
                                  QNN_HTP_CONTEXT_CONFIG_OPTION_SKIP_VALIDATION_ON_BINARY_SECTION,
                                  QNN_HTP_CONTEXT_CONFIG_OPTION_WEIGHT_SHARING_ENABLED, QnnHtpContext_CustomConfig_t)
+from qnnpy.tools import config_files
 
 SECTIONS = {"graphs", "devices", "context", "groupContext", "memory"}
 # context key -> (HTP option, field of QnnHtpContext_CustomConfig_t)
@@ -38,14 +37,8 @@ class ConfigError(ValueError):
 
 
 def read(path: str) -> dict:
-    try:
-        with open(path) as f:
-            doc = json.load(f)
-    except (OSError, ValueError) as err:
-        raise ConfigError(f"cannot read HTP config {path}: {err}") from None
-    if not isinstance(doc, dict) or not set(doc) <= SECTIONS:
-        raise ConfigError(f"{path}: an HTP config has the sections {sorted(SECTIONS)}; "
-                          f"got {sorted(doc) if isinstance(doc, dict) else type(doc).__name__}")
+    doc = config_files.read(path, "HTP config", ConfigError)
+    config_files.require_known_keys(doc, SECTIONS, path, "an HTP config", ConfigError)
     context = doc.get("context", {})
     if not isinstance(context, dict):
         raise ConfigError(f"{path}: 'context' must be an object")

@@ -28,7 +28,7 @@ import onnx
 import yaml
 from safetensors.numpy import load_file, save_file
 
-from qnnpy.tools import model_file
+from qnnpy.tools import config_files, model_file
 from qnnpy.tools.converter import calibrate
 from qnnpy.tools.converter.onnx_import import import_onnx
 from qnnpy.tools.converter.quantizer import (ACTIVATIONS, QuantizationError, calibrated_encoding, parse_overrides,
@@ -43,29 +43,19 @@ class ImportError_(Exception):
     """An adapter set that cannot be imported; the message lists every problem."""
 
 
-def _resolve(base: str, path: str) -> str:
-    return path if os.path.isabs(path) else os.path.normpath(os.path.join(base, path))
-
-
 def read_config(path: str) -> tuple[list[dict], str]:
-    try:
-        with open(path) as f:
-            doc = yaml.safe_load(f)
-    except (OSError, yaml.YAMLError) as err:
-        raise ImportError_(f"cannot read --lora_config {path}: {err}") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("use_case"), list) or not doc["use_case"]:
-        raise ImportError_(f"{path}: needs a non-empty 'use_case' list")
-    base = os.path.dirname(os.path.abspath(path))
+    doc = config_files.read(path, "--lora_config", ImportError_)
+    base = config_files.folder_of(path)
     cases, problems = [], []
-    for k, entry in enumerate(doc["use_case"]):
+    for k, entry in enumerate(config_files.require_list(doc, "use_case", path, ImportError_)):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or "lora_weights" not in entry:
             problems.append(f"use_case[{k}] needs 'name' and 'lora_weights'")
             continue
         case = dict(entry)
-        case["lora_weights"] = _resolve(base, str(entry["lora_weights"]))
+        case["lora_weights"] = config_files.resolve(base, str(entry["lora_weights"]))
         for key in ("quant_overrides", "output_path"):
             if entry.get(key):
-                case[key] = _resolve(base, str(entry[key]))
+                case[key] = config_files.resolve(base, str(entry[key]))
         if not os.path.exists(case["lora_weights"]):
             problems.append(f"use_case '{entry['name']}': lora_weights {case['lora_weights']} does not exist")
         cases.append(case)

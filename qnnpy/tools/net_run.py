@@ -29,7 +29,7 @@ from qnnpy.builder import io_tensor
 from qnnpy.htp import dtypes
 from qnnpy.QnnContext import QNN_CONTEXT_CONFIG_ENABLE_GRAPHS, QNN_CONTEXT_SECTION_UPDATABLE
 from qnnpy.QnnTypes import QNN_QUANTIZATION_ENCODING_SCALE_OFFSET
-from qnnpy.tools import input_list, netrun_config
+from qnnpy.tools import config_files, input_list, netrun_config
 
 
 class NetRunError(Exception):
@@ -54,27 +54,22 @@ class RunGraph:
 def read_updates(path: str) -> list[Update]:
     """``--binary_updates``: ``version: 1`` and ``graphs``, a list of {graph: [files]} or
     {graph: [{group: [files]}]}; file paths relative to the YAML's folder."""
-    try:
-        with open(path) as f:
-            doc = yaml.safe_load(f)
-    except (OSError, yaml.YAMLError) as err:
-        raise NetRunError(f"cannot read --binary_updates {path}: {err}") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("graphs"), list) or not doc["graphs"]:
-        raise NetRunError(f"{path}: needs a non-empty 'graphs' list (and 'version: 1')")
+    doc = config_files.read(path, "--binary_updates", NetRunError)
+    entries = config_files.require_list(doc, "graphs", path, NetRunError)
     if doc.get("version", 1) != 1:
         raise NetRunError(f"{path}: version {doc['version']!r} is not supported (1 is)")
-    base = os.path.dirname(os.path.abspath(path))
+    base = config_files.folder_of(path)
     updates, problems = [], []
 
     def files_of(where, value):
         if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
             problems.append(f"{where} must be a non-empty list of section files")
             return []
-        resolved = [v if os.path.isabs(v) else os.path.normpath(os.path.join(base, v)) for v in value]
+        resolved = [config_files.resolve(base, v) for v in value]
         problems.extend(f"{where}: {p} does not exist" for p in resolved if not os.path.isfile(p))
         return resolved
 
-    for k, entry in enumerate(doc["graphs"]):
+    for k, entry in enumerate(entries):
         if not isinstance(entry, dict) or len(entry) != 1:
             problems.append(f"graphs[{k}] must map one graph name to its sections")
             continue

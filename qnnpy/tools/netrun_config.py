@@ -6,15 +6,12 @@ turns graph switching on together with is_persistent_binary), is_persistent_bina
 cache_compatibility_mode (permissive | strict), defer_graph_init. An unknown key or a value
 of the wrong kind is an error naming it, never silently ignored.
 """
-import json
-import os
-
 from qnnpy.QnnContext import (QNN_CONTEXT_CONFIG_ASYNC_EXECUTION_QUEUE_DEPTH, QNN_CONTEXT_CONFIG_BINARY_COMPATIBILITY,
                               QNN_CONTEXT_CONFIG_ENABLE_GRAPHS, QNN_CONTEXT_CONFIG_MEMORY_LIMIT_HINT,
                               QNN_CONTEXT_CONFIG_OPTION_DEFER_GRAPH_INIT, QNN_CONTEXT_CONFIG_OPTION_PRIORITY,
                               QNN_CONTEXT_CONFIG_PERSISTENT_BINARY, QnnContext_Config_t)
 from qnnpy.QnnTypes import Qnn_Priority_t
-from qnnpy.tools import htp_config
+from qnnpy.tools import config_files, htp_config
 
 PRIORITIES = {"low": Qnn_Priority_t.QNN_PRIORITY_LOW, "normal": Qnn_Priority_t.QNN_PRIORITY_NORMAL,
               "normal_high": Qnn_Priority_t.QNN_PRIORITY_NORMAL_HIGH, "high": Qnn_Priority_t.QNN_PRIORITY_HIGH}
@@ -83,20 +80,14 @@ def read(path: str) -> list[QnnContext_Config_t]:
     HTP custom options of the backend extension's config file (``config_file_path``, relative
     to this file's folder). ``graph_configs``, ``profile_configs`` and the async section tune
     the device and are accepted without effect."""
-    try:
-        with open(path) as f:
-            doc = json.load(f)
-    except (OSError, ValueError) as err:
-        raise ConfigError(f"cannot read --config_file {path}: {err}") from None
-    if not isinstance(doc, dict) or not set(doc) <= TOP_LEVEL:
-        raise ConfigError(f"{path}: the net-run config has the keys {sorted(TOP_LEVEL)}; got "
-                          f"{sorted(doc) if isinstance(doc, dict) else type(doc).__name__}")
+    doc = config_files.read(path, "--config_file", ConfigError)
+    config_files.require_known_keys(doc, TOP_LEVEL, path, "the net-run config", ConfigError)
     configs = context_configs(doc.get("context_configs", {}))
     extensions = doc.get("backend_extensions", {})
     if not isinstance(extensions, dict):
         raise ConfigError(f"{path}: backend_extensions must be an object")
     if extensions.get("config_file_path"):
-        htp_path = os.path.join(os.path.dirname(os.path.abspath(path)), extensions["config_file_path"])
+        htp_path = config_files.resolve(config_files.folder_of(path), extensions["config_file_path"])
         try:
             configs += htp_config.context_configs(htp_config.read(htp_path))
         except htp_config.ConfigError as err:

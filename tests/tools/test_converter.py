@@ -9,12 +9,11 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from onnx import TensorProto, helper, numpy_helper
 
-from qnnpy import QnnGraph, lora
+from qnnpy import lora
 from qnnpy.examples import decoder
-from qnnpy.tools import cli, model_file
+from qnnpy.tools import cli
 from qnnpy.tools.converter import convert, encodings_path
-from qnnpy.tools.converter.onnx_import import ConversionError
-from qnnpy.tools.converter.quantizer import QuantizationError, activation_encoding, mse_activation_encoding
+from qnnpy.tools.converter.quantizer import activation_encoding, mse_activation_encoding
 from tests.tools.converter_support import Loaded, qdq_model, sqnr_db
 
 
