@@ -207,6 +207,10 @@ def match(adapter: dict[str, np.ndarray], shapes: dict[str, tuple], model=None) 
         pending = []
     problems += [f"module '{m}' ({mods[m]['A']}) matches no initializer by name, value, base weight name or graph "
                  f"order ({len(free)} LoRA branch(es) left unmatched)" for m in pending]
+    keys_of = {}
+    for m in matches:
+        keys_of.setdefault(m.onnx_name, []).append(m.adapter_key)
+    problems += [f"{sorted(keys, key=natural_key)} all map to '{name}'" for name, keys in keys_of.items() if len(keys) > 1]
     if problems:
         raise MappingError("cannot map the adapter onto the model: " + "; ".join(problems))
     return sorted(matches, key=lambda m: natural_key(m.adapter_key))

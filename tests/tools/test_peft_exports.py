@@ -153,3 +153,15 @@ def test_unmatched_tensors_are_named(setup, capsys):
     err = capsys.readouterr().err
     assert "module 'model.layers.0.mlp.up_proj'" in err and "matches no initializer" in err
     assert not (folder / "names.txt").exists()
+
+
+def test_two_adapter_keys_on_one_initializer_is_an_error(tmp_path, capsys):
+    """``layers.0.q_proj`` with and without PEFT's prefix normalise to the same module name."""
+    from onnx import TensorProto, helper
+    tensors = {f"{prefix}layers.0.q_proj.lora_{ab}.weight": np.zeros((2, 2), np.float32)
+               for prefix in ("base_model.model.", "x.") for ab in "AB"}
+    save_file(tensors, tmp_path / "a.safetensors")
+    inits = [helper.make_tensor(f"layers.0.q_proj.lora_{ab}.weight", TensorProto.FLOAT, [2, 2], [0.0] * 4) for ab in "AB"]
+    onnx.save(helper.make_model(helper.make_graph([], "g", [], [], inits)), tmp_path / "m.onnx")
+    assert qnnpy("lora-tensor-names", tmp_path / "a.safetensors", "--input_network", tmp_path / "m.onnx") == 1
+    assert "all map to 'layers.0.q_proj.lora_A.weight'" in capsys.readouterr().err
