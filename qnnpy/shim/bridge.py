@@ -1,0 +1,424 @@
+"""The shim's Python side: one method per exported C function, named like it, that reads the
+C arguments (:mod:`qnnpy.shim.cstructs`), calls the Python API and writes the C outputs.
+
+Runs inside the interpreter embedded in libQnnHtp.so / libQnnSystem.so (:mod:`qnnpy.shim.build`).
+The GIL is taken on every call, so C threads may call concurrently; the Python API serializes
+what must be. A NULL out-pointer gets the function's invalid-argument code; an exported
+function qnnpy does not implement returns the NOT_SUPPORTED code with a log line; an
+unexpected Python exception becomes QNN_COMMON_ERROR_GENERAL with the traceback logged —
+never a crash or a silent success.
+"""
+import logging
+import traceback
+
+from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnGraph, QnnInterface, QnnLog, QnnProfile, QnnProperty,
+                   QnnSystemContext, QnnSystemInterface, QnnTensor, _log)
+from qnnpy.QnnCommon import QnnCommon_Error_t as CE
+from qnnpy.QnnGraph import Qnn_NotifyStatus_t
+from qnnpy.shim.cstructs import CStructs
+
+py_logger = logging.getLogger("qnnpy.shim")
+
+BACKEND_ARGUMENT = QnnBackend.QnnBackend_Error_t.QNN_BACKEND_ERROR_INVALID_ARGUMENT
+CONTEXT_ARGUMENT = QnnContext.QnnContext_Error_t.QNN_CONTEXT_ERROR_INVALID_ARGUMENT
+GRAPH_ARGUMENT = QnnGraph.QnnGraph_Error_t.QNN_GRAPH_ERROR_INVALID_ARGUMENT
+GRAPH_NAME = QnnGraph.QnnGraph_Error_t.QNN_GRAPH_ERROR_INVALID_NAME
+TENSOR_PARAM = QnnTensor.QnnTensor_Error_t.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM
+LOG_ARGUMENT = QnnLog.QnnLog_Error_t.QNN_LOG_ERROR_INVALID_ARGUMENT
+SYSTEM_ARGUMENT = QnnSystemContext.QnnSystemContext_Error_t.QNN_SYSTEM_CONTEXT_ERROR_INVALID_ARGUMENT
+
+
+def _split(result):
+    """(error code, outputs) from a Python API call, which returns the code alone or first."""
+    if isinstance(result, tuple):
+        return int(result[0]), result[1:]
+    return int(result), ()
+
+
+class Bridge:
+    """Methods named ``Qnn*`` are the exported functions; everything else is plumbing."""
+
+    def __init__(self, ffi, lib):
+        self.ffi, self.lib, self.c = ffi, lib, CStructs(ffi)
+        self.NULL = ffi.NULL
+        self.owned: dict = {}      # handle -> C memory handed out with it, freed with it
+        self.static: list = []     # C memory valid for the library's lifetime
+
+    def _missing(self, *pointers) -> bool:
+        return any(p == self.NULL for p in pointers)
+
+    def _out_handle(self, pointer, handle) -> None:
+        pointer[0] = self.c.c_handle(handle)
+
+    def _call_with_handle_out(self, out, null_code, fn, *args) -> int:
+        if self._missing(out):
+            return null_code
+        err, outs = _split(fn(*args))
+        if not err:
+            self._out_handle(out, outs[0])
+        return err
+
+    # ---- logging -------------------------------------------------------------------------------
+
+    def log_create(self, callback, level, logger) -> int:
+        if self._missing(logger):
+            return LOG_ARGUMENT
+        emit = self.lib.qnnpy_emit_log
+        target = self.ffi.cast("void*", callback)
+
+        def forward(fmt, lvl, timestamp, args):
+            emit(target, (fmt % args).encode("utf-8", "replace"), int(lvl), int(timestamp))
+        return self._call_with_handle_out(logger, LOG_ARGUMENT, QnnLog.QnnLog_create,
+                                          None if callback == self.NULL else forward, level)
+
+    def QnnLog_setLogLevel(self, logger, level):
+        return QnnLog.QnnLog_setLogLevel(self.c.handle(logger), level)
+
+    def QnnLog_free(self, logger):
+        return QnnLog.QnnLog_free(self.c.handle(logger))
+
+    QnnSystemLog_setLogLevel = QnnLog_setLogLevel
+    QnnSystemLog_free = QnnLog_free
+
+    # ---- property, backend -----------------------------------------------------------------------
+
+    def QnnProperty_hasCapability(self, key):
+        return QnnProperty.QnnProperty_hasCapability(key)
+
+    def QnnBackend_create(self, logger, config, backend):
+        return self._call_with_handle_out(backend, BACKEND_ARGUMENT, QnnBackend.QnnBackend_create,
+                                          self.c.handle(logger), self.c.backend_configs(config))
+
+    def QnnBackend_setConfig(self, backend, config):
+        return QnnBackend.QnnBackend_setConfig(self.c.handle(backend), self.c.backend_configs(config))
+
+    def QnnBackend_getApiVersion(self, version):
+        if self._missing(version):
+            return BACKEND_ARGUMENT
+        err, (v,) = _split(QnnBackend.QnnBackend_getApiVersion())
+        if not err:
+            for part in ("coreApiVersion", "backendApiVersion"):
+                src, dst = getattr(v, part), getattr(version, part)
+                dst.major, dst.minor, dst.patch = src.major, src.minor, src.patch
+        return err
+
+    def QnnBackend_getBuildId(self, out):
+        if self._missing(out):
+            return BACKEND_ARGUMENT
+        err, (build_id,) = _split(QnnBackend.QnnBackend_getBuildId())
+        if not err:
+            out[0] = self.c.c_string(build_id, self.static)
+        return err
+
+    def QnnBackend_registerOpPackage(self, backend, path, provider, target):
+        return QnnBackend.QnnBackend_registerOpPackage(self.c.handle(backend), self.c.string(path),
+                                                       self.c.string(provider), self.c.string(target))
+
+    def QnnBackend_getSupportedOperations(self, backend, count, operations):
+        if self._missing(count, operations):
+            return BACKEND_ARGUMENT
+        err, outs = _split(QnnBackend.QnnBackend_getSupportedOperations(self.c.handle(backend)))
+        if not err:
+            n, ops = outs
+            keep = self.owned.setdefault(self.c.handle(backend), [])
+            array = self.ffi.new("QnnBackend_OperationName_t[]", max(1, n))
+            keep.append(array)
+            for i, op in enumerate(ops):
+                array[i].packageName = self.c.c_string(op.packageName, keep)
+                array[i].name = self.c.c_string(op.name, keep)
+                array[i].target = self.c.c_string(op.target, keep)
+            count[0], operations[0] = n, array
+        return err
+
+    def QnnBackend_validateOpConfig(self, backend, op):
+        return QnnBackend.QnnBackend_validateOpConfig(self.c.handle(backend), self.c.op_config(op))
+
+    def QnnBackend_free(self, backend):
+        err = QnnBackend.QnnBackend_free(self.c.handle(backend))
+        if not err:
+            self.owned.pop(self.c.handle(backend), None)
+        return err
+
+    # ---- device --------------------------------------------------------------------------------
+
+    def QnnDevice_create(self, logger, config, device):
+        return self._call_with_handle_out(device, CE.QNN_COMMON_ERROR_INVALID_ARGUMENT, QnnDevice.QnnDevice_create,
+                                          self.c.handle(logger), self.c.device_configs(config))
+
+    def QnnDevice_setConfig(self, device, config):
+        return QnnDevice.QnnDevice_setConfig(self.c.handle(device), self.c.device_configs(config))
+
+    def QnnDevice_free(self, device):
+        return QnnDevice.QnnDevice_free(self.c.handle(device))
+
+    # ---- context -------------------------------------------------------------------------------
+
+    def QnnContext_create(self, backend, device, config, context):
+        return self._call_with_handle_out(context, CONTEXT_ARGUMENT, QnnContext.QnnContext_create,
+                                          self.c.handle(backend), self.c.handle(device), self.c.context_configs(config))
+
+    def QnnContext_setConfig(self, context, config):
+        return QnnContext.QnnContext_setConfig(self.c.handle(context), self.c.context_configs(config))
+
+    def QnnContext_getBinarySize(self, context, size):
+        if self._missing(size):
+            return CONTEXT_ARGUMENT
+        err, outs = _split(QnnContext.QnnContext_getBinarySize(self.c.handle(context)))
+        if not err:
+            size[0] = outs[0]
+        return err
+
+    def QnnContext_getBinary(self, context, buffer, size, written):
+        if self._missing(buffer, written):
+            return CONTEXT_ARGUMENT
+        err, outs = _split(QnnContext.QnnContext_getBinary(self.c.handle(context), self.c.buffer(buffer, size), size))
+        if not err:
+            written[0] = outs[0]
+        return err
+
+    def QnnContext_validateBinary(self, backend, device, config, buffer, size):
+        return QnnContext.QnnContext_validateBinary(self.c.handle(backend), self.c.handle(device),
+                                                    self.c.context_configs(config), self.c.buffer(buffer, size), size)
+
+    def QnnContext_createFromBinary(self, backend, device, config, buffer, size, context, profile):
+        return self._call_with_handle_out(context, CONTEXT_ARGUMENT, QnnContext.QnnContext_createFromBinary,
+                                          self.c.handle(backend), self.c.handle(device), self.c.context_configs(config),
+                                          self.c.buffer(buffer, size), size, self.c.handle(profile))
+
+    def QnnContext_finalize(self, context, profile):
+        return QnnContext.QnnContext_finalize(self.c.handle(context), self.c.handle(profile))
+
+    def QnnContext_getBinarySectionSize(self, context, graph, section, size):
+        if self._missing(size):
+            return CONTEXT_ARGUMENT
+        err, outs = _split(QnnContext.QnnContext_getBinarySectionSize(self.c.handle(context), self.c.handle(graph),
+                                                                      section))
+        if not err:
+            size[0] = outs[0]
+        return err
+
+    def QnnContext_getBinarySection(self, context, graph, section, buffer, written, profile, signal):
+        if self._missing(written):
+            return CONTEXT_ARGUMENT
+        err, outs = _split(QnnContext.QnnContext_getBinarySection(
+            self.c.handle(context), self.c.handle(graph), section, self.c.context_buffer(buffer),
+            self.c.handle(profile), self.c.handle(signal)))
+        if not err:
+            written[0] = outs[0]
+        return err
+
+    def QnnContext_applyBinarySection(self, context, graph, section, buffer, profile, signal):
+        return QnnContext.QnnContext_applyBinarySection(self.c.handle(context), self.c.handle(graph), section,
+                                                        self.c.context_buffer(buffer), self.c.handle(profile),
+                                                        self.c.handle(signal))
+
+    def QnnContext_free(self, context, profile):
+        return QnnContext.QnnContext_free(self.c.handle(context), self.c.handle(profile))
+
+    # ---- graph ---------------------------------------------------------------------------------
+
+    def QnnGraph_create(self, context, name, config, graph):
+        return self._call_with_handle_out(graph, GRAPH_ARGUMENT, QnnGraph.QnnGraph_create, self.c.handle(context),
+                                          self.c.string(name), self.c.graph_configs(config))
+
+    def QnnGraph_setConfig(self, graph, config):
+        return QnnGraph.QnnGraph_setConfig(self.c.handle(graph), self.c.graph_configs(config))
+
+    def QnnGraph_addNode(self, graph, op):
+        return QnnGraph.QnnGraph_addNode(self.c.handle(graph), self.c.op_config(op))
+
+    def QnnGraph_finalize(self, graph, profile, signal):
+        return QnnGraph.QnnGraph_finalize(self.c.handle(graph), self.c.handle(profile), self.c.handle(signal))
+
+    def QnnGraph_retrieve(self, context, name, graph):
+        return self._call_with_handle_out(graph, GRAPH_NAME, QnnGraph.QnnGraph_retrieve, self.c.handle(context),
+                                          self.c.string(name))
+
+    def _execute(self, graph, inputs, num_inputs, outputs, num_outputs, profile, signal, notify=None, param=None):
+        py_outputs = self.c.tensors(outputs, num_outputs)
+        args = (self.c.handle(graph), self.c.tensors(inputs, num_inputs), num_inputs, py_outputs, num_outputs,
+                self.c.handle(profile), self.c.handle(signal))
+        if notify is None:
+            err = QnnGraph.QnnGraph_execute(*args)
+        else:
+            def forward(_param, status: Qnn_NotifyStatus_t):
+                notify(param, self.ffi.new("Qnn_NotifyStatus_t*", [status.error])[0])
+            err = QnnGraph.QnnGraph_executeAsync(*args, None if notify == self.NULL else forward, None)
+        if not err:
+            for i, py in enumerate(py_outputs or []):
+                self.c.write_back(outputs[i], py)
+        return err
+
+    def QnnGraph_execute(self, graph, inputs, num_inputs, outputs, num_outputs, profile, signal):
+        return self._execute(graph, inputs, num_inputs, outputs, num_outputs, profile, signal)
+
+    def QnnGraph_executeAsync(self, graph, inputs, num_inputs, outputs, num_outputs, profile, signal, notify, param):
+        return self._execute(graph, inputs, num_inputs, outputs, num_outputs, profile, signal, notify, param)
+
+    # ---- tensor --------------------------------------------------------------------------------
+
+    def _create_tensor(self, fn, owner, tensor):
+        if self._missing(tensor):
+            return TENSOR_PARAM
+        py = self.c.tensor(tensor)
+        err = fn(self.c.handle(owner), py)
+        if not err:
+            self.c.write_back(tensor, py)
+        return err
+
+    def QnnTensor_createGraphTensor(self, graph, tensor):
+        return self._create_tensor(QnnTensor.QnnTensor_createGraphTensor, graph, tensor)
+
+    def QnnTensor_createContextTensor(self, context, tensor):
+        return self._create_tensor(QnnTensor.QnnTensor_createContextTensor, context, tensor)
+
+    def QnnTensor_updateGraphTensors(self, graph, tensors, count):
+        return QnnTensor.QnnTensor_updateGraphTensors(self.c.handle(graph), self.c.tensor_pointers(tensors, count),
+                                                      count)
+
+    def QnnTensor_updateContextTensors(self, context, tensors, count):
+        return QnnTensor.QnnTensor_updateContextTensors(self.c.handle(context),
+                                                        self.c.tensor_pointers(tensors, count), count)
+
+    # ---- profile -------------------------------------------------------------------------------
+
+    def QnnProfile_create(self, backend, level, profile):
+        return self._call_with_handle_out(profile, CE.QNN_COMMON_ERROR_INVALID_ARGUMENT, QnnProfile.QnnProfile_create,
+                                          self.c.handle(backend), level)
+
+    def QnnProfile_setConfig(self, profile, config):
+        return QnnProfile.QnnProfile_setConfig(self.c.handle(profile), self.c.profile_configs(config))
+
+    def _event_ids(self, owner, fn, key, ids_out, count_out) -> int:
+        if self._missing(ids_out, count_out):
+            return CE.QNN_COMMON_ERROR_INVALID_ARGUMENT
+        err, outs = _split(fn(key))
+        if not err:
+            ids, n = outs
+            array = self.ffi.new("QnnProfile_EventId_t[]", list(ids) or [0])
+            self.owned.setdefault(owner, []).append(array)
+            ids_out[0], count_out[0] = array, n
+        return err
+
+    def QnnProfile_getEvents(self, profile, ids, count):
+        return self._event_ids(self.c.handle(profile), QnnProfile.QnnProfile_getEvents, self.c.handle(profile),
+                               ids, count)
+
+    def QnnProfile_getSubEvents(self, event, ids, count):
+        return self._event_ids(("event", int(event)), QnnProfile.QnnProfile_getSubEvents, int(event), ids, count)
+
+    def QnnProfile_getEventData(self, event, data):
+        if self._missing(data):
+            return CE.QNN_COMMON_ERROR_INVALID_ARGUMENT
+        err, outs = _split(QnnProfile.QnnProfile_getEventData(int(event)))
+        if not err:
+            d = outs[0]
+            data.type, data.unit, data.value = d.type, d.unit, d.value
+            data.identifier = self.c.c_string(d.identifier, self.owned.setdefault(("event", int(event)), []))
+        return err
+
+    def QnnProfile_free(self, profile):
+        err = QnnProfile.QnnProfile_free(self.c.handle(profile))
+        if not err:
+            self.owned.pop(self.c.handle(profile), None)
+        return err
+
+    # ---- system context ------------------------------------------------------------------------
+
+    def QnnSystemContext_create(self, handle):
+        return self._call_with_handle_out(handle, SYSTEM_ARGUMENT, QnnSystemContext.QnnSystemContext_create)
+
+    def _binary_info(self, fn, handle, buffer, size, info_out) -> tuple[int, object]:
+        if self._missing(info_out):
+            return SYSTEM_ARGUMENT, None
+        err, outs = _split(fn(self.c.handle(handle), self.c.buffer(buffer, size), size))
+        if err:
+            return err, None
+        info_out[0] = self._c_binary_info(outs[0], self.owned.setdefault(self.c.handle(handle), []))
+        return err, outs
+
+    def _c_binary_info(self, info, keep: list):
+        c, ffi = self.c, self.ffi
+        out = ffi.new("QnnSystemContext_BinaryInfo_t*")
+        keep.append(out)
+        out.version = info.version
+        src, dst = info.contextBinaryInfoV2, out.contextBinaryInfoV2
+        dst.backendId, dst.buildId, dst.socVersion = src.backendId, c.c_string(src.buildId, keep), \
+            c.c_string(src.socVersion, keep)
+        for part in ("coreApiVersion", "backendApiVersion", "hwInfoBlobVersion", "contextBlobVersion"):
+            v = getattr(src, part)
+            target = getattr(dst, part)
+            target.major, target.minor, target.patch = v.major, v.minor, v.patch
+        dst.contextBlobSize = src.contextBlobSize
+        dst.numContextTensors = len(src.contextTensors or [])
+        dst.contextTensors = c.c_tensors(src.contextTensors or [], keep)
+        graphs = src.graphs or []
+        array = ffi.new("QnnSystemContext_GraphInfo_t[]", max(1, len(graphs)))
+        keep.append(array)
+        for i, g in enumerate(graphs):
+            gi, gd = g.graphInfoV2, array[i].graphInfoV2
+            array[i].version = g.version
+            gd.graphName = c.c_string(gi.graphName, keep)
+            gd.numGraphInputs, gd.graphInputs = len(gi.graphInputs or []), c.c_tensors(gi.graphInputs or [], keep)
+            gd.numGraphOutputs, gd.graphOutputs = len(gi.graphOutputs or []), c.c_tensors(gi.graphOutputs or [], keep)
+            gd.numUpdateableTensors = len(gi.updateableTensors or [])
+            gd.updateableTensors = c.c_tensors(gi.updateableTensors or [], keep)
+        dst.numGraphs, dst.graphs = len(graphs), array if graphs else self.NULL
+        return out
+
+    def QnnSystemContext_getBinaryInfo(self, handle, buffer, size, info, info_size):
+        if self._missing(info_size):
+            return SYSTEM_ARGUMENT
+        err, outs = self._binary_info(QnnSystemContext.QnnSystemContext_getBinaryInfo, handle, buffer, size, info)
+        if not err:
+            info_size[0] = self.ffi.sizeof("QnnSystemContext_BinaryInfo_t")
+        return err
+
+    def QnnSystemContext_getMetadata(self, handle, buffer, size, info):
+        return self._binary_info(QnnSystemContext.QnnSystemContext_getMetadata, handle, buffer, size, info)[0]
+
+    def QnnSystemContext_free(self, handle):
+        err = QnnSystemContext.QnnSystemContext_free(self.c.handle(handle))
+        if not err:
+            self.owned.pop(self.c.handle(handle), None)
+        return err
+
+
+def _unsupported(name: str):
+    def stub(*_args):
+        _log.emit(1, f"{name}: not implemented by qnnpy's emulated HTP")
+        return int(CE.QNN_COMMON_ERROR_NOT_SUPPORTED)
+    return stub
+
+
+def _on_error(name: str):
+    def handler(exc_type, exc_value, tb):
+        _log.emit(1, f"{name}: internal error in the qnnpy shim: "
+                     + "".join(traceback.format_exception(exc_type, exc_value, tb)).strip())
+        return int(CE.QNN_COMMON_ERROR_GENERAL)
+    return handler
+
+
+def implemented(name: str) -> bool:
+    return name.startswith("Qnn") and callable(getattr(Bridge, name, None))
+
+
+# The function tables the C providers hand out: a member is set only when the bridge implements it.
+HTP_TABLE = {member: fn.__name__ for member, fn in QnnInterface.TABLE if fn is not None and implemented(fn.__name__)}
+HTP_TABLE["logCreate"] = "QnnLog_create"
+SYSTEM_TABLE = {member: fn.__name__ for member, fn in QnnSystemInterface.TABLE
+                if fn is not None and implemented(fn.__name__)}
+SYSTEM_TABLE.update(systemLogCreate="QnnSystemLog_create", systemLogSetLogLevel="QnnSystemLog_setLogLevel",
+                    systemLogFree="QnnSystemLog_free")
+
+
+def install(ffi, lib, kind: str, exported: list[str], log_entry: str, ready_entry: str) -> Bridge:
+    """Register a Python body for every exported C function of one library."""
+    bridge = Bridge(ffi, lib)
+    for name in exported:
+        body = getattr(bridge, name) if implemented(name) else _unsupported(name)
+        ffi.def_extern(name=name, onerror=_on_error(name))(body)
+    ffi.def_extern(name=log_entry, onerror=_on_error(log_entry))(bridge.log_create)
+    ffi.def_extern(name=ready_entry)(lambda: 1)
+    py_logger.debug("qnnpy shim (%s): %d functions", kind, len(exported))
+    return bridge

@@ -1,0 +1,332 @@
+"""C structs (cffi cdata) to the Python API's objects and back, for the shim's bridge.
+
+Reading follows the C API's rules: a union member is read only when the tag (version, option,
+encoding, dataType) selects it; NULL pointers become None; client data pointers become
+writable buffer views (``ffi.buffer``) over the client's own memory, so the backend reads
+inputs and writes outputs in place, and decides itself when to copy (persistent binaries are
+kept as views, exactly as the API permits). Writing builds C structs whose memory the caller
+keeps alive (the ``keep`` list) for as long as the API says the client may read them.
+"""
+from qnnpy.QnnContext import (QnnContext_Buffer_t, QnnContext_BufferV1_t, QnnContext_Config_t,
+                              QnnContext_ConfigOption_t as CO, Qnn_BinaryBuffer_t)
+from qnnpy.QnnGraph import QnnGraph_Config_t, QnnGraph_ConfigOption_t as GO
+from qnnpy.QnnBackend import QnnBackend_Config_t, QnnBackend_ConfigOption_t as BO
+from qnnpy.QnnDevice import QnnDevice_Config_t
+from qnnpy.QnnHtpContext import QnnHtpContext_ConfigOption_t as HO
+from qnnpy.QnnHtpContext import QnnHtpContext_CustomConfig_t, QnnHtpContext_GroupRegistration_t
+from qnnpy.QnnProfile import QnnProfile_Config_t
+from qnnpy.QnnTypes import (Qnn_AxisScaleOffset_t, Qnn_BwAxisScaleOffset_t, Qnn_BwScaleOffset_t, Qnn_ClientBuffer_t,
+                            Qnn_DataType_t as DT, Qnn_ErrorReportingConfig_t, Qnn_OpConfig_t, Qnn_OpConfigV1_t,
+                            Qnn_Param_t, Qnn_ParamType_t, Qnn_QuantizationEncoding_t as QE, Qnn_QuantizeParams_t,
+                            Qnn_ScaleOffset_t, Qnn_Scalar_t, Qnn_SparseLayoutHybridCoo_t, Qnn_SparseParams_t,
+                            Qnn_Tensor_t, Qnn_TensorMemType_t, Qnn_TensorV2_t, Qnn_TensorVersion_t)
+
+MAX_LIST = 1 << 16  # a NULL-terminated list longer than this is garbage, not configs
+SCALAR_MEMBERS = {DT.QNN_DATATYPE_FLOAT_32: "floatValue", DT.QNN_DATATYPE_FLOAT_64: "doubleValue",
+                  DT.QNN_DATATYPE_UINT_64: "uint64Value", DT.QNN_DATATYPE_INT_64: "int64Value",
+                  DT.QNN_DATATYPE_UINT_32: "uint32Value", DT.QNN_DATATYPE_INT_32: "int32Value",
+                  DT.QNN_DATATYPE_UINT_16: "uint16Value", DT.QNN_DATATYPE_INT_16: "int16Value",
+                  DT.QNN_DATATYPE_UINT_8: "uint8Value", DT.QNN_DATATYPE_INT_8: "int8Value",
+                  DT.QNN_DATATYPE_BOOL_8: "bool8Value", DT.QNN_DATATYPE_BFLOAT_16: "bfloat16Value"}
+HTP_CONTEXT_MEMBERS = {HO.QNN_HTP_CONTEXT_CONFIG_OPTION_WEIGHT_SHARING_ENABLED: "weightSharingEnabled",
+                       HO.QNN_HTP_CONTEXT_CONFIG_OPTION_FILE_READ_MEMORY_BUDGET: "fileReadMemoryBudgetInMb",
+                       HO.QNN_HTP_CONTEXT_CONFIG_OPTION_DSP_MEMORY_PROFILING_ENABLED: "dspMemoryProfilingEnabled",
+                       HO.QNN_HTP_CONTEXT_CONFIG_OPTION_SHARE_RESOURCES: "shareResources",
+                       HO.QNN_HTP_CONTEXT_CONFIG_OPTION_IO_MEM_ESTIMATION: "ioMemEstimation",
+                       HO.QNN_HTP_CONTEXT_CONFIG_OPTION_PREPARE_ONLY: "isPrepareOnly",
+                       HO.QNN_HTP_CONTEXT_CONFIG_OPTION_INIT_ACCELERATION: "initAcceleration",
+                       HO.QNN_HTP_CONTEXT_CONFIG_OPTION_SKIP_VALIDATION_ON_BINARY_SECTION:
+                           "skipValidationOnBinarySection",
+                       HO.QNN_HTP_CONTEXT_CONFIG_OPTION_SHARE_RESOURCES_OPTIMIZATION_TYPE: "shareResOptType",
+                       HO.QNN_HTP_CONTEXT_CONFIG_OPTION_USE_EXTENDED_UDMA: "useExtendedUdma",
+                       HO.QNN_HTP_CONTEXT_CONFIG_OPTION_LORA_WEIGHT_SHARING_ENABLED: "loraWeightSharingEnabled"}
+HTP_GROUP_MEMBERS = {HO.QNN_HTP_CONTEXT_CONFIG_OPTION_REGISTER_MULTI_CONTEXTS: "groupRegistration",
+                     HO.QNN_HTP_CONTEXT_CONFIG_OPTION_REGISTER_CONCURRENT_RESOURCE_SHARING:
+                         "concurrentGroupRegistration"}
+
+
+class CStructs:
+    def __init__(self, ffi):
+        self.ffi, self.NULL = ffi, ffi.NULL
+
+    # ---- scalars, strings, handles ---------------------------------------------------------
+
+    def handle(self, pointer):
+        return None if pointer == self.NULL else int(self.ffi.cast("uintptr_t", pointer))
+
+    def c_handle(self, handle):
+        return self.ffi.cast("void*", handle or 0)
+
+    def string(self, pointer):
+        return None if pointer == self.NULL else self.ffi.string(pointer).decode("utf-8", "replace")
+
+    def c_string(self, text, keep: list):
+        if text is None:
+            return self.NULL
+        s = self.ffi.new("char[]", text.encode())
+        keep.append(s)
+        return s
+
+    def buffer(self, pointer, size: int):
+        """A writable view of client memory (None for NULL)."""
+        return None if pointer == self.NULL else self.ffi.buffer(pointer, size)
+
+    def null_terminated(self, array) -> list | None:
+        """The pointers of a NULL-terminated pointer array; None for a NULL array."""
+        if array == self.NULL:
+            return None
+        items = []
+        while array[len(items)] != self.NULL:
+            items.append(array[len(items)])
+            if len(items) > MAX_LIST:
+                raise ValueError("a NULL-terminated list does not end")
+        return items
+
+    # ---- tensors ---------------------------------------------------------------------------
+
+    def quantize(self, q) -> Qnn_QuantizeParams_t:
+        py = Qnn_QuantizeParams_t(q.encodingDefinition, q.quantizationEncoding)
+        kind = q.quantizationEncoding
+        if kind == QE.QNN_QUANTIZATION_ENCODING_SCALE_OFFSET:
+            py.scaleOffsetEncoding = Qnn_ScaleOffset_t(q.scaleOffsetEncoding.scale, q.scaleOffsetEncoding.offset)
+        elif kind == QE.QNN_QUANTIZATION_ENCODING_AXIS_SCALE_OFFSET:
+            a = q.axisScaleOffsetEncoding
+            pairs = [] if a.scaleOffset == self.NULL else [
+                Qnn_ScaleOffset_t(a.scaleOffset[i].scale, a.scaleOffset[i].offset) for i in range(a.numScaleOffsets)]
+            py.axisScaleOffsetEncoding = Qnn_AxisScaleOffset_t(a.axis, a.numScaleOffsets, pairs)
+        elif kind == QE.QNN_QUANTIZATION_ENCODING_BW_SCALE_OFFSET:
+            b = q.bwScaleOffsetEncoding
+            py.bwScaleOffsetEncoding = Qnn_BwScaleOffset_t(b.bitwidth, b.scale, b.offset)
+        elif kind == QE.QNN_QUANTIZATION_ENCODING_BW_AXIS_SCALE_OFFSET:
+            b = q.bwAxisScaleOffsetEncoding
+            scales = None if b.scales == self.NULL else [b.scales[i] for i in range(b.numElements)]
+            offsets = None if b.offsets == self.NULL else [b.offsets[i] for i in range(b.numElements)]
+            py.bwAxisScaleOffsetEncoding = Qnn_BwAxisScaleOffset_t(b.bitwidth, b.axis, b.numElements, scales, offsets)
+        return py
+
+    def tensor(self, t) -> Qnn_Tensor_t:
+        """``t`` is a Qnn_Tensor_t (cdata struct or pointer); V1 fields are a prefix of V2's."""
+        body = t.v2 if t.version == Qnn_TensorVersion_t.QNN_TENSOR_VERSION_2 else t.v1
+        rank = body.rank
+        dims = None if body.dimensions == self.NULL else [body.dimensions[i] for i in range(rank)]
+        py = Qnn_TensorV2_t(body.id, self.string(body.name), body.type, body.dataFormat, body.dataType,
+                            self.quantize(body.quantizeParams), rank, dims, body.memType)
+        if body.memType == Qnn_TensorMemType_t.QNN_TENSORMEMTYPE_RAW:
+            py.clientBuf = Qnn_ClientBuffer_t(self.buffer(body.clientBuf.data, body.clientBuf.dataSize),
+                                              body.clientBuf.dataSize)
+        elif body.memType == Qnn_TensorMemType_t.QNN_TENSORMEMTYPE_MEMHANDLE:
+            py.memHandle = self.handle(body.memHandle)
+        if t.version == Qnn_TensorVersion_t.QNN_TENSOR_VERSION_2:
+            if body.isDynamicDimensions != self.NULL:
+                py.isDynamicDimensions = [body.isDynamicDimensions[i] for i in range(rank)]
+            sp = body.sparseParams
+            py.sparseParams = Qnn_SparseParams_t(sp.type, Qnn_SparseLayoutHybridCoo_t(
+                sp.hybridCoo.numSpecifiedElements, sp.hybridCoo.numSparseDimensions))
+            py.isProduced = body.isProduced
+        return Qnn_Tensor_t(t.version, v2=py)
+
+    def tensors(self, array, count: int) -> list | None:
+        return None if array == self.NULL else [self.tensor(array[i]) for i in range(count)]
+
+    def tensor_pointers(self, array, count: int) -> list | None:
+        """An array of pointers to tensors (QnnTensor_update*Tensors)."""
+        if array == self.NULL:
+            return None
+        return [None if array[i] == self.NULL else self.tensor(array[i]) for i in range(count)]
+
+    def write_back(self, t, py: Qnn_Tensor_t) -> None:
+        """What the backend may change in a client's tensor: the id it assigns, output dims
+        and the produced flag."""
+        body = t.v2 if t.version == Qnn_TensorVersion_t.QNN_TENSOR_VERSION_2 else t.v1
+        body.id = py.v1.id
+        dims = py.v1.dimensions
+        if dims is not None and body.dimensions != self.NULL and len(dims) == body.rank:
+            for i, d in enumerate(dims):
+                body.dimensions[i] = d
+        if t.version == Qnn_TensorVersion_t.QNN_TENSOR_VERSION_2:
+            body.isProduced = py.v2.isProduced
+
+    def fill_tensor(self, t, py: Qnn_Tensor_t, keep: list) -> None:
+        """A backend-owned description (binary info): no client buffer."""
+        b = py.v2
+        t.version = Qnn_TensorVersion_t.QNN_TENSOR_VERSION_2
+        body = t.v2
+        body.id, body.name, body.type = b.id, self.c_string(b.name, keep), b.type
+        body.dataFormat, body.dataType, body.rank = b.dataFormat, b.dataType, len(b.dimensions or [])
+        if b.dimensions:
+            dims = self.ffi.new("uint32_t[]", list(b.dimensions))
+            keep.append(dims)
+            body.dimensions = dims
+        body.memType = Qnn_TensorMemType_t.QNN_TENSORMEMTYPE_RAW
+        self.fill_quantize(body.quantizeParams, b.quantizeParams, keep)
+
+    def fill_quantize(self, q, py: Qnn_QuantizeParams_t, keep: list) -> None:
+        q.encodingDefinition, q.quantizationEncoding = py.encodingDefinition, py.quantizationEncoding
+        kind = py.quantizationEncoding
+        if kind == QE.QNN_QUANTIZATION_ENCODING_SCALE_OFFSET:
+            q.scaleOffsetEncoding.scale = py.scaleOffsetEncoding.scale
+            q.scaleOffsetEncoding.offset = py.scaleOffsetEncoding.offset
+        elif kind == QE.QNN_QUANTIZATION_ENCODING_AXIS_SCALE_OFFSET:
+            a = py.axisScaleOffsetEncoding
+            pairs = self.ffi.new("Qnn_ScaleOffset_t[]", [(p.scale, p.offset) for p in a.scaleOffset or []])
+            keep.append(pairs)
+            q.axisScaleOffsetEncoding.axis, q.axisScaleOffsetEncoding.numScaleOffsets = a.axis, len(a.scaleOffset or [])
+            q.axisScaleOffsetEncoding.scaleOffset = pairs
+        elif kind == QE.QNN_QUANTIZATION_ENCODING_BW_SCALE_OFFSET:
+            b = py.bwScaleOffsetEncoding
+            q.bwScaleOffsetEncoding.bitwidth, q.bwScaleOffsetEncoding.scale = b.bitwidth, b.scale
+            q.bwScaleOffsetEncoding.offset = b.offset
+        elif kind == QE.QNN_QUANTIZATION_ENCODING_BW_AXIS_SCALE_OFFSET:
+            b, c = py.bwAxisScaleOffsetEncoding, q.bwAxisScaleOffsetEncoding
+            c.bitwidth, c.axis, c.numElements = b.bitwidth, b.axis, len(b.scales or [])
+            scales = self.ffi.new("float[]", list(b.scales or []))
+            keep.append(scales)
+            c.scales = scales
+            if b.offsets is not None:
+                offsets = self.ffi.new("int32_t[]", list(b.offsets))
+                keep.append(offsets)
+                c.offsets = offsets
+
+    def c_tensors(self, tensors: list, keep: list):
+        array = self.ffi.new("Qnn_Tensor_t[]", max(1, len(tensors)))
+        keep.append(array)
+        for i, py in enumerate(tensors):
+            self.fill_tensor(array[i], py, keep)
+        return array if tensors else self.NULL
+
+    # ---- op configs --------------------------------------------------------------------------
+
+    def scalar(self, s) -> Qnn_Scalar_t:
+        if s.dataType == DT.QNN_DATATYPE_STRING:
+            return Qnn_Scalar_t(s.dataType, stringValue=self.string(s.stringValue))
+        member = SCALAR_MEMBERS.get(s.dataType)
+        return Qnn_Scalar_t(s.dataType) if member is None else Qnn_Scalar_t(s.dataType, **{member: getattr(s, member)})
+
+    def param(self, p) -> Qnn_Param_t:
+        py = Qnn_Param_t(p.paramType, self.string(p.name))
+        if p.paramType == Qnn_ParamType_t.QNN_PARAMTYPE_SCALAR:
+            py.scalarParam = self.scalar(p.scalarParam)
+        elif p.paramType == Qnn_ParamType_t.QNN_PARAMTYPE_TENSOR:
+            py.tensorParam = self.tensor(p.tensorParam)
+        return py
+
+    def op_config(self, op) -> Qnn_OpConfig_t:
+        v = op.v1
+        params = None if v.params == self.NULL else [self.param(v.params[i]) for i in range(v.numOfParams)]
+        return Qnn_OpConfig_t(op.version, Qnn_OpConfigV1_t(
+            self.string(v.name), self.string(v.packageName), self.string(v.typeName), v.numOfParams, params,
+            v.numOfInputs, self.tensors(v.inputTensors, v.numOfInputs), v.numOfOutputs,
+            self.tensors(v.outputTensors, v.numOfOutputs)))
+
+    # ---- configs -----------------------------------------------------------------------------
+
+    def names(self, array) -> list | None:
+        items = self.null_terminated(self.ffi.cast("char**", array))
+        return None if items is None else [self.string(p) for p in items]
+
+    def htp_context_config(self, pointer) -> QnnHtpContext_CustomConfig_t | None:
+        if pointer == self.NULL:
+            return None
+        c = self.ffi.cast("QnnHtpContext_CustomConfig_t*", pointer)
+        py = QnnHtpContext_CustomConfig_t(c.option)
+        if c.option in HTP_CONTEXT_MEMBERS:
+            member = HTP_CONTEXT_MEMBERS[c.option]
+            setattr(py, member, getattr(c, member))
+        elif c.option in HTP_GROUP_MEMBERS:
+            member = HTP_GROUP_MEMBERS[c.option]
+            g = getattr(c, member)
+            setattr(py, member, QnnHtpContext_GroupRegistration_t(self.handle(g.firstGroupHandle), g.maxSpillFillBuffer))
+        return py
+
+    def context_configs(self, array) -> list | None:
+        items = self.null_terminated(array)
+        if items is None:
+            return None
+        configs = []
+        for c in items:
+            py = QnnContext_Config_t(c.option)
+            if c.option == CO.QNN_CONTEXT_CONFIG_OPTION_CUSTOM:
+                py.customConfig = self.htp_context_config(c.customConfig)
+            elif c.option == CO.QNN_CONTEXT_CONFIG_OPTION_PRIORITY:
+                py.priority = c.priority
+            elif c.option == CO.QNN_CONTEXT_CONFIG_OPTION_ERROR_REPORTING:
+                py.errorConfig = Qnn_ErrorReportingConfig_t(c.errorConfig.reportingLevel, c.errorConfig.storageLimit)
+            elif c.option == CO.QNN_CONTEXT_CONFIG_OPTION_OEM_STRING:
+                py.oemString = self.string(c.oemString)
+            elif c.option == CO.QNN_CONTEXT_CONFIG_ASYNC_EXECUTION_QUEUE_DEPTH:
+                py.asyncExeQueueDepth = c.asyncExeQueueDepth.depth
+            elif c.option in (CO.QNN_CONTEXT_CONFIG_ENABLE_GRAPHS, CO.QNN_CONTEXT_CONFIG_GRAPH_RETENTION_ORDER):
+                names = self.names(c.enableGraphs)
+                if c.option == CO.QNN_CONTEXT_CONFIG_ENABLE_GRAPHS:
+                    py.enableGraphs = names
+                else:
+                    py.graphRetentionOrder = names
+            elif c.option == CO.QNN_CONTEXT_CONFIG_MEMORY_LIMIT_HINT:
+                py.memoryLimitHint = c.memoryLimitHint
+            elif c.option == CO.QNN_CONTEXT_CONFIG_PERSISTENT_BINARY:
+                py.isPersistentBinary = c.isPersistentBinary
+            elif c.option == CO.QNN_CONTEXT_CONFIG_BINARY_COMPATIBILITY:
+                py.binaryCompatibilityType = c.binaryCompatibilityType
+            elif c.option == CO.QNN_CONTEXT_CONFIG_OPTION_DEFER_GRAPH_INIT:
+                py.isGraphInitDeferred = c.isGraphInitDeferred
+            configs.append(py)
+        return configs
+
+    def graph_configs(self, array) -> list | None:
+        items = self.null_terminated(array)
+        if items is None:
+            return None
+        configs = []
+        for c in items:
+            py = QnnGraph_Config_t(c.option)
+            if c.option == GO.QNN_GRAPH_CONFIG_OPTION_CUSTOM:
+                py.customConfig = None if c.customConfig == self.NULL else "HTP graph custom config"
+            elif c.option == GO.QNN_GRAPH_CONFIG_OPTION_PRIORITY:
+                py.priority = c.priority
+            elif c.option == GO.QNN_GRAPH_CONFIG_OPTION_PROFILE_HANDLE:
+                py.profileHandle = self.handle(c.profileHandle)
+            elif c.option == GO.QNN_GRAPH_CONFIG_OPTION_SET_PROFILING_STATE:
+                py.profilingState = c.profilingState
+            elif c.option == GO.QNN_GRAPH_CONFIG_OPTION_SET_PROFILING_NUM_EXECUTIONS:
+                py.numProfilingExecutions = c.numProfilingExecutions
+            elif c.option == GO.QNN_GRAPH_CONFIG_OPTION_ENABLE_BINARY_SECTION_WEIGHTS_UPDATES:
+                py.enableBinarySectionWeightsUpdates = c.enableBinarySectionWeightsUpdates
+            configs.append(py)
+        return configs
+
+    def backend_configs(self, array) -> list | None:
+        items = self.null_terminated(array)
+        if items is None:
+            return None
+        configs = []
+        for c in items:
+            py = QnnBackend_Config_t(c.option)
+            if c.option == BO.QNN_BACKEND_CONFIG_OPTION_ERROR_REPORTING:
+                py.errorConfig = Qnn_ErrorReportingConfig_t(c.errorConfig.reportingLevel, c.errorConfig.storageLimit)
+            elif c.option == BO.QNN_BACKEND_CONFIG_OPTION_PLATFORM:
+                py.platformOption = self.string(c.platformOption)
+            elif c.option == BO.QNN_BACKEND_CONFIG_OPTION_CUSTOM:
+                py.customConfig = None if c.customConfig == self.NULL else "custom backend config"
+            configs.append(py)
+        return configs
+
+    def device_configs(self, array) -> list | None:
+        items = self.null_terminated(array)
+        return None if items is None else [QnnDevice_Config_t(c.option) for c in items]
+
+    def profile_configs(self, array) -> list | None:
+        items = self.null_terminated(array)
+        if items is None:
+            return None
+        return [QnnProfile_Config_t(c.option) for c in items]
+
+    def context_buffer(self, pointer) -> QnnContext_Buffer_t | None:
+        if pointer == self.NULL:
+            return None
+        v = pointer.v1
+        py = QnnContext_BufferV1_t(v.memType)
+        if v.memType == 0:
+            py.binaryBuf = Qnn_BinaryBuffer_t(self.buffer(v.binaryBuf.data, v.binaryBuf.dataSize), v.binaryBuf.dataSize)
+        else:
+            py.memHandle = self.handle(v.memHandle)
+        return QnnContext_Buffer_t(pointer.version, py)

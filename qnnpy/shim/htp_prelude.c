@@ -1,0 +1,62 @@
+/* Hand-written part of libQnnHtp.so; cffi appends the generated entry points. */
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "HTP/QnnHtpCommon.h"
+#include "HTP/QnnHtpContext.h"
+#include "HTP/QnnHtpGraph.h"
+#include "QnnInterface.h"
+#include "QnnSdkBuildId.h"
+
+/* Python extension modules (numpy, cffi's backend) resolve libpython's symbols globally; a
+ * client that dlopen()s this library RTLD_LOCAL would hide them, so promote libpython. */
+__attribute__((constructor)) static void qnnpy_promote_libpython(void) {
+  dlopen(QNNPY_LIBPYTHON, RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD);
+}
+
+/* Logging: the client's callback takes a va_list, which Python cannot build. */
+static void qnnpy_forward_log(QnnLog_Callback_t callback, QnnLog_Level_t level, uint64_t timestamp,
+                              const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  callback(fmt, level, timestamp, args);
+  va_end(args);
+}
+
+static void qnnpy_emit_log(void* callback, const char* message, QnnLog_Level_t level, uint64_t timestamp) {
+  if (callback != NULL) {
+    qnnpy_forward_log((QnnLog_Callback_t)callback, level, timestamp, "%s", message);
+  }
+}
+
+Qnn_ErrorHandle_t qnnpy_htp_log_create(void* callback, QnnLog_Level_t maxLogLevel, Qnn_LogHandle_t* logger);
+
+QNN_API Qnn_ErrorHandle_t QnnLog_create(QnnLog_Callback_t callback, QnnLog_Level_t maxLogLevel,
+                                        Qnn_LogHandle_t* logger) {
+  return qnnpy_htp_log_create((void*)callback, maxLogLevel, logger);
+}
+
+int qnnpy_htp_ready(void);
+
+/* The provider record; NULL members are functions qnnpy does not implement. */
+static const QnnInterface_t qnnpy_htp_provider = {
+    .backendId = QNN_BACKEND_ID_HTP,
+    .providerName = QNN_HTP_INTERFACE_PROVIDER_NAME,
+    .apiVersion = QNN_HTP_API_VERSION_INIT,
+    .QNN_INTERFACE_VER_NAME = {QNNPY_INTERFACE_TABLE},
+};
+static const QnnInterface_t* qnnpy_htp_providers[] = {&qnnpy_htp_provider};
+
+QNN_INTERFACE Qnn_ErrorHandle_t QnnInterface_getProviders(const QnnInterface_t*** providerList,
+                                                          uint32_t* numProviders) {
+  if (qnnpy_htp_ready() != 1) {  /* the embedded Python could not start (its error went to stderr) */
+    return QNN_COMMON_ERROR_LOADING_BINARIES;
+  }
+  if (providerList == NULL || numProviders == NULL) {
+    return QNN_INTERFACE_ERROR_INVALID_PARAMETER;
+  }
+  *providerList = qnnpy_htp_providers;
+  *numProviders = 1;
+  return QNN_SUCCESS;
+}

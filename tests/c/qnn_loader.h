@@ -1,0 +1,100 @@
+/* Loading a QNN backend and system library the way QNN sample applications do: dlopen, then
+ * the first provider whose core/system API major matches and whose minor is at least ours. */
+#ifndef QNNPY_TEST_LOADER_H
+#define QNNPY_TEST_LOADER_H
+
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "QnnInterface.h"
+#include "System/QnnSystemInterface.h"
+
+#define CHECK(call)                                                                      \
+  do {                                                                                   \
+    Qnn_ErrorHandle_t check_err_ = (call);                                               \
+    if (check_err_ != QNN_SUCCESS) {                                                     \
+      fprintf(stderr, "%s:%d: %s failed: %lu\n", __FILE__, __LINE__, #call,              \
+              (unsigned long)QNN_GET_ERROR_CODE(check_err_));                            \
+      exit(1);                                                                           \
+    }                                                                                    \
+  } while (0)
+
+static inline QNN_INTERFACE_VER_TYPE load_backend(const char* path) {
+  void* lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (lib == NULL) {
+    fprintf(stderr, "dlopen %s: %s\n", path, dlerror());
+    exit(1);
+  }
+  typedef Qnn_ErrorHandle_t (*GetProviders)(const QnnInterface_t***, uint32_t*);
+  GetProviders get = (GetProviders)dlsym(lib, "QnnInterface_getProviders");
+  const QnnInterface_t** providers = NULL;
+  uint32_t count = 0;
+  if (get == NULL || get(&providers, &count) != QNN_SUCCESS) {
+    fprintf(stderr, "QnnInterface_getProviders failed\n");
+    exit(1);
+  }
+  for (uint32_t i = 0; i < count; ++i) {
+    if (providers[i]->apiVersion.coreApiVersion.major == QNN_API_VERSION_MAJOR &&
+        providers[i]->apiVersion.coreApiVersion.minor >= QNN_API_VERSION_MINOR) {
+      return providers[i]->QNN_INTERFACE_VER_NAME;
+    }
+  }
+  fprintf(stderr, "no provider with core API %d.%d\n", QNN_API_VERSION_MAJOR, QNN_API_VERSION_MINOR);
+  exit(1);
+}
+
+static inline QNN_SYSTEM_INTERFACE_VER_TYPE load_system(const char* path) {
+  void* lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (lib == NULL) {
+    fprintf(stderr, "dlopen %s: %s\n", path, dlerror());
+    exit(1);
+  }
+  typedef Qnn_ErrorHandle_t (*GetProviders)(const QnnSystemInterface_t***, uint32_t*);
+  GetProviders get = (GetProviders)dlsym(lib, "QnnSystemInterface_getProviders");
+  const QnnSystemInterface_t** providers = NULL;
+  uint32_t count = 0;
+  if (get == NULL || get(&providers, &count) != QNN_SUCCESS || count == 0 ||
+      providers[0]->systemApiVersion.major != QNN_SYSTEM_API_VERSION_MAJOR) {
+    fprintf(stderr, "QnnSystemInterface_getProviders failed\n");
+    exit(1);
+  }
+  return providers[0]->QNN_SYSTEM_INTERFACE_VER_NAME;
+}
+
+static inline void log_to_stderr(const char* fmt, QnnLog_Level_t level, uint64_t timestamp, va_list args) {
+  (void)timestamp;
+  fprintf(stderr, "[qnn %d] ", (int)level);
+  vfprintf(stderr, fmt, args);
+  fprintf(stderr, "\n");
+}
+
+static inline void* read_file(const char* path, size_t* size) {
+  FILE* f = fopen(path, "rb");
+  if (f == NULL) {
+    fprintf(stderr, "cannot open %s\n", path);
+    exit(1);
+  }
+  fseek(f, 0, SEEK_END);
+  *size = (size_t)ftell(f);
+  fseek(f, 0, SEEK_SET);
+  void* data = malloc(*size ? *size : 1);
+  if (fread(data, 1, *size, f) != *size) {
+    fprintf(stderr, "short read %s\n", path);
+    exit(1);
+  }
+  fclose(f);
+  return data;
+}
+
+static inline void write_file(const char* path, const void* data, size_t size) {
+  FILE* f = fopen(path, "wb");
+  if (f == NULL || fwrite(data, 1, size, f) != size) {
+    fprintf(stderr, "cannot write %s\n", path);
+    exit(1);
+  }
+  fclose(f);
+}
+
+#endif
