@@ -29,7 +29,7 @@ def harness(tmp_path_factory):
         exe = folder / name
         if not exe.exists():
             build = subprocess.run(["gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", f"-I{ROOT / 'include'}",
-                                    f"-I{HARNESSES}", "-o", str(exe), str(HARNESSES / f"{name}.c"), "-ldl"],
+                                    f"-I{HARNESSES}", "-o", str(exe), str(HARNESSES / f"{name}.c"), "-ldl", "-lm", "-pthread"],
                                    capture_output=True, text=True)
             assert build.returncode == 0, build.stderr[-3000:]
         return exe
