@@ -109,7 +109,7 @@ def build_library(lib: Library, output_dir: str, workdir: str, verbose: bool = F
     with open(os.path.join(HERE, lib.prelude)) as f:
         prelude = f.read()
     libpython = sysconfig.get_config_var("INSTSONAME") or sysconfig.get_config_var("LDLIBRARY")
-    ffi.set_source(lib.module, prelude, include_dirs=[INCLUDE], libraries=["dl"],
+    ffi.set_source(lib.module, prelude, include_dirs=[INCLUDE, HERE], libraries=["dl"],
                    define_macros=[("QNNPY_LIBPYTHON", f'"{libpython}"'),
                                   ("QNNPY_INTERFACE_TABLE", _table_initializer(table))])
     ffi.embedding_init_code(f"""

@@ -7,7 +7,7 @@ inputs and writes outputs in place, and decides itself when to copy (persistent 
 kept as views, exactly as the API permits). Writing builds C structs whose memory the caller
 keeps alive (the ``keep`` list) for as long as the API says the client may read them.
 """
-from qnnpy.QnnContext import (QnnContext_Buffer_t, QnnContext_BufferV1_t, QnnContext_Config_t,
+from qnnpy.QnnContext import (QNN_CONTEXTMEMTYPE_RAW, QnnContext_Buffer_t, QnnContext_BufferV1_t, QnnContext_Config_t,
                               QnnContext_ConfigOption_t as CO, Qnn_BinaryBuffer_t)
 from qnnpy.QnnGraph import QnnGraph_Config_t, QnnGraph_ConfigOption_t as GO
 from qnnpy.QnnBackend import QnnBackend_Config_t, QnnBackend_ConfigOption_t as BO
@@ -238,94 +238,72 @@ class CStructs:
             setattr(py, member, QnnHtpContext_GroupRegistration_t(self.handle(g.firstGroupHandle), g.maxSpillFillBuffer))
         return py
 
-    def context_configs(self, array) -> list | None:
+    def _configs(self, array, make, readers: dict) -> list | None:
+        """A NULL-terminated config list: each config's option, and the union member its
+        option selects (read by ``readers[option]`` into {field: value})."""
         items = self.null_terminated(array)
         if items is None:
             return None
         configs = []
         for c in items:
-            py = QnnContext_Config_t(c.option)
-            if c.option == CO.QNN_CONTEXT_CONFIG_OPTION_CUSTOM:
-                py.customConfig = self.htp_context_config(c.customConfig)
-            elif c.option == CO.QNN_CONTEXT_CONFIG_OPTION_PRIORITY:
-                py.priority = c.priority
-            elif c.option == CO.QNN_CONTEXT_CONFIG_OPTION_ERROR_REPORTING:
-                py.errorConfig = Qnn_ErrorReportingConfig_t(c.errorConfig.reportingLevel, c.errorConfig.storageLimit)
-            elif c.option == CO.QNN_CONTEXT_CONFIG_OPTION_OEM_STRING:
-                py.oemString = self.string(c.oemString)
-            elif c.option == CO.QNN_CONTEXT_CONFIG_ASYNC_EXECUTION_QUEUE_DEPTH:
-                py.asyncExeQueueDepth = c.asyncExeQueueDepth.depth
-            elif c.option in (CO.QNN_CONTEXT_CONFIG_ENABLE_GRAPHS, CO.QNN_CONTEXT_CONFIG_GRAPH_RETENTION_ORDER):
-                names = self.names(c.enableGraphs)
-                if c.option == CO.QNN_CONTEXT_CONFIG_ENABLE_GRAPHS:
-                    py.enableGraphs = names
-                else:
-                    py.graphRetentionOrder = names
-            elif c.option == CO.QNN_CONTEXT_CONFIG_MEMORY_LIMIT_HINT:
-                py.memoryLimitHint = c.memoryLimitHint
-            elif c.option == CO.QNN_CONTEXT_CONFIG_PERSISTENT_BINARY:
-                py.isPersistentBinary = c.isPersistentBinary
-            elif c.option == CO.QNN_CONTEXT_CONFIG_BINARY_COMPATIBILITY:
-                py.binaryCompatibilityType = c.binaryCompatibilityType
-            elif c.option == CO.QNN_CONTEXT_CONFIG_OPTION_DEFER_GRAPH_INIT:
-                py.isGraphInitDeferred = c.isGraphInitDeferred
+            py = make(c.option)
+            for field, value in readers.get(c.option, lambda _c: {})(c).items():
+                setattr(py, field, value)
             configs.append(py)
         return configs
+
+    def _error_config(self, c) -> Qnn_ErrorReportingConfig_t:
+        return Qnn_ErrorReportingConfig_t(c.errorConfig.reportingLevel, c.errorConfig.storageLimit)
+
+    def context_configs(self, array) -> list | None:
+        return self._configs(array, QnnContext_Config_t, {
+            CO.QNN_CONTEXT_CONFIG_OPTION_CUSTOM: lambda c: {"customConfig": self.htp_context_config(c.customConfig)},
+            CO.QNN_CONTEXT_CONFIG_OPTION_PRIORITY: lambda c: {"priority": c.priority},
+            CO.QNN_CONTEXT_CONFIG_OPTION_ERROR_REPORTING: lambda c: {"errorConfig": self._error_config(c)},
+            CO.QNN_CONTEXT_CONFIG_OPTION_OEM_STRING: lambda c: {"oemString": self.string(c.oemString)},
+            CO.QNN_CONTEXT_CONFIG_ASYNC_EXECUTION_QUEUE_DEPTH: lambda c: {"asyncExeQueueDepth": c.asyncExeQueueDepth.depth},
+            CO.QNN_CONTEXT_CONFIG_ENABLE_GRAPHS: lambda c: {"enableGraphs": self.names(c.enableGraphs)},
+            CO.QNN_CONTEXT_CONFIG_GRAPH_RETENTION_ORDER: lambda c: {"graphRetentionOrder": self.names(c.graphRetentionOrder)},
+            CO.QNN_CONTEXT_CONFIG_MEMORY_LIMIT_HINT: lambda c: {"memoryLimitHint": c.memoryLimitHint},
+            CO.QNN_CONTEXT_CONFIG_PERSISTENT_BINARY: lambda c: {"isPersistentBinary": c.isPersistentBinary},
+            CO.QNN_CONTEXT_CONFIG_BINARY_COMPATIBILITY: lambda c: {"binaryCompatibilityType": c.binaryCompatibilityType},
+            CO.QNN_CONTEXT_CONFIG_OPTION_DEFER_GRAPH_INIT: lambda c: {"isGraphInitDeferred": c.isGraphInitDeferred},
+        })
 
     def graph_configs(self, array) -> list | None:
-        items = self.null_terminated(array)
-        if items is None:
-            return None
-        configs = []
-        for c in items:
-            py = QnnGraph_Config_t(c.option)
-            if c.option == GO.QNN_GRAPH_CONFIG_OPTION_CUSTOM:
-                py.customConfig = None if c.customConfig == self.NULL else "HTP graph custom config"
-            elif c.option == GO.QNN_GRAPH_CONFIG_OPTION_PRIORITY:
-                py.priority = c.priority
-            elif c.option == GO.QNN_GRAPH_CONFIG_OPTION_PROFILE_HANDLE:
-                py.profileHandle = self.handle(c.profileHandle)
-            elif c.option == GO.QNN_GRAPH_CONFIG_OPTION_SET_PROFILING_STATE:
-                py.profilingState = c.profilingState
-            elif c.option == GO.QNN_GRAPH_CONFIG_OPTION_SET_PROFILING_NUM_EXECUTIONS:
-                py.numProfilingExecutions = c.numProfilingExecutions
-            elif c.option == GO.QNN_GRAPH_CONFIG_OPTION_ENABLE_BINARY_SECTION_WEIGHTS_UPDATES:
-                py.enableBinarySectionWeightsUpdates = c.enableBinarySectionWeightsUpdates
-            configs.append(py)
-        return configs
+        # An HTP custom graph config tunes device preparation; the emulator only notes it.
+        return self._configs(array, QnnGraph_Config_t, {
+            GO.QNN_GRAPH_CONFIG_OPTION_CUSTOM: lambda c: {
+                "customConfig": None if c.customConfig == self.NULL else "HTP graph custom config"},
+            GO.QNN_GRAPH_CONFIG_OPTION_PRIORITY: lambda c: {"priority": c.priority},
+            GO.QNN_GRAPH_CONFIG_OPTION_PROFILE_HANDLE: lambda c: {"profileHandle": self.handle(c.profileHandle)},
+            GO.QNN_GRAPH_CONFIG_OPTION_SET_PROFILING_STATE: lambda c: {"profilingState": c.profilingState},
+            GO.QNN_GRAPH_CONFIG_OPTION_SET_PROFILING_NUM_EXECUTIONS: lambda c: {
+                "numProfilingExecutions": c.numProfilingExecutions},
+            GO.QNN_GRAPH_CONFIG_OPTION_ENABLE_BINARY_SECTION_WEIGHTS_UPDATES: lambda c: {
+                "enableBinarySectionWeightsUpdates": c.enableBinarySectionWeightsUpdates},
+        })
 
     def backend_configs(self, array) -> list | None:
-        items = self.null_terminated(array)
-        if items is None:
-            return None
-        configs = []
-        for c in items:
-            py = QnnBackend_Config_t(c.option)
-            if c.option == BO.QNN_BACKEND_CONFIG_OPTION_ERROR_REPORTING:
-                py.errorConfig = Qnn_ErrorReportingConfig_t(c.errorConfig.reportingLevel, c.errorConfig.storageLimit)
-            elif c.option == BO.QNN_BACKEND_CONFIG_OPTION_PLATFORM:
-                py.platformOption = self.string(c.platformOption)
-            elif c.option == BO.QNN_BACKEND_CONFIG_OPTION_CUSTOM:
-                py.customConfig = None if c.customConfig == self.NULL else "custom backend config"
-            configs.append(py)
-        return configs
+        return self._configs(array, QnnBackend_Config_t, {
+            BO.QNN_BACKEND_CONFIG_OPTION_ERROR_REPORTING: lambda c: {"errorConfig": self._error_config(c)},
+            BO.QNN_BACKEND_CONFIG_OPTION_PLATFORM: lambda c: {"platformOption": self.string(c.platformOption)},
+            BO.QNN_BACKEND_CONFIG_OPTION_CUSTOM: lambda c: {
+                "customConfig": None if c.customConfig == self.NULL else "custom backend config"},
+        })
 
     def device_configs(self, array) -> list | None:
-        items = self.null_terminated(array)
-        return None if items is None else [QnnDevice_Config_t(c.option) for c in items]
+        return self._configs(array, QnnDevice_Config_t, {})
 
     def profile_configs(self, array) -> list | None:
-        items = self.null_terminated(array)
-        if items is None:
-            return None
-        return [QnnProfile_Config_t(c.option) for c in items]
+        return self._configs(array, QnnProfile_Config_t, {})
 
     def context_buffer(self, pointer) -> QnnContext_Buffer_t | None:
         if pointer == self.NULL:
             return None
         v = pointer.v1
         py = QnnContext_BufferV1_t(v.memType)
-        if v.memType == 0:
+        if v.memType == QNN_CONTEXTMEMTYPE_RAW:
             py.binaryBuf = Qnn_BinaryBuffer_t(self.buffer(v.binaryBuf.data, v.binaryBuf.dataSize), v.binaryBuf.dataSize)
         else:
             py.memHandle = self.handle(v.memHandle)

@@ -1,34 +1,11 @@
 /* Hand-written part of libQnnHtp.so; cffi appends the generated entry points. */
-#include <dlfcn.h>
-#include <stdarg.h>
 #include <stdbool.h>
 
 #include "HTP/QnnHtpCommon.h"
 #include "HTP/QnnHtpContext.h"
 #include "HTP/QnnHtpGraph.h"
 #include "QnnInterface.h"
-#include "QnnSdkBuildId.h"
-
-/* Python extension modules (numpy, cffi's backend) resolve libpython's symbols globally; a
- * client that dlopen()s this library RTLD_LOCAL would hide them, so promote libpython. */
-__attribute__((constructor)) static void qnnpy_promote_libpython(void) {
-  dlopen(QNNPY_LIBPYTHON, RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD);
-}
-
-/* Logging: the client's callback takes a va_list, which Python cannot build. */
-static void qnnpy_forward_log(QnnLog_Callback_t callback, QnnLog_Level_t level, uint64_t timestamp,
-                              const char* fmt, ...) {
-  va_list args;
-  va_start(args, fmt);
-  callback(fmt, level, timestamp, args);
-  va_end(args);
-}
-
-static void qnnpy_emit_log(void* callback, const char* message, QnnLog_Level_t level, uint64_t timestamp) {
-  if (callback != NULL) {
-    qnnpy_forward_log((QnnLog_Callback_t)callback, level, timestamp, "%s", message);
-  }
-}
+#include "shim_common.h"
 
 Qnn_ErrorHandle_t qnnpy_htp_log_create(void* callback, QnnLog_Level_t maxLogLevel, Qnn_LogHandle_t* logger);
 
