@@ -120,8 +120,9 @@ def QnnDevice_freePlatformInfo(logger, platformInfo):
 
 @qnn_api(_OK, outputs=1)
 def QnnDevice_getInfrastructure():
-    fail(E.QNN_DEVICE_ERROR_UNSUPPORTED_FEATURE,
-         "the HTP perf infrastructure is not emulated yet; power and perf votes are not needed on the host")
+    """The HTP's perf infrastructure (qnnpy.QnnHtpDevice): votes are checked and logged."""
+    from qnnpy.QnnHtpDevice import INFRASTRUCTURE
+    return INFRASTRUCTURE
 
 
 @qnn_api(_OK, outputs=1)

@@ -11,8 +11,8 @@ never a crash or a silent success.
 import logging
 import traceback
 
-from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnGraph, QnnInterface, QnnLog, QnnProfile, QnnProperty,
-                   QnnSystemContext, QnnSystemInterface, QnnTensor, _log)
+from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnGraph, QnnHtpPerfInfrastructure, QnnInterface, QnnLog,
+                   QnnProfile, QnnProperty, QnnSystemContext, QnnSystemInterface, QnnTensor, _log)
 from qnnpy.QnnCommon import QnnCommon_Error_t as CE
 from qnnpy.QnnGraph import Qnn_NotifyStatus_t
 from qnnpy.shim.cstructs import CStructs
@@ -26,6 +26,7 @@ GRAPH_NAME = QnnGraph.QnnGraph_Error_t.QNN_GRAPH_ERROR_INVALID_NAME
 TENSOR_PARAM = QnnTensor.QnnTensor_Error_t.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM
 LOG_ARGUMENT = QnnLog.QnnLog_Error_t.QNN_LOG_ERROR_INVALID_ARGUMENT
 SYSTEM_ARGUMENT = QnnSystemContext.QnnSystemContext_Error_t.QNN_SYSTEM_CONTEXT_ERROR_INVALID_ARGUMENT
+PERF_INPUT = QnnHtpPerfInfrastructure.E.QNN_HTP_PERF_INFRASTRUCTURE_ERROR_INVALID_INPUT
 
 
 def _split(result):
@@ -43,6 +44,7 @@ class Bridge:
         self.NULL = ffi.NULL
         self.owned: dict = {}      # handle -> C memory handed out with it, freed with it
         self.static: list = []     # C memory valid for the library's lifetime
+        self.platform_infos: dict = {}  # C pointer -> (Python info, C memory) until freePlatformInfo
 
     def _missing(self, *pointers) -> bool:
         return any(p == self.NULL for p in pointers)
@@ -57,6 +59,28 @@ class Bridge:
         if not err:
             self._out_handle(out, outs[0])
         return err
+
+    # ---- entry points of the hand-written C ----------------------------------------------------
+
+    def ready(self) -> int:
+        return 1
+
+    def perf_create(self, device_id, core_id, out):
+        if self._missing(out):
+            return PERF_INPUT
+        err, outs = _split(QnnHtpPerfInfrastructure.createPowerConfigId(device_id, core_id))
+        if not err:
+            out[0] = outs[0]
+        return err
+
+    def perf_destroy(self, power_config_id):
+        return QnnHtpPerfInfrastructure.destroyPowerConfigId(power_config_id)
+
+    def perf_set_power(self, power_config_id, config):
+        return QnnHtpPerfInfrastructure.setPowerConfig(power_config_id, self.c.power_configs(config))
+
+    def perf_set_memory(self, device_id, core_id, config):
+        return QnnHtpPerfInfrastructure.setMemoryConfig(device_id, core_id, self.c.memory_configs(config))
 
     # ---- logging -------------------------------------------------------------------------------
 
@@ -133,6 +157,9 @@ class Bridge:
     def QnnBackend_validateOpConfig(self, backend, op):
         return QnnBackend.QnnBackend_validateOpConfig(self.c.handle(backend), self.c.op_config(op))
 
+    def QnnBackend_getProperty(self, backend, properties):
+        return QnnBackend.QnnBackend_getProperty(self.c.handle(backend), self.c.null_terminated(properties))
+
     def QnnBackend_free(self, backend):
         err = QnnBackend.QnnBackend_free(self.c.handle(backend))
         if not err:
@@ -150,6 +177,35 @@ class Bridge:
 
     def QnnDevice_free(self, device):
         return QnnDevice.QnnDevice_free(self.c.handle(device))
+
+    def _platform_info(self, fn, key, out) -> int:
+        if self._missing(out):
+            return CE.QNN_COMMON_ERROR_INVALID_ARGUMENT
+        err, outs = _split(fn(key))
+        if not err:
+            keep: list = []
+            pointer = self.c.c_platform_info(outs[0], keep)
+            self.platform_infos[int(self.ffi.cast("uintptr_t", pointer))] = (outs[0], keep)
+            out[0] = pointer
+        return err
+
+    def QnnDevice_getPlatformInfo(self, logger, out):
+        return self._platform_info(QnnDevice.QnnDevice_getPlatformInfo, self.c.handle(logger), out)
+
+    def QnnDevice_getInfo(self, device, out):
+        return self._platform_info(QnnDevice.QnnDevice_getInfo, self.c.handle(device), out)
+
+    def QnnDevice_freePlatformInfo(self, logger, info):
+        held = self.platform_infos.pop(int(self.ffi.cast("uintptr_t", info)), (None, None))[0]
+        return QnnDevice.QnnDevice_freePlatformInfo(self.c.handle(logger), held)
+
+    def QnnDevice_getInfrastructure(self, out):
+        if self._missing(out):
+            return CE.QNN_COMMON_ERROR_INVALID_ARGUMENT
+        err, _ = _split(QnnDevice.QnnDevice_getInfrastructure())
+        if not err:
+            self.ffi.cast("QnnDevice_Infrastructure_t*", out)[0] = self.lib.qnnpy_htp_infrastructure()
+        return err
 
     # ---- context -------------------------------------------------------------------------------
 
@@ -212,6 +268,9 @@ class Bridge:
                                                         self.c.context_buffer(buffer), self.c.handle(profile),
                                                         self.c.handle(signal))
 
+    def QnnContext_getProperty(self, context, properties):
+        return QnnContext.QnnContext_getProperty(self.c.handle(context), self.c.null_terminated(properties))
+
     def QnnContext_free(self, context, profile):
         return QnnContext.QnnContext_free(self.c.handle(context), self.c.handle(profile))
 
@@ -220,6 +279,19 @@ class Bridge:
     def QnnGraph_create(self, context, name, config, graph):
         return self._call_with_handle_out(graph, GRAPH_ARGUMENT, QnnGraph.QnnGraph_create, self.c.handle(context),
                                           self.c.string(name), self.c.graph_configs(config))
+
+    def QnnGraph_createSubgraph(self, graph, name, subgraph):
+        return self._call_with_handle_out(subgraph, GRAPH_ARGUMENT, QnnGraph.QnnGraph_createSubgraph,
+                                          self.c.handle(graph), self.c.string(name))
+
+    def QnnGraph_getProperty(self, graph, properties):
+        return QnnGraph.QnnGraph_getProperty(self.c.handle(graph), self.c.null_terminated(properties))
+
+    def QnnGraph_prepareExecutionEnvironment(self, graph, envs, count):
+        return QnnGraph.QnnGraph_prepareExecutionEnvironment(self.c.handle(graph), self.c.null_terminated(envs), count)
+
+    def QnnGraph_releaseExecutionEnvironment(self, graph, envs, count):
+        return QnnGraph.QnnGraph_releaseExecutionEnvironment(self.c.handle(graph), self.c.null_terminated(envs), count)
 
     def QnnGraph_setConfig(self, graph, config):
         return QnnGraph.QnnGraph_setConfig(self.c.handle(graph), self.c.graph_configs(config))
@@ -412,13 +484,14 @@ SYSTEM_TABLE.update(systemLogCreate="QnnSystemLog_create", systemLogSetLogLevel=
                     systemLogFree="QnnSystemLog_free")
 
 
-def install(ffi, lib, kind: str, exported: list[str], log_entry: str, ready_entry: str) -> Bridge:
-    """Register a Python body for every exported C function of one library."""
+def install(ffi, lib, kind: str, exported: list[str], entries: list[str]) -> Bridge:
+    """Register a Python body for every exported C function of one library, and for the
+    entry points its hand-written C calls (``qnnpy_<kind>_<method>`` -> ``Bridge.<method>``)."""
     bridge = Bridge(ffi, lib)
     for name in exported:
         body = getattr(bridge, name) if implemented(name) else _unsupported(name)
         ffi.def_extern(name=name, onerror=_on_error(name))(body)
-    ffi.def_extern(name=log_entry, onerror=_on_error(log_entry))(bridge.log_create)
-    ffi.def_extern(name=ready_entry)(lambda: 1)
+    for name in entries:
+        ffi.def_extern(name=name, onerror=_on_error(name))(getattr(bridge, name.removeprefix(f"qnnpy_{kind}_")))
     py_logger.debug("qnnpy shim (%s): %d functions", kind, len(exported))
     return bridge

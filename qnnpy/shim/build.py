@@ -39,8 +39,7 @@ class Library:
     target: str           # the shared library's file name
     headers: list[str]
     prelude: str
-    log_entry: str        # the Python entry point behind the C log-create function
-    ready_entry: str      # returns 1 once Python started; cffi returns 0 if start-up failed
+    entries: dict[str, str]  # Python entry points the prelude calls: C name -> declaration
     written_in_c: tuple   # exported by the prelude, not by Python
 
 
@@ -58,11 +57,29 @@ LIBRARIES = [
     Library("htp", "_qnnpy_htp", "libQnnHtp.so",
             ["QnnBackend.h", "QnnContext.h", "QnnDevice.h", "QnnError.h", "QnnGlobalConfig.h", "QnnGraph.h",
              "QnnLog.h", "QnnMem.h", "QnnProfile.h", "QnnProperty.h", "QnnSignal.h", "QnnTensor.h",
-             "HTP/QnnHtpContext.h", "HTP/QnnHtpGraph.h"],
-            "htp_prelude.c", "qnnpy_htp_log_create", "qnnpy_htp_ready", ("QnnLog_create", "QnnInterface_getProviders")),
+             "HTP/QnnHtpContext.h", "HTP/QnnHtpDevice.h", "HTP/QnnHtpGraph.h"],
+            "htp_prelude.c", {
+                # behind QnnLog_create, whose callback takes a va_list
+                "qnnpy_htp_log_create": "Qnn_ErrorHandle_t qnnpy_htp_log_create(void* callback, QnnLog_Level_t "
+                                        "maxLogLevel, Qnn_LogHandle_t* logger);",
+                # 1 once Python started (cffi returns 0 from every entry if start-up failed)
+                "qnnpy_htp_ready": "int qnnpy_htp_ready(void);",
+                # the four functions of the HTP perf infrastructure
+                "qnnpy_htp_perf_create": "Qnn_ErrorHandle_t qnnpy_htp_perf_create(uint32_t deviceId, uint32_t coreId, "
+                                         "uint32_t* powerConfigId);",
+                "qnnpy_htp_perf_destroy": "Qnn_ErrorHandle_t qnnpy_htp_perf_destroy(uint32_t powerConfigId);",
+                "qnnpy_htp_perf_set_power": "Qnn_ErrorHandle_t qnnpy_htp_perf_set_power(uint32_t powerConfigId, "
+                                            "const QnnHtpPerfInfrastructure_PowerConfig_t** config);",
+                "qnnpy_htp_perf_set_memory": "Qnn_ErrorHandle_t qnnpy_htp_perf_set_memory(uint32_t deviceId, "
+                                             "uint32_t coreId, const QnnHtpPerfInfrastructure_MemoryConfig_t** config);",
+            }, ("QnnLog_create", "QnnInterface_getProviders")),
     Library("system", "_qnnpy_system", "libQnnSystem.so",
             ["System/QnnSystemContext.h", "System/QnnSystemLog.h"],
-            "system_prelude.c", "qnnpy_system_log_create", "qnnpy_system_ready", ("QnnSystemLog_create", "QnnSystemInterface_getProviders")),
+            "system_prelude.c", {
+                "qnnpy_system_log_create": "Qnn_ErrorHandle_t qnnpy_system_log_create(void* callback, QnnLog_Level_t "
+                                           "maxLogLevel, Qnn_LogHandle_t* logger);",
+                "qnnpy_system_ready": "int qnnpy_system_ready(void);",
+            }, ("QnnSystemLog_create", "QnnSystemInterface_getProviders")),
 ]
 
 
@@ -101,9 +118,10 @@ def build_library(lib: Library, output_dir: str, workdir: str, verbose: bool = F
     ffi = cffi.FFI()
     ffi.cdef(types)
     ffi.cdef("void qnnpy_emit_log(void* callback, const char* message, QnnLog_Level_t level, uint64_t timestamp);")
-    ffi.embedding_api("\n".join(f"Qnn_ErrorHandle_t {n}({p});" for n, p in exported.items())
-                      + f"\nQnn_ErrorHandle_t {lib.log_entry}(void* callback, QnnLog_Level_t maxLogLevel, "
-                        f"Qnn_LogHandle_t* logger);\nint {lib.ready_entry}(void);")
+    if lib.kind == "htp":
+        ffi.cdef("QnnDevice_Infrastructure_t qnnpy_htp_infrastructure(void);")
+    ffi.embedding_api("\n".join([f"Qnn_ErrorHandle_t {n}({p});" for n, p in exported.items()]
+                                 + list(lib.entries.values())))
     package_root = os.path.dirname(os.path.dirname(HERE))
     site_dirs = [p for p in site.getsitepackages() + [site.getusersitepackages()] if os.path.isdir(p)]
     with open(os.path.join(HERE, lib.prelude)) as f:
@@ -120,7 +138,7 @@ for _path in {site_dirs!r}:
     site.addsitedir(_path)
 from {lib.module} import ffi, lib
 from qnnpy.shim import bridge
-bridge.install(ffi, lib, {lib.kind!r}, {sorted(exported)!r}, {lib.log_entry!r}, {lib.ready_entry!r})
+bridge.install(ffi, lib, {lib.kind!r}, {sorted(exported)!r}, {sorted(lib.entries)!r})
 """)
     os.makedirs(output_dir, exist_ok=True)
     built = ffi.compile(tmpdir=workdir, target=lib.target, verbose=verbose)

@@ -14,6 +14,9 @@ from qnnpy.QnnBackend import QnnBackend_Config_t, QnnBackend_ConfigOption_t as B
 from qnnpy.QnnDevice import QnnDevice_Config_t
 from qnnpy.QnnHtpContext import QnnHtpContext_ConfigOption_t as HO
 from qnnpy.QnnHtpContext import QnnHtpContext_CustomConfig_t, QnnHtpContext_GroupRegistration_t
+from qnnpy.QnnHtpPerfInfrastructure import (QnnHtpPerfInfrastructure_DcvsV3_t, QnnHtpPerfInfrastructure_HmxV2_t,
+                                            QnnHtpPerfInfrastructure_MemoryConfig_t,
+                                            QnnHtpPerfInfrastructure_PowerConfig_t)
 from qnnpy.QnnProfile import QnnProfile_Config_t
 from qnnpy.QnnTypes import (Qnn_AxisScaleOffset_t, Qnn_BwAxisScaleOffset_t, Qnn_BwScaleOffset_t, Qnn_ClientBuffer_t,
                             Qnn_DataType_t as DT, Qnn_ErrorReportingConfig_t, Qnn_OpConfig_t, Qnn_OpConfigV1_t,
@@ -21,6 +24,10 @@ from qnnpy.QnnTypes import (Qnn_AxisScaleOffset_t, Qnn_BwAxisScaleOffset_t, Qnn_
                             Qnn_ScaleOffset_t, Qnn_Scalar_t, Qnn_SparseLayoutHybridCoo_t, Qnn_SparseParams_t,
                             Qnn_Tensor_t, Qnn_TensorMemType_t, Qnn_TensorV2_t, Qnn_TensorVersion_t)
 
+DCVS_FIELDS = [f for f in QnnHtpPerfInfrastructure_DcvsV3_t.__dataclass_fields__]
+HMX_FIELDS = [f for f in QnnHtpPerfInfrastructure_HmxV2_t.__dataclass_fields__]
+POWER_SCALARS = ("rpcControlLatencyConfig", "rpcPollingTimeConfig", "hmxTimeoutIntervalUsConfig",
+                 "adaptivePollingTimeConfig", "ddrPerfModeConfig")
 MAX_LIST = 1 << 16  # a NULL-terminated list longer than this is garbage, not configs
 SCALAR_MEMBERS = {DT.QNN_DATATYPE_FLOAT_32: "floatValue", DT.QNN_DATATYPE_FLOAT_64: "doubleValue",
                   DT.QNN_DATATYPE_UINT_64: "uint64Value", DT.QNN_DATATYPE_INT_64: "int64Value",
@@ -297,6 +304,46 @@ class CStructs:
 
     def profile_configs(self, array) -> list | None:
         return self._configs(array, QnnProfile_Config_t, {})
+
+    def power_configs(self, array) -> list | None:
+        items = self.null_terminated(array)
+        if items is None:
+            return None
+        configs = []
+        for c in items:
+            py = QnnHtpPerfInfrastructure_PowerConfig_t(c.option)
+            py.dcvsV3Config = QnnHtpPerfInfrastructure_DcvsV3_t(*(getattr(c.dcvsV3Config, f) for f in DCVS_FIELDS))
+            py.hmxV2Config = QnnHtpPerfInfrastructure_HmxV2_t(*(getattr(c.hmxV2Config, f) for f in HMX_FIELDS))
+            for member in POWER_SCALARS:
+                setattr(py, member, getattr(c, member))
+            configs.append(py)
+        return configs
+
+    def memory_configs(self, array) -> list | None:
+        items = self.null_terminated(array)
+        return None if items is None else [QnnHtpPerfInfrastructure_MemoryConfig_t(c.option, c.memGrowSizeConfig)
+                                           for c in items]
+
+    def c_platform_info(self, py, keep: list):
+        """QnnDevice_PlatformInfo_t (V1) for the client to read until freePlatformInfo."""
+        info = self.ffi.new("QnnDevice_PlatformInfo_t*")
+        keep.append(info)
+        info.version = py.version
+        devices = py.v1.hwDevices or []
+        array = self.ffi.new("QnnDevice_HardwareDeviceInfo_t[]", max(1, len(devices)))
+        keep.append(array)
+        for i, d in enumerate(devices):
+            array[i].version = d.version
+            v = array[i].v1
+            v.deviceId, v.deviceType, v.numCores = d.v1.deviceId, d.v1.deviceType, len(d.v1.cores or [])
+            cores = self.ffi.new("QnnDevice_CoreInfo_t[]", max(1, len(d.v1.cores or [])))
+            keep.append(cores)
+            for k, core in enumerate(d.v1.cores or []):
+                cores[k].version = core.version
+                cores[k].v1.coreId, cores[k].v1.coreType = core.v1.coreId, core.v1.coreType
+            v.cores = cores
+        info.v1.numHwDevices, info.v1.hwDevices = len(devices), array
+        return info
 
     def context_buffer(self, pointer) -> QnnContext_Buffer_t | None:
         if pointer == self.NULL:

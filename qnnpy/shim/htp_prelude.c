@@ -3,6 +3,7 @@
 
 #include "HTP/QnnHtpCommon.h"
 #include "HTP/QnnHtpContext.h"
+#include "HTP/QnnHtpDevice.h"
 #include "HTP/QnnHtpGraph.h"
 #include "QnnInterface.h"
 #include "shim_common.h"
@@ -15,6 +16,19 @@ QNN_API Qnn_ErrorHandle_t QnnLog_create(QnnLog_Callback_t callback, QnnLog_Level
 }
 
 int qnnpy_htp_ready(void);
+
+/* The perf infrastructure QnnDevice_getInfrastructure hands out: its functions are Python. */
+Qnn_ErrorHandle_t qnnpy_htp_perf_create(uint32_t deviceId, uint32_t coreId, uint32_t* powerConfigId);
+Qnn_ErrorHandle_t qnnpy_htp_perf_destroy(uint32_t powerConfigId);
+Qnn_ErrorHandle_t qnnpy_htp_perf_set_power(uint32_t powerConfigId, const QnnHtpPerfInfrastructure_PowerConfig_t** config);
+Qnn_ErrorHandle_t qnnpy_htp_perf_set_memory(uint32_t deviceId, uint32_t coreId,
+                                            const QnnHtpPerfInfrastructure_MemoryConfig_t** config);
+static QnnHtpDevice_Infrastructure_t qnnpy_htp_infrastructure_record = {
+    .infraType = QNN_HTP_DEVICE_INFRASTRUCTURE_TYPE_PERF,
+    .perfInfra = {qnnpy_htp_perf_create, qnnpy_htp_perf_destroy, qnnpy_htp_perf_set_power, qnnpy_htp_perf_set_memory},
+};
+
+static QnnDevice_Infrastructure_t qnnpy_htp_infrastructure(void) { return &qnnpy_htp_infrastructure_record; }
 
 /* The provider record; NULL members are functions qnnpy does not implement. */
 static const QnnInterface_t qnnpy_htp_provider = {

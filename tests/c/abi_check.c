@@ -12,6 +12,7 @@
 
 #include "HTP/QnnHtpCommon.h"
 #include "HTP/QnnHtpContext.h"
+#include "HTP/QnnHtpDevice.h"
 #include "HTP/QnnHtpGraph.h"
 #include "HTP/QnnHtpProfile.h"
 #include "QnnInterface.h"
@@ -130,6 +131,16 @@ SIZE(QnnHtpContext_CustomConfig_t, 24);
 SIZE(QnnHtpContext_GroupRegistration_t, 16);
 SIZE(QnnHtpContext_CustomProperty_t, 16);
 SIZE(QnnHtpGraph_CustomConfig_t, 56);
+SIZE(QnnHtpPerfInfrastructure_DcvsV3_t, 64);
+SIZE(QnnHtpPerfInfrastructure_HmxV2_t, 20);
+SIZE(QnnHtpPerfInfrastructure_PowerConfig_t, 68);
+AT(QnnHtpPerfInfrastructure_PowerConfig_t, dcvsV3Config, 4);
+SIZE(QnnHtpPerfInfrastructure_MemoryConfig_t, 8);
+SIZE(QnnHtpDevice_PerfInfrastructure_t, 32);
+SIZE(QnnHtpDevice_Infrastructure_t, 40);
+AT(QnnHtpDevice_Infrastructure_t, perfInfra, 8);
+SIZE(QnnHtpDevice_OnChipDeviceInfoExtension_t, 24);
+SIZE(QnnHtpDevice_CustomConfig_t, 12);
 
 /* The init macros must compile. */
 static const Qnn_Tensor_t tensor_init = QNN_TENSOR_INIT;
@@ -141,9 +152,12 @@ static const QnnContext_Config_t context_config_init = QNN_CONTEXT_CONFIG_INIT;
 static const QnnHtpContext_CustomConfig_t htp_config_init = QNN_HTP_CONTEXT_CUSTOM_CONFIG_INIT;
 static const QnnSystemContext_BinaryInfo_t binary_info_init = QNN_SYSTEM_CONTEXT_BINARYINFO_INIT;
 static const Qnn_ApiVersion_t htp_version = QNN_HTP_API_VERSION_INIT;
+static const QnnHtpPerfInfrastructure_PowerConfig_t power_init = QNN_HTP_PERF_INFRASTRUCTURE_POWER_CONFIG_INIT;
+static const QnnHtpDevice_PerfInfrastructure_t perf_init = QNN_HTP_DEVICE_PERF_INFRASTRUCTURE_INIT;
 
 int main(void) {
   return (int)(tensor_init.version + param_init.paramType + op_init.version + interface_init.backendId +
                system_interface_init.backendId + context_config_init.option + htp_config_init.option +
-               binary_info_init.version + htp_version.backendApiVersion.major) == 0;
+               binary_info_init.version + htp_version.backendApiVersion.major + power_init.option +
+               (perf_init.setPowerConfig == NULL)) == 0;
 }
