@@ -1,0 +1,93 @@
+"""The bridge's struct conversions, in process: Python tensors written into C structs (as the
+binary info is) and read back (as a client's tensors are) come back equal, for V1 and V2
+tensors and every quantization encoding the emulator supports (hypothesis)."""
+import tempfile
+
+import cffi
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from qnnpy.QnnTypes import (Qnn_AxisScaleOffset_t, Qnn_BwAxisScaleOffset_t, Qnn_BwScaleOffset_t, Qnn_QuantizeParams_t,
+                            Qnn_QuantizationEncoding_t as QE, Qnn_ScaleOffset_t, Qnn_Tensor_t, Qnn_TensorV2_t)
+from qnnpy.shim.build import LIBRARIES, preprocess, split
+from qnnpy.shim.cstructs import CStructs
+
+
+@pytest.fixture(scope="module")
+def c():
+    with tempfile.TemporaryDirectory() as work:
+        types, _ = split(preprocess(LIBRARIES[0].headers, work))
+    ffi = cffi.FFI()
+    ffi.cdef(types)
+    return CStructs(ffi)
+
+
+floats = st.floats(0.125, 1024.0, width=32)
+offsets = st.integers(-65535, 0)
+
+
+@st.composite
+def quantize_params(draw):
+    kind = draw(st.sampled_from([QE.QNN_QUANTIZATION_ENCODING_UNDEFINED, QE.QNN_QUANTIZATION_ENCODING_SCALE_OFFSET,
+                                 QE.QNN_QUANTIZATION_ENCODING_AXIS_SCALE_OFFSET,
+                                 QE.QNN_QUANTIZATION_ENCODING_BW_SCALE_OFFSET,
+                                 QE.QNN_QUANTIZATION_ENCODING_BW_AXIS_SCALE_OFFSET]))
+    q = Qnn_QuantizeParams_t(draw(st.sampled_from([0, 1])), kind)
+    n = draw(st.integers(1, 6))
+    if kind == QE.QNN_QUANTIZATION_ENCODING_SCALE_OFFSET:
+        q.scaleOffsetEncoding = Qnn_ScaleOffset_t(draw(floats), draw(offsets))
+    elif kind == QE.QNN_QUANTIZATION_ENCODING_AXIS_SCALE_OFFSET:
+        pairs = [Qnn_ScaleOffset_t(draw(floats), draw(offsets)) for _ in range(n)]
+        q.axisScaleOffsetEncoding = Qnn_AxisScaleOffset_t(draw(st.integers(0, 3)), n, pairs)
+    elif kind == QE.QNN_QUANTIZATION_ENCODING_BW_SCALE_OFFSET:
+        q.bwScaleOffsetEncoding = Qnn_BwScaleOffset_t(draw(st.integers(1, 8)), draw(floats), draw(offsets))
+    elif kind == QE.QNN_QUANTIZATION_ENCODING_BW_AXIS_SCALE_OFFSET:
+        scales = [draw(floats) for _ in range(n)]
+        offs = draw(st.none() | st.just([draw(offsets) for _ in range(n)]))
+        q.bwAxisScaleOffsetEncoding = Qnn_BwAxisScaleOffset_t(draw(st.integers(1, 8)), draw(st.integers(0, 3)), n,
+                                                              scales, offs)
+    return q
+
+
+@st.composite
+def tensors(draw):
+    dims = draw(st.lists(st.integers(1, 9), min_size=0, max_size=4))
+    body = Qnn_TensorV2_t(draw(st.integers(1, 2**31)), draw(st.text("abcxyz_.0123", min_size=1, max_size=12)),
+                          draw(st.integers(0, 13)), 0, draw(st.sampled_from([0x0232, 0x0408, 0x0416, 0x0032])),
+                          draw(quantize_params()), len(dims), dims)
+    return Qnn_Tensor_t(2, v2=body)
+
+
+@settings(max_examples=200, deadline=None)
+@given(py=tensors())
+def test_tensor_round_trip(c, py):
+    keep = []
+    ct = c.ffi.new("Qnn_Tensor_t*")
+    c.fill_tensor(ct, py, keep)
+    back = c.tensor(ct)
+    a, b = py.v2, back.v2
+    assert (b.id, b.name, b.type, b.dataType, b.rank) == (a.id, a.name, a.type, a.dataType, len(a.dimensions))
+    assert (b.dimensions or []) == a.dimensions
+    qa, qb = a.quantizeParams, b.quantizeParams
+    assert (qb.encodingDefinition, qb.quantizationEncoding) == (qa.encodingDefinition, qa.quantizationEncoding)
+    member = {QE.QNN_QUANTIZATION_ENCODING_SCALE_OFFSET: "scaleOffsetEncoding",
+              QE.QNN_QUANTIZATION_ENCODING_AXIS_SCALE_OFFSET: "axisScaleOffsetEncoding",
+              QE.QNN_QUANTIZATION_ENCODING_BW_SCALE_OFFSET: "bwScaleOffsetEncoding",
+              QE.QNN_QUANTIZATION_ENCODING_BW_AXIS_SCALE_OFFSET: "bwAxisScaleOffsetEncoding"}.get(qa.quantizationEncoding)
+    if member:
+        assert getattr(qb, member) == getattr(qa, member)
+
+
+def test_v1_tensor_reads_its_prefix(c):
+    """A V1 client tensor (112 bytes inside the 144-byte union) reads the same fields."""
+    ct = c.ffi.new("Qnn_Tensor_t*")
+    ct.version = 1
+    name = c.ffi.new("char[]", b"x")
+    dims = c.ffi.new("uint32_t[]", [2, 3])
+    data = c.ffi.new("float[]", 6)
+    ct.v1.id, ct.v1.name, ct.v1.type, ct.v1.dataType, ct.v1.rank, ct.v1.dimensions = 5, name, 0, 0x0232, 2, dims
+    ct.v1.memType, ct.v1.clientBuf.data, ct.v1.clientBuf.dataSize = 0, data, 24
+    py = c.tensor(ct)
+    assert (py.version, py.v1.id, py.v1.name, py.v1.dimensions, py.v1.clientBuf.dataSize) == (1, 5, "x", [2, 3], 24)
+    memoryview(py.v1.clientBuf.data).cast("B")[0:4] = b"\x00\x00\x80\x3f"   # writes reach the client's memory
+    assert data[0] == 1.0
