@@ -45,10 +45,8 @@ class HtpBackend:
         released at QnnContext_free rather than whenever the garbage collector gets to it."""
         self.contexts.remove(context)
         for graph in context.graphs.values():
-            graph.tensors.clear()
-            graph.names.clear()
-            graph.nodes.clear()
-            graph.plan = graph.updatable = graph.applied = None
+            graph.drop_built()
+            graph.applied = None
             graph.pending.clear()
         context.tensors.clear()
         context.pending.clear()

@@ -132,35 +132,49 @@ def _mismatch(message: str):
          f"the section does not belong to this context: {message}")
 
 
+def _plan(section: int, graph: Graph) -> dict:
+    """{tensor id: (tensor, name, kind, dtype, dims, storage dtype, data?, encoding?)} for the
+    tensors a section of this type carries: what each entry is checked against. Cached on a
+    finalized graph (its tensors cannot change), so applying costs per adapter tensor only."""
+    cache = graph.section_plans if graph.finalized else {}
+    if section not in cache:
+        cache[section] = {t.id: (t, t.name, t.kind, t.dtype, list(t.dims), dtypes.storage(t.dtype),
+                                 carries_data(section, t), carries_encoding(section, t))
+                          for t in carried(section, graph)}
+    return cache[section]
+
+
 def _changes_for_graph(entry: dict, graph: Graph, section: int, parsed) -> list[Change]:
-    if not isinstance(entry.get("tensors"), list):
+    entries = entry.get("tensors")
+    if not isinstance(entries, list):
         raise container.ContainerError("a graph entry lacks its tensors")
-    expected = {t.id: t for t in carried(section, graph)}
+    expected = _plan(section, graph)
     changes = []
-    for e in entry["tensors"]:
+    for e in entries:
         if not isinstance(e, dict):
             raise container.ContainerError("a tensor entry is not a map")
         name, tid = e.get("name"), e.get("id")
-        t = expected.get(tid) if isinstance(tid, int) else None
-        if t is None or t.name != name:
+        plan = expected.get(tid) if type(tid) is int else None
+        if plan is None or plan[1] != name:
             _mismatch(f"tensor '{name}' (id {tid}) of graph '{graph.name}' is not an updatable "
                       "tensor of this base")
-        if e.get("kind") != t.kind or e.get("dtype") != t.dtype or e.get("dims") != list(t.dims):
+        t, _, kind, dtype, dims, storage, with_data, with_encoding = plan
+        if e.get("kind") != kind or e.get("dtype") != dtype or e.get("dims") != dims:
             _describe_mismatch(e, t, graph)
         data = encoding = None
-        if carries_data(section, t):
+        if with_data:
             if "data" not in e:
                 raise container.ContainerError(f"tensor '{name}' lacks its data")
-            data = parsed.blob(e["data"], dtypes.storage(t.dtype), t.dims)
-        if carries_encoding(section, t):
+            data = parsed.blob(e["data"], storage, t.dims)
+        if with_encoding:
             encoding = encoding_from_meta(e.get("encoding"))
             if encoding is None:
                 raise container.ContainerError(f"tensor '{name}' lacks its encoding")
             check_encoding_or_reject(t, encoding)
         changes.append(Change(t, data, encoding))
-    missing = set(expected) - {c.tensor.id for c in changes}
+    missing = expected.keys() - {c.tensor.id for c in changes}
     if missing:
-        _mismatch(f"it lacks tensor '{expected[min(missing)].name}' of graph '{graph.name}'")
+        _mismatch(f"it lacks tensor '{expected[min(missing)][1]}' of graph '{graph.name}'")
     if entry.get("structure") != structure_of(graph):
         _mismatch(f"graph '{graph.name}' differs in structure from the base the section was made for")
     return changes

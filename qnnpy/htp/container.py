@@ -130,8 +130,7 @@ class Parsed:
 
     def blob(self, ref, dtype: np.dtype, dims: tuple[int, ...]) -> np.ndarray:
         """A tensor's bytes as a numpy view into the data region, after bounds checks."""
-        if (not isinstance(ref, list) or len(ref) != 2
-                or not all(isinstance(v, int) and not isinstance(v, bool) for v in ref)):
+        if type(ref) is not list or len(ref) != 2 or type(ref[0]) is not int or type(ref[1]) is not int:
             raise ContainerError(f"malformed data reference {ref!r}")
         offset, nbytes = ref
         want = math.prod(dims) * dtype.itemsize

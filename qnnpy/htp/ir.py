@@ -252,11 +252,22 @@ class Graph:
         self.structure: str | None = None  # identity hash, set at finalize (binary_section)
         self.applied = None           # the last binary section applied to this graph
         self.updatable = None         # its updatable tensors, cached after finalize
+        self.section_plans: dict = {}  # section type -> what applying checks (binary_section._plan)
         self.entry = None             # metadata a graph from a binary is (re)built from
         self.loaded = True            # False while evicted (graph switching) or deferred
 
     def lookup(self, tid) -> Tensor | None:
         return self.tensors.get(tid) or self.context.tensors.get(tid)
+
+    def drop_built(self) -> None:
+        """Forget the built graph (tensors, nodes, plan and what is cached from them) when it
+        is evicted or its context freed; a reload builds everything anew."""
+        self.tensors.clear()
+        self.names.clear()
+        self.nodes.clear()
+        self.producer.clear()
+        self.plan = self.updatable = None
+        self.section_plans.clear()
 
     def _resolve_inputs(self, op, spec: NodeSpec) -> list:
         inputs = []

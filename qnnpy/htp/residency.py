@@ -115,12 +115,8 @@ class Residency:
 
     def evict(self, graph: Graph) -> None:
         start = time.perf_counter()
-        graph.names.clear()
         ranges = context_binary.graph_data_ranges(graph.entry)
-        graph.tensors.clear()
-        graph.nodes.clear()
-        graph.producer.clear()
-        graph.plan = graph.updatable = None
+        graph.drop_built()
         graph.loaded = False
         self.loaded.pop(graph.name, None)
         self._release_pages(ranges)
