@@ -8,7 +8,6 @@
 
 Run: python benchmarks/execute.py
 """
-import time
 
 import numpy as np
 import onnxruntime as ort
