@@ -44,6 +44,7 @@ class Bridge:
         self.NULL = ffi.NULL
         self.owned: dict = {}      # handle -> C memory handed out with it, freed with it
         self.static: list = []     # C memory valid for the library's lifetime
+        self.strings: dict = {}    # text -> its C string in ``static``, handed out again and again
         self.platform_infos: dict = {}  # C pointer -> (Python info, C memory) until freePlatformInfo
 
     def _missing(self, *pointers) -> bool:
@@ -131,7 +132,9 @@ class Bridge:
             return BACKEND_ARGUMENT
         err, (build_id,) = _split(QnnBackend.QnnBackend_getBuildId())
         if not err:
-            out[0] = self.c.c_string(build_id, self.static)
+            if build_id not in self.strings:
+                self.strings[build_id] = self.c.c_string(build_id, self.static)
+            out[0] = self.strings[build_id]
         return err
 
     def QnnBackend_registerOpPackage(self, backend, path, provider, target):
@@ -386,7 +389,9 @@ class Bridge:
         if not err:
             d = outs[0]
             data.type, data.unit, data.value = d.type, d.unit, d.value
-            data.identifier = self.c.c_string(d.identifier, self.owned.setdefault(("event", int(event)), []))
+            if d.identifier not in self.strings:  # identifiers repeat (graph names, event kinds)
+                self.strings[d.identifier] = self.c.c_string(d.identifier, self.static)
+            data.identifier = self.strings[d.identifier]
         return err
 
     def QnnProfile_free(self, profile):
