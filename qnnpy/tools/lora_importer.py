@@ -85,7 +85,7 @@ def _pattern_value(patterns: dict, module: str, default):
     return default
 
 
-def adapter_matches(name: str, tensors: dict, lora: dict, lora_map: list[Match] | None, network) -> dict[str, Match]:
+def adapter_matches(tensors: dict, lora: dict, lora_map: list[Match] | None, network) -> dict[str, Match]:
     """{adapter key: Match} from the map (keyed by normalised key, so any adapter of the same
     architecture finds its entries), else found by name among the LoRA weights and, with the
     ONNX model, by structure and value."""
@@ -203,7 +203,7 @@ def import_adapters(lora_config: str, input_model: str, input_network: str | Non
         tensors, config = read_adapter(case["lora_weights"])
         precisions[case["name"]] = {str(v.dtype) for v in tensors.values()}
         try:
-            matches = adapter_matches(case["name"], tensors, lora, mapping, network)
+            matches = adapter_matches(tensors, lora, mapping, network)
         except MappingError as err:
             problems.append(f"adapter '{case['name']}': {err}")
             continue
