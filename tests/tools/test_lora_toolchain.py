@@ -409,3 +409,18 @@ def test_generator_reports_progress_per_section(imported, tmp_path):
                        str(imported / "imported" / "lora_output_files.yaml"), progress=lambda *a: seen.append(a))
     assert seen == [(1, 3, "dec_default_adapter.bin"), (2, 3, "dec_A.bin"), (3, 3, "dec_B.bin")]
     assert all(os.path.isfile(p) for p in outputs.values())
+
+
+def test_net_run_with_graph_switching_configs_gives_the_same_outputs(work, generated):
+    """memory_limit_hint + is_persistent_binary (graph switching on) and enable_graphs through
+    the --config_file: bit-identical to a plain run."""
+    updates = write_yaml(generated / "updates.yaml", {"graphs": [{"dec": ["bin/dec_A.bin", "bin/dec_B.bin"]}]})
+    (generated / "netrun.json").write_text(json.dumps({"context_configs": {
+        "memory_limit_hint": 1, "is_persistent_binary": True, "enable_graphs": ["dec"]}}))
+    for folder, extra in (("plain", []), ("switching", ["--config_file", generated / "netrun.json", "--use_mmap"])):
+        assert qnnpy("net-run", "--retrieve_context", generated / "bin" / "base.bin", "--input_list", work["inputs"],
+                     "--output_dir", generated / folder, "--binary_updates", updates, *extra) == 0
+    for sub in ("", "dec_update1", "dec_update2"):
+        for i in range(len(work["xs"])):
+            np.testing.assert_array_equal(read_result(generated / "plain" / sub, i),
+                                          read_result(generated / "switching" / sub, i))
