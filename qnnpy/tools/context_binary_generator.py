@@ -19,7 +19,7 @@ import numpy as np
 from qnnpy import QnnBackend, QnnContext, QnnGraph, QnnTensor, lora
 from qnnpy.builder import make_tensor, quantize_params
 from qnnpy.tools import config_files, htp_config, model_file
-from qnnpy.tools.converter.quantizer import QuantizationError, parse_overrides
+from qnnpy.tools.converter.quantizer import QuantizationError, parse_overrides, quantize_values
 from qnnpy.tools.lora_names import natural_key
 
 
@@ -75,8 +75,7 @@ class Session:
             enc = encodings.get(name) or t.encoding
             quant = None
             if t.encoding is not None:
-                bits = enc.bitwidth or 8
-                data = np.clip(np.rint(data / enc.scale) - enc.offset, -(2 ** (bits - 1)), 2 ** (bits - 1) - 1).astype(np.int8)
+                data = quantize_values(data, enc)
                 quant = quantize_params(enc.scale, enc.offset)
             t_struct = make_tensor(ref.name, ref.type, ref.dataType, ref.dimensions, np.ascontiguousarray(data), quant)
             t_struct.v1.id = ref.id

@@ -89,28 +89,25 @@ def _file_name(tensor_name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", tensor_name)
 
 
-def _encoding(tensor):
-    qp = tensor.v2.quantizeParams
-    if qp.quantizationEncoding != QNN_QUANTIZATION_ENCODING_SCALE_OFFSET:
+def _check_encoding(tensor) -> None:
+    if tensor.v2.quantizeParams.quantizationEncoding != QNN_QUANTIZATION_ENCODING_SCALE_OFFSET:
         raise NetRunError(f"tensor '{tensor.v2.name}' has an encoding net-run cannot convert float files with; "
                           "use --use_native_input_files / --use_native_output_files")
-    return qp.scaleOffsetEncoding.scale, qp.scaleOffsetEncoding.offset
 
 
 def to_native(tensor, values: np.ndarray) -> np.ndarray:
     """Float input values -> the tensor's storage (quantized with its current encoding)."""
-    dtype = tensor.v2.dataType
-    if dtypes.is_fixed(dtype):
-        scale, offset = _encoding(tensor)
-        lo, hi = dtypes.code_range(dtype)
-        return np.clip(np.rint(values / scale) - offset, lo, hi).astype(dtypes.storage(dtype))
-    return values.astype(dtypes.storage(dtype))
+    storage = dtypes.storage(tensor.v2.dataType)
+    if dtypes.is_fixed(tensor.v2.dataType):
+        _check_encoding(tensor)
+        return lora.quantize(values, tensor, storage)
+    return values.astype(storage)
 
 
 def to_float(tensor, raw: np.ndarray) -> np.ndarray:
     if dtypes.is_fixed(tensor.v2.dataType):
-        scale, offset = _encoding(tensor)
-        return ((raw.astype(np.float64) + offset) * scale).astype(np.float32)
+        _check_encoding(tensor)
+        return lora.dequantize(raw, tensor)
     return raw.astype(np.float32)
 
 

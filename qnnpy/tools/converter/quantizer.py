@@ -187,9 +187,7 @@ def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: 
             computed = per_channel_weight_encoding(t.data, weight_bits) if per_channel and t.role == STATIC \
                 and t.data.ndim >= 2 else weight_encoding(t.data, weight_bits)
             enc = _place_axis(overrides.get(name) or computed, t.shape, name)
-            scale, offset = enc.arrays(t.data.ndim)
-            t.data = np.clip(np.rint(t.data.astype(np.float64) / scale) - offset,
-                             *_code_range(enc)).astype(np.uint8 if enc.dtype.startswith("U") else np.int8)
+            t.data = quantize_values(t.data, enc)
             section = "param_encodings"
         else:
             enc = overrides.get(name) or calibrated_encoding(ranges[name], act_bits, calibration)
@@ -214,6 +212,13 @@ def calibrated_encoding(values: np.ndarray, bits: int, calibration: str) -> Enco
     if calibration == "mse":
         return mse_activation_encoding(values, bits)
     return activation_encoding(float(values.min()), float(values.max()), bits)
+
+
+def quantize_values(values: np.ndarray, enc: Encoding) -> np.ndarray:
+    """Float weights -> 8-bit container codes with ``enc`` (per-tensor or per-axis)."""
+    scale, offset = enc.arrays(values.ndim)
+    return np.clip(np.rint(values.astype(np.float64) / scale) - offset,
+                   *_code_range(enc)).astype(np.uint8 if enc.dtype.startswith("U") else np.int8)
 
 
 def _code_range(enc: Encoding) -> tuple[int, int]:
