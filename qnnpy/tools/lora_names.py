@@ -216,12 +216,16 @@ def match(adapter: dict[str, np.ndarray], shapes: dict[str, tuple], model=None) 
     return sorted(matches, key=lambda m: natural_key(m.adapter_key))
 
 
-def tensor_names(adapter: str, input_network: str | None = None) -> list[str]:
-    """The converter's weight list: the adapter's keys, or with a model their initializers."""
-    tensors = load_adapter(adapter)
-    if input_network is None:
+def weight_list(tensors: dict, matches: list[Match] | None) -> list[str]:
+    """The converter's weight list: the matched initializers, or without a model the keys."""
+    if matches is None:
         return sorted(tensors, key=natural_key)
-    return sorted({m.onnx_name for m in match_onnx(tensors, input_network)}, key=natural_key)
+    return sorted({m.onnx_name for m in matches}, key=natural_key)
+
+
+def tensor_names(adapter: str, input_network: str | None = None) -> list[str]:
+    tensors = load_adapter(adapter)
+    return weight_list(tensors, match_onnx(tensors, input_network) if input_network else None)
 
 
 def match_onnx(adapter: dict[str, np.ndarray], input_network: str) -> list[Match]:
@@ -263,15 +267,12 @@ def run(args) -> int:
         if args.map and not args.input_network:
             raise MappingError("--map needs --input_network")
         tensors = load_adapter(adapter)
-        if args.input_network:
-            matches = match_onnx(tensors, args.input_network)
-            names = sorted({m.onnx_name for m in matches}, key=natural_key)
-            guessed = [m.adapter_key for m in matches if m.matched_by == "graph order"]
-            if guessed:
-                print(f"qnnpy lora-tensor-names: warning: {len(guessed)} tensors matched only by their order along "
-                      f"the graph (a zero-initialised export?); check the map: {guessed[:4]}", file=sys.stderr)
-        else:
-            matches, names = [], sorted(tensors, key=natural_key)
+        matches = match_onnx(tensors, args.input_network) if args.input_network else None
+        names = weight_list(tensors, matches)
+        guessed = [m.adapter_key for m in matches or [] if m.matched_by == "graph order"]
+        if guessed:
+            print(f"qnnpy lora-tensor-names: warning: {len(guessed)} tensors matched only by their order along "
+                  f"the graph (a zero-initialised export?); check the map: {guessed[:4]}", file=sys.stderr)
     except MappingError as err:
         print(f"qnnpy lora-tensor-names: error: {err}", file=sys.stderr)
         return 1
