@@ -72,13 +72,19 @@ def binary_info(data: bytes | bytearray | memoryview):
         QnnSystemContext.QnnSystemContext_free(sysctx)
 
 
-def adapter_io_encodings(section: bytes | bytearray | memoryview, graph_name: str) -> dict:
-    """{tensor name: Qnn_QuantizeParams_t} for the I/O tensors ``section`` sets in a graph."""
-    for graph in binary_info(section).contextBinaryInfoV2.graphs:
+def io_encodings(info, graph_name: str) -> dict:
+    """{tensor name: Qnn_QuantizeParams_t} for the I/O tensors a section's binary info sets in
+    a graph."""
+    for graph in info.contextBinaryInfoV2.graphs:
         g = graph.graphInfoV2
         if g.graphName == graph_name:
             return {t.v2.name: t.v2.quantizeParams for t in list(g.graphInputs) + list(g.graphOutputs)}
     raise KeyError(f"the section does not cover graph '{graph_name}'")
+
+
+def adapter_io_encodings(section: bytes | bytearray | memoryview, graph_name: str) -> dict:
+    """io_encodings of a section read from its bytes."""
+    return io_encodings(binary_info(section), graph_name)
 
 
 def refresh_io_encodings(tensors, encodings: dict) -> list[str]:

@@ -180,7 +180,8 @@ class Runner:
 
     def apply(self, update: Update, section) -> list[RunGraph]:
         """Apply one section; returns the graphs it covers, their I/O encodings refreshed."""
-        covered = {g.graphInfoV2.graphName for g in lora.binary_info(section).contextBinaryInfoV2.graphs}
+        info = lora.binary_info(section)  # read once: which graphs it covers and their new I/O encodings
+        covered = {g.graphInfoV2.graphName for g in info.contextBinaryInfoV2.graphs}
         by_name = {g.name: g for g in self.graphs}
         if update.graph is not None and update.graph not in by_name:
             raise NetRunError(f"--binary_updates names graph '{update.graph}'; the context has {sorted(by_name)}")
@@ -191,7 +192,7 @@ class Runner:
             raise NetRunError(f"applying a section of '{update.label}' failed ({err!r}; see the qnnpy log line)")
         graphs = [g for g in self.graphs if g.name in covered]
         for g in graphs:
-            lora.refresh_io_encodings(g.inputs + g.outputs, lora.adapter_io_encodings(section, g.name))
+            lora.refresh_io_encodings(g.inputs + g.outputs, lora.io_encodings(info, g.name))
         return graphs
 
     def metadata(self) -> dict:
