@@ -30,6 +30,7 @@ from safetensors.numpy import load_file, save_file
 
 from qnnpy.tools import config_files, model_file
 from qnnpy.tools.converter import calibrate
+from qnnpy.tools.converter.mixed_precision import encoding_at
 from qnnpy.tools.converter.onnx_import import import_onnx
 from qnnpy.tools.converter.quantizer import (ACTIVATIONS, QuantizationError, calibrated_encoding, parse_overrides,
                                             read_input_list, weight_encoding)
@@ -151,12 +152,21 @@ def _encodings_doc(graph, values: dict, ranges: dict, overrides: dict) -> dict:
         enc = overrides.get(name) or weight_encoding(values[name], bits)
         doc["param_encodings"].append({"name": name, "enc_type": "PER_TENSOR", "dtype": "INT", "bw": bits,
                                        "is_sym": True, "scale": [enc.scale], "offset": [enc.offset]})
+    chosen = {}
     for name, t in graph.tensors.items():
-        if t.updatable_encoding and t.encoding is not None:
+        if t.updatable_encoding and t.encoding is not None and t.encoding_of is None:
             bits = int(t.dtype.rsplit("_", 1)[1])
-            enc = overrides.get(name) or (calibrated_encoding(ranges[name], bits, "min-max") if name in ranges else t.encoding)
-            doc["activation_encodings"].append({"name": name, "enc_type": "PER_TENSOR", "dtype": "INT", "bw": bits,
-                                                "is_sym": False, "scale": [enc.scale], "offset": [enc.offset]})
+            chosen[name] = overrides.get(name) or (calibrated_encoding(ranges[name], bits, "min-max") if name in ranges
+                                                   else t.encoding)
+    for name, t in graph.tensors.items():  # a Convert's tensor follows the range of the one it converts
+        if t.updatable_encoding and t.encoding is not None and t.encoding_of is not None:
+            source = graph.tensors[t.encoding_of]
+            chosen[name] = encoding_at(chosen.get(t.encoding_of, source.encoding), source.dtype, t.dtype)
+    for name, enc in chosen.items():
+        doc["activation_encodings"].append({"name": name, "enc_type": "PER_TENSOR", "dtype": "INT",
+                                            "bw": int(graph.tensors[name].dtype.rsplit("_", 1)[1]),
+                                            "is_sym": enc.dtype.startswith("S"), "scale": [enc.scale],
+                                            "offset": [enc.offset]})
     return doc
 
 

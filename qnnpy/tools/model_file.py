@@ -38,7 +38,8 @@ def save(path: str, graphs: list[Graph], info: dict) -> None:
         tensors = []
         for t in g.tensors.values():
             entry = {"name": t.name, "role": t.role, "dtype": t.dtype, "shape": list(t.shape),
-                     "updatable_encoding": t.updatable_encoding, "data": None, "encoding": None}
+                     "updatable_encoding": t.updatable_encoding, "encoding_of": t.encoding_of, "data": None,
+                     "encoding": None}
             if t.data is not None:
                 blobs.append(np.ascontiguousarray(t.data))
                 entry["data"] = len(blobs) - 1
@@ -89,7 +90,7 @@ def load(path: str) -> tuple[list[Graph], dict]:
                 data_array = parsed.blob(t["data"], dtype, tuple(t["shape"]))
             enc = Encoding(**t["encoding"]) if t["encoding"] else None
             graph.tensors[t["name"]] = Tensor(t["name"], t["role"], t["dtype"], tuple(t["shape"]), data_array, enc,
-                                              t["updatable_encoding"])
+                                              t["updatable_encoding"], t.get("encoding_of"))
         for n in g["nodes"]:
             params = {}
             for k, p in n["params"].items():

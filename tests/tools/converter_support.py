@@ -99,3 +99,20 @@ def qdq_model(model, encodings: dict):
     del g.node[:]
     g.node.extend(nodes)
     return qdq
+
+
+def promoted(doc: dict, names: set, bits: int = 16) -> dict:
+    """A copy of an AIMET 1.0.0 document with the named activations at ``bits``, same range."""
+    entries = []
+    for e in doc["activation_encodings"]:
+        if e["name"] in names:
+            lo = e["scale"][0] * e["offset"][0]
+            scale = e["scale"][0] * (2 ** e["bw"] - 1) / (2 ** bits - 1)
+            e = dict(e, bw=bits, scale=[scale], offset=[round(lo / scale)])
+        entries.append(e)
+    return dict(doc, activation_encodings=entries)
+
+
+def residual_stream(doc: dict) -> set:
+    """The example decoder's residual stream: its input, every residual sum, its output."""
+    return {e["name"] for e in doc["activation_encodings"] if e["name"] in ("x", "logits") or ".residual" in e["name"]}

@@ -13,7 +13,7 @@ import yaml
 
 from qnnpy.examples import decoder
 from qnnpy.tools import cli
-from tests.tools.converter_support import sqnr_db
+from tests.tools.converter_support import promoted, residual_stream, sqnr_db
 
 ADAPTERS = {"A": (16, 32.0, 1), "B": (8, 8.0, 2)}  # rank, lora_alpha, seed
 MAX_RANK = 16
@@ -75,11 +75,12 @@ def convert_float(work, out, *options):
                  "--lora_weight_list", out / "names.txt", *options) == 0
 
 
-def offline(work, out, mode=None, quantized=False):
+def offline(work, out, mode=None, quantized=False, *converter_options):
     """names -> converter -> importer -> generator through the CLI; returns the output folder."""
     f = work["folder"]
     calibration = ["--input_list", work["inputs"]] if quantized else []
-    convert_float(work, out, *calibration, *(["--quant_updatable_mode", mode] if mode else []), "--act_bitwidth", 16)
+    convert_float(work, out, *calibration, *(["--quant_updatable_mode", mode] if mode else []),
+                  *(converter_options or ("--act_bitwidth", 16)))
     assert qnnpy("lora-importer", "--lora_config", f / "lora_config.yaml", "--input_model", out / "dec.qnnpy",
                  "--input_network", f / "decoder.onnx", "--output_dir", out / "imported", *calibration) == 0
     assert qnnpy("context-binary-generator", "--model", out / "dec.qnnpy", "--binary_file", "base",
@@ -136,6 +137,38 @@ def test_quantized_flow_brings_per_adapter_encodings(work, tmp_path):
     for folder, adapter in ((tmp_path / "run" / "dec_update1", "A"), (tmp_path / "run" / "dec_update2", "B")):
         for i, ref in enumerate(work["refs"][adapter]):
             assert sqnr_db(ref, read_result(folder, i)) >= 25  # A16W8: 8-bit weights bound it near 30 dB
+
+
+def test_mixed_precision_adapters_reach_the_inserted_converts(work, tmp_path):
+    """Mode all with 8-bit activations and a 16-bit residual stream (overrides): each
+    adapter's encodings reach the Converts the lowering inserted — each carries the range its
+    source tensor has with that adapter — and both adapters run against merged onnxruntime."""
+    from qnnpy.tools import model_file
+    convert_float(work, tmp_path, "--input_list", work["inputs"], "--quant_updatable_mode", "all")
+    doc = json.loads((tmp_path / "dec.encodings").read_text())
+    (tmp_path / "mixed.json").write_text(json.dumps(promoted(doc, residual_stream(doc))))
+    out = offline(work, tmp_path, "all", True, "--quantization_overrides", tmp_path / "mixed.json")
+    (graph,), _ = model_file.load(str(out / "dec.qnnpy"))
+    derived = {n: t for n, t in graph.tensors.items() if t.encoding_of}
+    assert derived and all(t.updatable_encoding for t in derived.values())
+    for n in ADAPTERS:
+        entries = {e["name"]: e for e in json.loads((out / "imported" / f"{n}_lora.encodings").read_text())
+                   ["activation_encodings"]}
+        for name, t in derived.items():
+            source, wide = entries[t.encoding_of], entries[name]
+            assert (source["bw"], wide["bw"]) in ((8, 16), (16, 8)) and wide["bw"] == int(t.dtype.rsplit("_", 1)[1])
+            lo = source["scale"][0] * source["offset"][0]
+            hi = lo + source["scale"][0] * (2 ** source["bw"] - 1)
+            np.testing.assert_allclose(wide["scale"][0], (hi - lo) / (2 ** wide["bw"] - 1), rtol=1e-6)
+            assert abs(wide["offset"][0] * wide["scale"][0] - lo) <= wide["scale"][0]
+    updates = write_yaml(tmp_path / "updates.yaml", {"graphs": [{"dec": ["bin/dec_A.bin", "bin/dec_B.bin"]}]})
+    assert qnnpy("net-run", "--retrieve_context", out / "bin" / "base.bin", "--input_list", work["inputs"],
+                 "--output_dir", tmp_path / "run", "--binary_updates", updates) == 0
+    for folder, adapter in ((tmp_path / "run" / "dec_update1", "A"), (tmp_path / "run" / "dec_update2", "B")):
+        for i, ref in enumerate(work["refs"][adapter]):
+            # measured: A (rank 16, scaling 2) 25.1-25.3 dB, B 29.6-30.2 dB; 23.9-24.3 / 27.7-28.2 dB
+            # with the residual stream at 8 bit too
+            assert sqnr_db(ref, read_result(folder, i)) >= 24
 
 
 def test_context_binary_utility_describes_a_base_binary(work, tmp_path):

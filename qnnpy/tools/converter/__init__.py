@@ -9,6 +9,7 @@ import numpy as np
 import onnx
 
 from qnnpy.tools import model_file
+from qnnpy.tools.converter.mixed_precision import insert_converts
 from qnnpy.tools.converter.model import NATIVE, OUTPUT, Graph
 from qnnpy.tools.converter.onnx_import import ConversionError, import_onnx
 from qnnpy.tools.converter.quantizer import QuantizationError, quantize, read_input_list, to_float16
@@ -109,6 +110,7 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
         ranges = calibrate(graph, samples) if samples else {}
         encodings = quantize(graph, ranges, act_bitwidth, weights_bitwidth, quant_updatable_mode,
                              quantization_overrides, act_quantizer_calibration, use_per_channel_quantization)
+        insert_converts(graph)
     elif float_bitwidth == 16:
         to_float16(graph)
     model_file.save(output_path, [graph], info)

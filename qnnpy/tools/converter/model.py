@@ -40,6 +40,7 @@ class Tensor:
     data: np.ndarray | None = None  # static data, in storage dtype
     encoding: Encoding | None = None
     updatable_encoding: bool = False  # becomes an UPDATEABLE_* kind (per-adapter encodings)
+    encoding_of: str | None = None  # a Convert's tensor carrying that tensor's range in its own type
 
 
 @dataclass

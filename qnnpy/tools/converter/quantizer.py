@@ -172,7 +172,7 @@ def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: 
     if unknown:
         raise QuantizationError(f"quantization overrides name tensors the model does not have: {unknown[:10]}")
     missing = [n for n, t in graph.tensors.items() if t.role in ACTIVATIONS and t.dtype == "FLOAT_32"
-               and n not in ranges and not isinstance(overrides.get(n), Encoding)]
+               and n not in ranges and n not in overrides]
     if missing:
         raise QuantizationError(f"no calibration data or override for activations {missing[:10]}; pass "
                                 "--input_list (or overrides for every activation)")
