@@ -13,6 +13,7 @@ from qnnpy.tools.converter.mixed_precision import insert_converts
 from qnnpy.tools.converter.model import NATIVE, OUTPUT, Graph
 from qnnpy.tools.converter.onnx_import import ConversionError, import_onnx
 from qnnpy.tools.converter.quantizer import QuantizationError, quantize, read_input_list, to_float16
+from qnnpy.tools.converter.runner import GraphRunner, RunError
 
 MODES = ("none", "adapter_only", "all", "float_only")
 CALIBRATIONS = ("min-max", "mse")
@@ -46,40 +47,28 @@ def calibrate(graph: Graph, samples: list[dict]) -> dict[str, np.ndarray]:
     """Values of every activation over the samples (at most CALIBRATION_SAMPLE, always with
     the extremes), computed by qnnpy itself: a copy of the float graph whose intermediates are
     all outputs (the public API reads only outputs)."""
-    from qnnpy import QnnBackend, QnnContext, QnnGraph
-    from qnnpy.builder import io_tensor
     probe = copy.deepcopy(graph)
     for t in probe.tensors.values():
         if t.role == NATIVE:
             t.role = OUTPUT
-    _, backend = QnnBackend.QnnBackend_create(None, None)
+    probe.outputs = [n for n, t in probe.tensors.items() if t.role == OUTPUT]
+    ranges = {}
     try:
-        _, ctx = QnnContext.QnnContext_create(backend, None, None)
-        _, handle = QnnGraph.QnnGraph_create(ctx, probe.name, None)
-        registered = model_file.compose(handle, probe)
-        outputs = [n for n, t in probe.tensors.items() if t.role == OUTPUT]
-        ranges = {}
-        for sample in samples:
-            buffers = {n: np.zeros(probe.tensors[n].shape, np.float32 if probe.tensors[n].dtype == "FLOAT_32"
-                                   else np.int32) for n in outputs}
-            ins = [io_tensor(registered[n], np.ascontiguousarray(v)) for n, v in sample.items()]
-            err = QnnGraph.QnnGraph_execute(handle, ins, len(ins), [io_tensor(registered[n], b) for n, b in buffers.items()],
-                                            len(buffers), None, None)
-            if err:
-                raise QuantizationError(f"calibration run failed with {err!r} (see the qnnpy log)")
-            for name, values in list(sample.items()) + list(buffers.items()):
-                ranges.setdefault(name, []).append(np.asarray(values, np.float32).reshape(-1))
-        rng = np.random.default_rng(0)
-        kept = {}
-        for name, chunks in ranges.items():
-            values = np.concatenate(chunks)
-            if values.size > CALIBRATION_SAMPLE:
-                values = np.concatenate([rng.choice(values, CALIBRATION_SAMPLE - 2, replace=False),
-                                         [values.min(), values.max()]])
-            kept[name] = values
-        return kept
-    finally:
-        QnnBackend.QnnBackend_free(backend)
+        with GraphRunner(probe) as runner:
+            for sample in samples:
+                for name, values in list(sample.items()) + list(runner.run(sample).items()):
+                    ranges.setdefault(name, []).append(np.asarray(values, np.float32).reshape(-1))
+    except RunError as err:
+        raise QuantizationError(f"calibration: {err}") from None
+    rng = np.random.default_rng(0)
+    kept = {}
+    for name, chunks in ranges.items():
+        values = np.concatenate(chunks)
+        if values.size > CALIBRATION_SAMPLE:
+            values = np.concatenate([rng.choice(values, CALIBRATION_SAMPLE - 2, replace=False),
+                                     [values.min(), values.max()]])
+        kept[name] = values
+    return kept
 
 
 def convert(input_network: str, output_path: str, lora_weight_list: str | None = None,

@@ -196,8 +196,6 @@ def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: 
                                         "per-tensor encodings")
             t.updatable_encoding = mode == "all" or name in branch
             section = "activation_encodings"
-        if t.data is not None and enc.dtype.endswith("16"):
-            t.data = t.data.astype(np.int16 if enc.dtype.startswith("S") else np.uint16)
         t.dtype, t.encoding = enc.dtype, enc
         bw = enc.bitwidth or int(enc.dtype.rsplit("_", 1)[1])
         per_axis = enc.axis is not None
@@ -215,10 +213,21 @@ def calibrated_encoding(values: np.ndarray, bits: int, calibration: str) -> Enco
 
 
 def quantize_values(values: np.ndarray, enc: Encoding) -> np.ndarray:
-    """Float weights -> 8-bit container codes with ``enc`` (per-tensor or per-axis)."""
+    """Float values -> codes with ``enc`` (per-tensor or per-axis), in its container type."""
     scale, offset = enc.arrays(values.ndim)
-    return np.clip(np.rint(values.astype(np.float64) / scale) - offset,
-                   *_code_range(enc)).astype(np.uint8 if enc.dtype.startswith("U") else np.int8)
+    return np.clip(np.rint(values.astype(np.float64) / scale) - offset, *_code_range(enc)).astype(container(enc))
+
+
+def dequantize_values(codes: np.ndarray, enc: Encoding) -> np.ndarray:
+    scale, offset = enc.arrays(codes.ndim)
+    return ((codes.astype(np.float64) + offset) * scale).astype(np.float32)
+
+
+def container(enc: Encoding) -> type:
+    wide = enc.dtype.endswith("16")
+    if enc.dtype.startswith("U"):
+        return np.uint16 if wide else np.uint8
+    return np.int16 if wide else np.int8
 
 
 def _code_range(enc: Encoding) -> tuple[int, int]:
