@@ -71,6 +71,23 @@ def calibrate(graph: Graph, samples: list[dict]) -> dict[str, np.ndarray]:
     return kept
 
 
+def check_quantizer_options(act_bitwidth: int, weights_bitwidth: int, act_quantizer_calibration: str) -> None:
+    if act_quantizer_calibration not in CALIBRATIONS:
+        raise ConversionError(f"--act_quantizer_calibration must be one of {CALIBRATIONS}")
+    if act_bitwidth not in (8, 16) or weights_bitwidth not in (4, 8):
+        raise ConversionError("--act_bitwidth takes 8 or 16, --weights_bitwidth 8 or 4")
+
+
+def load_network(input_network: str, lora_weight_list: str | None, name: str) -> Graph:
+    """The ONNX model as a float graph named ``name``, its LoRA weights kept by name."""
+    try:
+        model = onnx.load(input_network)
+    except Exception as err:  # onnx raises many types for unreadable files
+        raise ConversionError(f"cannot read ONNX model {input_network}: {err}") from None
+    lora = read_weight_list(lora_weight_list, model) if lora_weight_list else set()
+    return import_onnx(model, lora, name)
+
+
 def convert(input_network: str, output_path: str, lora_weight_list: str | None = None,
             quantization_overrides: str | None = None, input_list: str | None = None, act_bitwidth: int = 8,
             weights_bitwidth: int = 8, quant_updatable_mode: str = "adapter_only", float_bitwidth: int = 32,
@@ -80,17 +97,10 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
     writes nothing unless everything succeeded."""
     if quant_updatable_mode not in MODES:
         raise ConversionError(f"--quant_updatable_mode must be one of {MODES}")
-    if act_quantizer_calibration not in CALIBRATIONS:
-        raise ConversionError(f"--act_quantizer_calibration must be one of {CALIBRATIONS}")
-    if act_bitwidth not in (8, 16) or weights_bitwidth not in (4, 8) or float_bitwidth not in (16, 32):
-        raise ConversionError("--act_bitwidth takes 8 or 16, --weights_bitwidth 8 or 4, --float_bitwidth 32 or 16")
-    try:
-        model = onnx.load(input_network)
-    except Exception as err:  # onnx raises many types for unreadable files
-        raise ConversionError(f"cannot read ONNX model {input_network}: {err}") from None
-    lora = read_weight_list(lora_weight_list, model) if lora_weight_list else set()
-    name = graph_name or os.path.splitext(os.path.basename(output_path))[0]
-    graph = import_onnx(model, lora, name)
+    if float_bitwidth not in (16, 32):
+        raise ConversionError("--float_bitwidth takes 32 or 16")
+    check_quantizer_options(act_bitwidth, weights_bitwidth, act_quantizer_calibration)
+    graph = load_network(input_network, lora_weight_list, graph_name or os.path.splitext(os.path.basename(output_path))[0])
     info = {"source": os.path.basename(input_network), "quant_updatable_mode": quant_updatable_mode}
     encodings = None
     quantized = quant_updatable_mode != "float_only" and (input_list or quantization_overrides)
@@ -114,15 +124,20 @@ def encodings_path(output_path: str) -> str:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("-i", "--input_network", required=True, help="the ONNX model")
     parser.add_argument("--output_path", required=True, help="the .qnnpy model file to write")
+    add_quantizer_arguments(parser)
+    parser.add_argument("--quant_updatable_mode", default="adapter_only", choices=MODES)
+    parser.add_argument("--float_bitwidth", type=int, default=32, choices=(16, 32))
+
+
+def add_quantizer_arguments(parser) -> None:
+    """The model and quantizer flags, shared with ``quant-analyzer``."""
+    parser.add_argument("-i", "--input_network", required=True, help="the ONNX model")
     parser.add_argument("--lora_weight_list", help="file naming the LoRA weights (ONNX initializer names), one a line")
     parser.add_argument("--quantization_overrides", help="AIMET encodings JSON (legacy or 1.0.0)")
     parser.add_argument("--input_list", help="calibration inputs, as qnn-net-run reads them")
     parser.add_argument("--act_bitwidth", type=int, default=8, choices=(8, 16))
     parser.add_argument("--weights_bitwidth", type=int, default=8, choices=(4, 8))
-    parser.add_argument("--quant_updatable_mode", default="adapter_only", choices=MODES)
-    parser.add_argument("--float_bitwidth", type=int, default=32, choices=(16, 32))
     parser.add_argument("--act_quantizer_calibration", default="min-max", choices=CALIBRATIONS,
                         help="activation ranges: calibration min/max, or the range of least quantization error")
     parser.add_argument("--use_per_channel_quantization", action="store_true",
