@@ -403,3 +403,27 @@ def test_any_mix_of_activation_types_matches_a_qdq_simulation(tmp_path_factory, 
     steps = sum((hi - lo) / (2 ** types[k] - 1) for k, (lo, hi) in MIXED_RANGES.items() if k in "tuy" and types[k] != "float")
     np.testing.assert_allclose(got, sim, rtol=0, atol=1.01 * steps + 1e-5)
     assert np.mean(np.abs(got - sim) > 1e-6) <= 0.25  # otherwise equal: a widening Convert is exact
+
+
+def test_16_bit_weight_overrides_keep_16_bit_codes(tmp_path):
+    """A weight override at 16 bits (AIMET 1.0.0, symmetric) is stored in a 16-bit container:
+    with 16-bit activations the product stays within 16-bit noise of float."""
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((6, 4)).astype(np.float32)
+    model = helper.make_model(helper.make_graph([helper.make_node("MatMul", ["x", "w"], ["y"])], "w16",
+                                                [_io("x", [3, 6])], [_io("y", [3, 4])], [numpy_helper.from_array(w, "w")]),
+                              opset_imports=[helper.make_opsetid("", 18)], ir_version=9)
+    onnx.save(model, tmp_path / "m.onnx")
+    x = rng.standard_normal((3, 6)).astype(np.float32)
+    x.tofile(tmp_path / "x.raw")
+    (tmp_path / "list.txt").write_text("x.raw\n")
+    doc = {"version": "1.0.0", "activation_encodings": [], "param_encodings": [
+        {"name": "w", "enc_type": "PER_TENSOR", "dtype": "INT", "bw": 16, "is_sym": True,
+         "scale": [float(np.abs(w).max()) / 32767], "offset": [0]}]}
+    (tmp_path / "enc.json").write_text(json.dumps(doc))
+    graph = convert(str(tmp_path / "m.onnx"), str(tmp_path / "m.qnnpy"), input_list=str(tmp_path / "list.txt"),
+                    act_bitwidth=16, quantization_overrides=str(tmp_path / "enc.json"))
+    assert graph.tensors["w"].data.dtype == np.int16 and np.abs(graph.tensors["w"].data).max() == 32767
+    loaded = Loaded(str(tmp_path / "m.qnnpy"))
+    assert sqnr_db(_ort(model, x=x)[0], loaded.run(x=x)["y"]) >= 70
+    loaded.close()
