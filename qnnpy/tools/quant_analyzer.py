@@ -46,13 +46,21 @@ class Part:
 @dataclass
 class Report:
     quantized_sqnr_db: float
-    predicted_sqnr_db: float
     weights: Part
     activations: list[Part]                  # most costly first
     promoted: list[str] = field(default_factory=list)
     mixed_predicted_sqnr_db: float | None = None
     mixed_sqnr_db: float | None = None
     overrides: dict | None = None
+
+    @property
+    def noise(self) -> float:
+        """The parts' noises summed: what the whole model's would be if they are independent."""
+        return self.weights.noise + sum(p.noise for p in self.activations)
+
+    @property
+    def predicted_sqnr_db(self) -> float:
+        return _db(self.noise)
 
 
 def sqnr_db(references: list[dict], results: list[dict]) -> float:
@@ -144,12 +152,11 @@ def analyze(input_network: str, input_list: str, lora_weight_list: str | None = 
         return sqnr_db(references, run_all(graph, samples))
 
     q_graph, doc, encodings = quantized(quantization_overrides)
-    weights = Part([n for n, t in float_graph.tensors.items() if t.role in WEIGHTS and n in encodings], 0.0)
-    weights.sqnr_db = measured(fake_quantized(float_graph, encodings, weights.tensors))
+    weights = [n for n, t in float_graph.tensors.items() if t.role in WEIGHTS and n in encodings]
     parts = [Part(group, measured(fake_quantized(float_graph, encodings, group)))
              for group in activation_groups(float_graph, encodings)]
     parts.sort(key=lambda p: p.noise, reverse=True)
-    report = Report(measured(q_graph), _db(weights.noise + sum(p.noise for p in parts)), weights, parts)
+    report = Report(measured(q_graph), Part(weights, measured(fake_quantized(float_graph, encodings, weights))), parts)
     if target_sqnr_db is not None:
         _promote(report, target_sqnr_db, doc, encodings, quantized, measured)
     return report
@@ -163,7 +170,7 @@ def _promote(report, target, doc, encodings, quantized, measured) -> None:
     """The fewest most costly groups whose promotion to 16 bits reaches ``target`` by the sum
     of noises (a promoted group keeps 1/257^2 of its noise), then measured for real."""
     shrink = ((2 ** WIDE_BITS - 1) / (2 ** 8 - 1)) ** -2
-    noise = report.weights.noise + sum(p.noise for p in report.activations)
+    noise = report.noise
     chosen = []
     for part in report.activations:
         if _db(noise) >= target:
@@ -173,9 +180,9 @@ def _promote(report, target, doc, encodings, quantized, measured) -> None:
     report.promoted = [n for part in chosen for n in part.tensors]
     report.mixed_predicted_sqnr_db = _db(noise)
     wide = f"UFIXED_POINT_{WIDE_BITS}"
-    entries = []
+    promoted, entries = set(report.promoted), []
     for e in doc["activation_encodings"]:
-        if e["name"] in report.promoted:
+        if e["name"] in promoted:
             name = e["name"]
             enc = encoding_at(encodings[name], encodings[name].dtype, wide)
             e = dict(e, bw=WIDE_BITS, is_sym=False, scale=[enc.scale], offset=[enc.offset])
@@ -209,7 +216,7 @@ def run(args) -> int:
         print(f"qnnpy quant-analyzer: error: {err}", file=sys.stderr)
         return 1
     os.makedirs(args.output_dir, exist_ok=True)
-    summary = asdict(report)
+    summary = dict(asdict(report), predicted_sqnr_db=report.predicted_sqnr_db)
     summary.pop("overrides")
     with open(os.path.join(args.output_dir, REPORT), "w") as f:
         json.dump(_finite(summary), f, indent=1)
@@ -231,7 +238,7 @@ def _finite(value):
 
 
 def describe(report: Report, act_bits: int, weight_bits: int) -> str:
-    total = report.weights.noise + sum(p.noise for p in report.activations)
+    total = report.noise
     lines = [f"A{act_bits}W{weight_bits}: SQNR vs float {report.quantized_sqnr_db:.2f} dB measured, "
              f"{report.predicted_sqnr_db:.2f} dB as the sum of the parts below",
              f"{'SQNR alone':>11}  {'noise share':>11}  part",

@@ -66,7 +66,8 @@ def qdq_model(model, encodings: dict):
             opset.version = max(opset.version, 21)  # 16-bit QuantizeLinear
     g = qdq.graph
     shapes = {i.name: numpy_helper.to_array(i).shape for i in g.initializer}
-    entries = {e["name"]: e for e in encodings["activation_encodings"] + encodings["param_encodings"]}
+    entries = {e["name"]: e for e in encodings["activation_encodings"] + encodings["param_encodings"]
+               if e["dtype"] != "FLOAT"}
 
     def pair(name):
         e = entries[name]

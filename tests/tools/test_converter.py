@@ -394,6 +394,9 @@ def test_any_mix_of_activation_types_matches_a_qdq_simulation(tmp_path_factory, 
     assert _uniform_activation_types(graph)
     assert any(node.op_type == "Convert" for node in graph.nodes) == (len(set(types.values())) > 1)
     doc = json.loads(open(encodings_path(str(folder / "m.qnnpy"))).read())
+    again = convert(str(folder / "m.onnx"), str(folder / "again.qnnpy"),  # the written file reproduces it
+                    quantization_overrides=encodings_path(str(folder / "m.qnnpy")))
+    assert {n: t.dtype for n, t in again.tensors.items()} == {n: t.dtype for n, t in graph.tensors.items()}
     rng = np.random.default_rng(seed)
     feeds = {k: rng.uniform(-1, 1, (4, 8)).astype(np.float32) for k in "ab"}
     loaded = Loaded(str(folder / "m.qnnpy"))

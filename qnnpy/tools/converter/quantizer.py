@@ -181,7 +181,11 @@ def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: 
            "quantizer_args": {"activation_bitwidth": act_bits, "param_bitwidth": weight_bits,
                               "quant_updatable_mode": mode}}
     for name, t in graph.tensors.items():
-        if t.dtype != "FLOAT_32" or overrides.get(name) == "float":
+        if t.dtype != "FLOAT_32":
+            continue
+        if overrides.get(name) == "float":  # recorded, so that the written file reproduces the conversion
+            doc["param_encodings" if t.role in WEIGHTS else "activation_encodings"].append(
+                {"name": name, "enc_type": "PER_TENSOR", "dtype": "FLOAT", "bw": 32})
             continue
         if t.role in WEIGHTS:
             computed = per_channel_weight_encoding(t.data, weight_bits) if per_channel and t.role == STATIC \
