@@ -47,6 +47,17 @@ class Loaded:
         QnnBackend.QnnBackend_free(self.backend)
 
 
+def run_onnxruntime(model, feeds: dict, exact: bool = False) -> list:
+    """The independent reference. ``exact``: no graph optimizations (which would fuse QDQ
+    pairs into integer kernels)."""
+    import onnxruntime as ort
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    if exact:
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"]).run(None, feeds)
+
+
 def sqnr_db(ref, got) -> float:
     noise = float(np.sum((ref.astype(np.float64) - got) ** 2))
     return float("inf") if noise == 0 else 10 * np.log10(float(np.sum(ref.astype(np.float64) ** 2)) / noise)

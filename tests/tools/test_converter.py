@@ -4,7 +4,6 @@ import os
 
 import numpy as np
 import onnx
-import onnxruntime as ort
 import pytest
 from hypothesis import given, settings, strategies as st
 from onnx import TensorProto, helper, numpy_helper
@@ -14,16 +13,11 @@ from qnnpy.examples import decoder
 from qnnpy.tools import cli
 from qnnpy.tools.converter import convert, encodings_path
 from qnnpy.tools.converter.quantizer import activation_encoding, mse_activation_encoding
-from tests.tools.converter_support import Loaded, promoted, qdq_model, residual_stream, sqnr_db
+from tests.tools.converter_support import Loaded, promoted, qdq_model, residual_stream, run_onnxruntime, sqnr_db
 
 
 def _ort(model, exact=False, **feeds):
-    """``exact``: no graph optimizations (which would fuse QDQ pairs into integer kernels)."""
-    options = ort.SessionOptions()
-    options.log_severity_level = 3
-    if exact:
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"]).run(None, feeds)
+    return run_onnxruntime(model, feeds, exact)
 
 
 def _with_initializers(model, values: dict):

@@ -3,23 +3,19 @@ of that part alone, and the mixed precision it writes reaches its target when co
 import json
 
 import numpy as np
-import onnxruntime as ort
 import pytest
 
 from qnnpy.examples import decoder
 from qnnpy.tools import cli
 from qnnpy.tools.converter import convert, encodings_path
 from qnnpy.tools.quant_analyzer import OVERRIDES, REPORT, analyze
-from tests.tools.converter_support import Loaded, qdq_model
+from tests.tools.converter_support import Loaded, qdq_model, run_onnxruntime, sqnr_db
 
 OPTIONS = {"use_per_channel_quantization": True, "act_quantizer_calibration": "mse"}
 
 
 def _ort(model, feeds):
-    options = ort.SessionOptions()
-    options.log_severity_level = 3
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    return ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"]).run(None, feeds)[0]
+    return run_onnxruntime(model, feeds, exact=True)[0]
 
 
 def _samples(folder):
@@ -28,9 +24,8 @@ def _samples(folder):
 
 
 def _sqnr(refs, gots) -> float:
-    signal = sum(float(np.sum(r.astype(np.float64) ** 2)) for r in refs)
-    noise = sum(float(np.sum((r.astype(np.float64) - g) ** 2)) for r, g in zip(refs, gots))
-    return 10 * np.log10(signal / noise)
+    """Over all samples at once."""
+    return sqnr_db(np.stack(refs), np.stack(gots))
 
 
 @pytest.fixture(scope="module")
