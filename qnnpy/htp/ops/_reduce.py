@@ -1,9 +1,14 @@
 """The Reduce* ops: ``axes`` (UINT_32 tensor) and ``keep_dims``."""
 from qnnpy.htp.ops import OpDef, OpError, Scalar, TensorParam, normalize_axis
+from qnnpy.htp.ops._elementwise import check_same_kind
 
 
 class Reduce(OpDef):
+    """Real values, or integers reduced in their own type."""
     reducer = None
+
+    def check_dtypes(self, ins, outs):
+        check_same_kind(self.type_name, ins, outs)
 
     def __init__(self):
         self.params = {"axes": TensorParam(1), "keep_dims": Scalar("bool", False)}

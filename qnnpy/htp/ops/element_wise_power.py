@@ -1,7 +1,7 @@
-"""ElementWisePower: numpy broadcasting, as QNN broadcasts."""
+"""ElementWisePower: numpy broadcasting, as QNN broadcasts; real values only."""
 import numpy as np
 
-from qnnpy.htp.ops import register
+from qnnpy.htp.ops import OpDef, register
 from qnnpy.htp.ops._elementwise import BinaryElementWise
 
 
@@ -9,3 +9,4 @@ from qnnpy.htp.ops._elementwise import BinaryElementWise
 class ElementWisePower(BinaryElementWise):
     type_name = "ElementWisePower"
     ufunc = np.power
+    check_dtypes = OpDef.check_dtypes

@@ -3,6 +3,7 @@ import numpy as np
 
 from qnnpy.htp import dtypes
 from qnnpy.htp.ops import OpDef, OpError, broadcast_shape, register
+from qnnpy.htp.ops._elementwise import check_same_kind
 
 
 @register
@@ -13,7 +14,7 @@ class ElementWiseSelect(OpDef):
     def check_dtypes(self, ins, outs):
         if dtypes.category(ins[0].dtype) != "bool":
             raise OpError(f"condition '{ins[0].name}' must be BOOL_8, got {dtypes.name(ins[0].dtype)}")
-        super().check_dtypes(ins[1:], outs)
+        check_same_kind(self.type_name, ins[1:], outs, ("real", "int", "bool"))
 
     def infer(self, ins, outs, p):
         shape = broadcast_shape(ins[0].dims, ins[1].dims, "ElementWiseSelect")

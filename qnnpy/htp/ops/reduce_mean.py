@@ -1,7 +1,7 @@
-"""ReduceMean over ``axes``."""
+"""ReduceMean over ``axes``; real values only (an integer mean is not an integer)."""
 import numpy as np
 
-from qnnpy.htp.ops import register
+from qnnpy.htp.ops import OpDef, register
 from qnnpy.htp.ops._reduce import Reduce
 
 
@@ -9,3 +9,4 @@ from qnnpy.htp.ops._reduce import Reduce
 class ReduceMean(Reduce):
     type_name = "ReduceMean"
     reducer = np.mean
+    check_dtypes = OpDef.check_dtypes

@@ -85,7 +85,18 @@ def load_network(input_network: str, lora_weight_list: str | None, name: str) ->
     except Exception as err:  # onnx raises many types for unreadable files
         raise ConversionError(f"cannot read ONNX model {input_network}: {err}") from None
     lora = read_weight_list(lora_weight_list, model) if lora_weight_list else set()
-    return import_onnx(model, lora, name)
+    return build_graph(model, lora, name)
+
+
+def build_graph(model: onnx.ModelProto, lora: set[str], name: str) -> Graph:
+    """Import ``model`` and check that the backend accepts every op of the result, so that a
+    model the backend would refuse is refused here, before anything is written."""
+    graph = import_onnx(model, lora, name)
+    try:
+        GraphRunner(graph).close()
+    except RunError as err:
+        raise ConversionError(f"[backend] the converted graph is not valid for the HTP backend: {err}") from None
+    return graph
 
 
 def convert(input_network: str, output_path: str, lora_weight_list: str | None = None,

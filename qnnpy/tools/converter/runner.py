@@ -6,8 +6,8 @@ encodings, so float and quantized graphs compare directly.
 """
 import numpy as np
 
-from qnnpy import QnnBackend, QnnContext, QnnGraph
-from qnnpy.builder import io_tensor
+from qnnpy import QnnBackend, QnnContext, QnnGraph, QnnLog
+from qnnpy.builder import BuilderError, io_tensor
 from qnnpy.tools import model_file
 from qnnpy.tools.converter.model import Graph
 from qnnpy.tools.converter.quantizer import container, dequantize_values, quantize_values
@@ -18,18 +18,27 @@ class RunError(Exception):
 
 
 class GraphRunner:
-    """``graph`` composed into a context of its own backend; ``close`` (or ``with``) frees it."""
+    """``graph`` composed into a context of its own backend; ``close`` (or ``with``) frees it.
+    A graph the backend refuses raises RunError with the backend's own log line."""
 
     def __init__(self, graph: Graph):
         self.graph = graph
-        _, self.backend = QnnBackend.QnnBackend_create(None, None)
+        self.errors: list[str] = []
+        _, self.logger = QnnLog.QnnLog_create(self._log, QnnLog.QnnLog_Level_t.QNN_LOG_LEVEL_ERROR)
+        _, self.backend = QnnBackend.QnnBackend_create(self.logger, None)
         try:
             _, context = QnnContext.QnnContext_create(self.backend, None, None)
             _, self.handle = QnnGraph.QnnGraph_create(context, graph.name, None)
             self.registered = model_file.compose(self.handle, graph)
+        except BuilderError as err:
+            self.close()
+            raise RunError(self.errors[-1] if self.errors else str(err)) from None
         except BaseException:
             self.close()
             raise
+
+    def _log(self, fmt, level, timestamp, args):
+        self.errors.append(fmt % tuple(args))
 
     def run(self, sample: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """{output name: float32 values} for {input name: float values}."""
@@ -39,7 +48,7 @@ class GraphRunner:
                                         [io_tensor(self.registered[n], b) for n, b in buffers.items()],
                                         len(buffers), None, None)
         if err:
-            raise RunError(f"executing '{self.graph.name}' failed with {err!r} (see the qnnpy log)")
+            raise RunError(self.errors[-1] if self.errors else f"executing '{self.graph.name}' failed with {err!r}")
         return {n: self._real(n, b) for n, b in buffers.items()}
 
     def _storage(self, name: str) -> type:
@@ -62,6 +71,9 @@ class GraphRunner:
         if self.backend is not None:
             QnnBackend.QnnBackend_free(self.backend)
             self.backend = None
+        if self.logger is not None:
+            QnnLog.QnnLog_free(self.logger)
+            self.logger = None
 
     def __enter__(self):
         return self

@@ -1,0 +1,11 @@
+"""ElementWiseGreater: a > b into BOOL_8, broadcasting."""
+import numpy as np
+
+from qnnpy.htp.ops import register
+from qnnpy.htp.ops._elementwise import Comparison
+
+
+@register
+class ElementWiseGreater(Comparison):
+    type_name = "ElementWiseGreater"
+    ufunc = np.greater
