@@ -270,7 +270,7 @@ class Importer:
             params = {"axes": np.array([rank - 1], np.uint32), **params}
         self.emit(op_type, inputs, [out], params, name=node.name or None)
 
-    def _node(self, node) -> None:
+    def _node(self, node, opsets=None) -> None:
         if node.domain not in ("", "ai.onnx"):
             self.refuse("unsupported op", f"op domain '{node.domain}' is not ONNX's; qnnpy converts standard "
                                           "ONNX ops only")
@@ -283,15 +283,17 @@ class Importer:
             self.lora_transposes[node.output[0]] = (self.name(ins[0]), perm)
             self.values[node.output[0]] = (weight.dtype, tuple(np.transpose(weight, perm).shape))
             return
+        opsets = opsets or self.model.opset_import
         if not touches_lora and node.op_type not in _NONDETERMINISTIC and \
-                all(self.const(i) is not None for i in ins if i) and self._fold(node):
+                all(self.const(i) is not None for i in ins if i) and self._fold(node, opsets):
             return
-        self._infer(node)
+        self._infer(node, opsets)
         if all(o in self.consts for o in node.output if o):
             return  # every output is empty: nothing to compute
         entry = self.handlers.get(node.op_type)
         if entry is None:
-            self.refuse("unsupported op", f"ONNX op {node.op_type} has no HTP lowering in qnnpy")
+            self._expand(node, opsets)
+            return
         handler, known = entry
         attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
         unknown = sorted(set(attrs) - known)
@@ -299,7 +301,28 @@ class Importer:
             self.refuse("attribute", f"attribute(s) {unknown} are not supported (qnnpy reads {sorted(known)})")
         handler(self, node, attrs)
 
-    def _fold(self, node) -> bool:
+    def _expand(self, node, opsets) -> None:
+        """An op without a handler that ONNX defines as a function: convert its body."""
+        from qnnpy.tools.converter.onnx_functions import function_body
+        opset = next((o.version for o in opsets if o.domain in ("", "ai.onnx")), self.opset)
+        types = [helper.make_tensor_type_proto(helper.np_dtype_to_tensor_dtype(self.dtype(i)), self.shape(i))
+                 if i else onnx.TypeProto() for i in node.input]
+        body = function_body(node, opset, types)
+        if body is None:
+            self.refuse("unsupported op", f"ONNX op {node.op_type} has no HTP lowering in qnnpy")
+        nodes, body_opsets = body
+        outer = self.opset
+        try:
+            for inner in nodes:
+                self.opset = next((o.version for o in body_opsets if o.domain in ("", "ai.onnx")), outer)
+                if any(i and self.name(i) in self.refused for i in inner.input):
+                    self.refused.update(inner.output)
+                    continue
+                self._node(inner, body_opsets)
+        finally:
+            self.opset = outer
+
+    def _fold(self, node, opsets) -> bool:
         """Evaluate a node of constants; False when the reference evaluator cannot."""
         from onnx.reference import ReferenceEvaluator
         feeds = {i: self.const(i) for i in node.input if i}
@@ -307,7 +330,7 @@ class Importer:
                   for i, v in feeds.items()]
         graph = helper.make_graph([node], "fold", inputs, [helper.make_value_info(o, onnx.TypeProto())
                                                            for o in node.output if o])
-        model = helper.make_model(graph, opset_imports=self.model.opset_import, ir_version=self.model.ir_version)
+        model = helper.make_model(graph, opset_imports=opsets, ir_version=self.model.ir_version)
         for f in self.model.functions:
             model.functions.append(f)
         try:
@@ -321,7 +344,7 @@ class Importer:
             self.consts[name] = np.asarray(value)
         return True
 
-    def _infer(self, node) -> None:
+    def _infer(self, node, opsets) -> None:
         """Record the dtype and static shape of every output of ``node``."""
         inputs, initializers = [], []
         for i in dict.fromkeys(i for i in node.input if i):
@@ -332,7 +355,7 @@ class Importer:
             else:
                 inputs.append(helper.make_tensor_value_info(i, helper.np_dtype_to_tensor_dtype(dtype), shape))
         graph = helper.make_graph([node], "infer", inputs, [], initializer=initializers)
-        model = helper.make_model(graph, opset_imports=self.model.opset_import, ir_version=self.model.ir_version)
+        model = helper.make_model(graph, opset_imports=opsets, ir_version=self.model.ir_version)
         for f in self.model.functions:
             model.functions.append(f)
         try:
