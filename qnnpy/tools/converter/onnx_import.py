@@ -182,6 +182,7 @@ class Importer:
                 continue
             self._guarded(node, fused.fused.get(index))
         self._outputs()
+        self._drop_unread_inputs()
         if self.problems:
             raise ConversionError(f"{len(self.problems)} problem(s) prevent the conversion; nothing was written:\n  "
                                   + "\n  ".join(self.problems))
@@ -227,13 +228,34 @@ class Importer:
                 if src != o.name:  # keep the ONNX output name visible to clients
                     self._rename(src, o.name)
                 self.out.outputs.append(o.name)
+            elif src in self.consts and self.consts[src].size == 0:
+                self.problems.append(f"[unsupported graph] graph output '{o.name}' is an empty tensor; QNN "
+                                     "tensors have no zero-size dimensions")
             elif src in self.consts or src in self.out.inputs:
-                what = "an empty tensor" if src in self.consts and self.consts[src].size == 0 else \
-                    "a constant" if src in self.consts else "a graph input passed through"
-                self.problems.append(f"[unsupported graph] graph output '{o.name}' is {what}; a QNN graph "
-                                     "output must be computed by an op")
+                # a QNN graph output is written by an op: a constant or an input passed
+                # through is copied there by a Reshape to its own shape
+                self.values[o.name] = self.info(src)
+                self.alias.pop(o.name, None)
+                if src == o.name:  # the constant itself bears the output's name: rename it
+                    src = self.static(self.consts.pop(o.name), o.name)
+                    if o.name in self.out.tensors:
+                        self._rename(o.name, src)
+                try:
+                    self.emit("Reshape", [src], [o.name])
+                except Refusal as err:
+                    self.problems.append(f"[{err.kind}] graph output '{o.name}': {err}")
+                    continue
+                self.out.tensors[o.name].role = OUTPUT
+                self.out.outputs.append(o.name)
             else:
                 self.problems.append(f"[internal] graph output '{o.name}' was not produced by the conversion")
+
+    def _drop_unread_inputs(self) -> None:
+        """An input only whose shape is used (folded away) is no graph input: nothing reads it."""
+        read = {i for n in self.out.nodes for i in n.inputs}
+        for name in [i for i in self.out.inputs if i not in read]:
+            self.out.inputs.remove(name)
+            del self.out.tensors[name]
 
     def _rename(self, old, new):
         t = self.out.tensors.pop(old)
@@ -372,8 +394,10 @@ class Importer:
                 self.refuse("datatype", f"output '{o}' is a {kind}; the HTP has tensors only")
             t = vi.type.tensor_type if vi is not None else None
             if t is None or not t.HasField("shape") or any(not d.HasField("dim_value") for d in t.shape.dim):
-                self.refuse("dynamic shape", f"the shape of output '{o}' depends on input values or is unknown; "
-                                             "the HTP needs static shapes")
+                runtime = [i for i in node.input if i and self.const(i) is None and self.dtype(i).kind in "iu"]
+                cause = f"on the values of {runtime}, known only at run time" if runtime else "on input values"
+                self.refuse("dynamic shape", f"the shape of output '{o}' depends {cause}; the HTP needs static "
+                                             "shapes (export with fixed shapes so that such values fold)")
             dtype = elem_dtype(t.elem_type)
             shape = tuple(d.dim_value for d in t.shape.dim)
             if 0 in shape:

@@ -70,8 +70,6 @@ def _mean(im, node, attrs):
 @handles("Mod", attrs=("fmod",))
 def _mod(im, node, attrs):
     fmod = attrs.get("fmod", 0)
-    if not fmod and im.dtype(node.input[0]).kind == "f":
-        im.refuse("attribute", "Mod of floats needs fmod=1 (ONNX's rule)")
     binary(im, "ElementWiseFmod" if fmod else "ElementWiseMod", node.input[0], node.input[1], node.output[0])
 
 
@@ -91,8 +89,11 @@ def _pow(im, node, attrs):
     else:
         if im.dtype(exponent) != im.dtype(base):
             if value is None:
-                im.refuse("datatype", "Pow with a runtime exponent of another type than the base")
-            exponent = im.static(value.astype(im.dtype(base)), out)
+                converted = im.temp(out, im.dtype(base), im.shape(exponent))
+                im.emit("Cast", [exponent], [converted])
+                exponent = converted
+            else:
+                exponent = im.static(value.astype(im.dtype(base)), out)
         binary(im, "ElementWisePower", base, exponent, out)
 
 

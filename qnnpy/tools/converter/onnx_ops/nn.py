@@ -263,6 +263,19 @@ def _from_nhwc(im, result_nhwc, out, one_d):
     im.emit("Reshape", [nchw], [out])
 
 
+def _hwio_filter(im, name, w, w_shape, out):
+    """The OIHW filter as the HTP's HWIO: a static tensor, or a Transpose of a runtime one."""
+    if w is not None:
+        return im.static(np.ascontiguousarray(w.reshape(w_shape).transpose(2, 3, 1, 0)), out)
+    source = name
+    if len(im.shape(name)) == 3:
+        source = im.temp(out, im.dtype(name), w_shape)
+        im.emit("Reshape", [name], [source])
+    hwio = im.temp(out, im.dtype(name), (w_shape[2], w_shape[3], w_shape[1], w_shape[0]))
+    im.emit("Transpose", [source], [hwio], {"perm": np.array([2, 3, 1, 0], np.uint32)})
+    return hwio
+
+
 @handles("Conv", attrs=("auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"))
 def _conv(im, node, attrs):
     x, out = node.input[0], node.output[0]
@@ -271,20 +284,20 @@ def _conv(im, node, attrs):
     w = im.const(node.input[1])
     if len(shape) not in (3, 4):
         im.refuse("unsupported op", f"Conv of rank {len(shape)} (the HTP path here is 1-D and 2-D)")
-    if w is None:
-        im.refuse("runtime input", "Conv weights computed at run time")
     dims = len(shape) - 2
-    kernel = list(w.shape[2:])
+    w_shape = im.shape(node.input[1])
+    kernel = list(w_shape[2:])
     strides = list(attrs.get("strides", [1] * dims))
     dilations = list(attrs.get("dilations", [1] * dims))
     pads = _spatial_pads(im, node, attrs, shape[2:], kernel, strides, dilations)
     if dims == 1:
-        w, strides, dilations, pads = w[:, :, None, :], [1] + strides, [1] + dilations, [(0, 0)] + pads
+        w_shape, strides, dilations, pads = w_shape[:2] + (1,) + w_shape[2:], [1] + strides, [1] + dilations, \
+            [(0, 0)] + pads
     dtype, out_shape = im.info(out)
     nhwc, one_d = _to_nhwc(im, x, out)
     spatial_out = ((1,) + tuple(out_shape[2:])) if one_d else tuple(out_shape[2:])
     result = im.temp(out, dtype, (out_shape[0],) + spatial_out + (out_shape[1],))
-    inputs = [nhwc, im.static(np.ascontiguousarray(w.transpose(2, 3, 1, 0)).astype(np.float32), out)]
+    inputs = [nhwc, _hwio_filter(im, node.input[1], w, w_shape, out)]
     if len(node.input) > 2 and node.input[2]:
         inputs.append(node.input[2])
     im.emit("Conv2d", inputs, [result],
@@ -294,7 +307,7 @@ def _conv(im, node, attrs):
 
 
 @handles("MaxPool", "AveragePool", attrs=("auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads",
-                                         "storage_order", "count_include_pad"))
+                                         "storage_order", "strides", "count_include_pad"))
 def _pool(im, node, attrs):
     x, out = node.input[0], node.output[0]
     _real_only(im, node, x)
@@ -303,6 +316,8 @@ def _pool(im, node, attrs):
         im.refuse("unsupported op", f"{node.op_type} of rank {len(shape)} (the HTP path here is 1-D and 2-D)")
     if len(node.output) > 1 and node.output[1]:
         im.refuse("unsupported op", "MaxPool's Indices output")
+    if attrs.get("storage_order", 0):
+        im.refuse("attribute", "storage_order=1 (it only concerns the Indices output)")
     dims = len(shape) - 2
     kernel = list(attrs["kernel_shape"])
     strides = list(attrs.get("strides", [1] * dims))

@@ -74,9 +74,7 @@ def _concat(im, node, attrs):
 def _split(im, node, attrs):
     rank = len(im.shape(node.input[0]))
     axis = axis_of(im, attrs.get("axis", 0), rank)
-    outs = list(node.output)
-    if any(o in im.consts for o in outs):
-        im.refuse("unsupported op", "Split with an empty part")
+    outs = [o for o in node.output if o not in im.consts]  # empty parts take no room
     sizes = [im.shape(o)[axis] for o in outs]
     if len(outs) == 1:
         im.alias[outs[0]] = im.name(node.input[0])
@@ -237,11 +235,22 @@ def _cumsum(im, node, attrs):
 
 @handles("ArgMax", "ArgMin", attrs=("axis", "keepdims", "select_last_index"))
 def _arg(im, node, attrs):
-    if attrs.get("select_last_index", 0):
-        im.refuse("attribute", "select_last_index=1 (the HTP returns the first index of equal values)")
-    rank = len(im.shape(node.input[0]))
-    im.emit("Argmax" if node.op_type == "ArgMax" else "Argmin", [node.input[0]], [node.output[0]],
-            {"axis": axis_of(im, attrs.get("axis", 0), rank), "keep_dims": bool(attrs.get("keepdims", 1))})
+    """The HTP returns the first of equal values; the last one is the first of the input
+    reversed along the axis, counted back from the end: (n - 1) - index."""
+    x, out = node.input[0], node.output[0]
+    dtype, shape = im.info(x)
+    axis = axis_of(im, attrs.get("axis", 0), len(shape))
+    qnn_op = "Argmax" if node.op_type == "ArgMax" else "Argmin"
+    params = {"axis": axis, "keep_dims": bool(attrs.get("keepdims", 1))}
+    if not attrs.get("select_last_index", 0):
+        im.emit(qnn_op, [x], [out], params)
+        return
+    ranges = [[0, d, 1] for d in shape]
+    ranges[axis] = [shape[axis] - 1, -1, -1]
+    reversed_x, index = im.temp(out, dtype, shape), im.temp(out, im.dtype(out), im.shape(out))
+    im.emit("StridedSlice", [x], [reversed_x], {"ranges": np.array(ranges, np.int32), "end_mask": 1 << axis})
+    im.emit(qnn_op, [reversed_x], [index], params)
+    im.emit("ElementWiseSubtract", [im.static(np.array(shape[axis] - 1, im.dtype(out)), out), index], [out])
 
 
 @handles("TopK", attrs=("axis", "largest", "sorted"))
