@@ -91,7 +91,13 @@ def load_network(input_network: str, lora_weight_list: str | None, name: str) ->
 def build_graph(model: onnx.ModelProto, lora: set[str], name: str) -> Graph:
     """Import ``model`` and check that the backend accepts every op of the result, so that a
     model the backend would refuse is refused here, before anything is written."""
-    graph = import_onnx(model, lora, name)
+    try:
+        graph = import_onnx(model, lora, name)
+    except ConversionError:
+        raise
+    except Exception as err:  # a converter bug must still reach the user as one clear line
+        raise ConversionError(f"[internal] the converter failed ({type(err).__name__}: {err}); please report "
+                              "this model") from None
     try:
         GraphRunner(graph).close()
     except RunError as err:

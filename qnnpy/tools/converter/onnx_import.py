@@ -86,6 +86,7 @@ class Importer:
         self.lora_transposes: dict[str, tuple[str, list[int]]] = {}
         self.problems: list[str] = []
         self.refused: set[str] = set()      # outputs of refused nodes
+        self.sequences: dict[str, list[str]] = {}  # a tensor sequence -> its element tensors
         self.count = 0
         for init in self.g.initializer:
             try:
@@ -174,7 +175,8 @@ class Importer:
     def run(self) -> Graph:
         from qnnpy.tools.converter.onnx_fusions import fuse_patterns
         from qnnpy.tools.converter.onnx_ops import HANDLERS
-        self.handlers = HANDLERS
+        from qnnpy.tools.converter.onnx_ops.sequence import SEQUENCE_HANDLERS
+        self.handlers, self.sequence_handlers = HANDLERS, SEQUENCE_HANDLERS
         self._inputs()
         fused = fuse_patterns(self.g)
         for index, node in enumerate(self.g.node):
@@ -228,6 +230,9 @@ class Importer:
                 if src != o.name:  # keep the ONNX output name visible to clients
                     self._rename(src, o.name)
                 self.out.outputs.append(o.name)
+            elif src in self.sequences:
+                self.problems.append(f"[datatype] graph output '{o.name}' is a tensor sequence; QNN graph outputs "
+                                     "are tensors")
             elif src in self.consts and self.consts[src].size == 0:
                 self.problems.append(f"[unsupported graph] graph output '{o.name}' is an empty tensor; QNN "
                                      "tensors have no zero-size dimensions")
@@ -306,6 +311,10 @@ class Importer:
             self.values[node.output[0]] = (weight.dtype, tuple(np.transpose(weight, perm).shape))
             return
         opsets = opsets or self.model.opset_import
+        if node.op_type in self.sequence_handlers:
+            attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+            self.sequence_handlers[node.op_type](self, node, attrs)
+            return
         if not touches_lora and node.op_type not in _NONDETERMINISTIC and \
                 all(self.const(i) is not None for i in ins if i) and self._fold(node, opsets):
             return
