@@ -192,7 +192,7 @@ def fixed_encoding_overflows(graph, ranges: dict) -> list[str]:
 
 def import_adapters(lora_config: str, input_model: str, input_network: str | None = None,
                     output_dir: str | None = None, input_list: str | None = None, warn=print,
-                    lora_map: str | None = None) -> str:
+                    lora_map: str | None = None, use_native_input_files: bool = False) -> str:
     """Run the importer; returns the path of lora_output_files.yaml. ``warn`` receives a line
     per adapter whose values the base's fixed encodings would clip."""
     cases, base = read_config(lora_config)
@@ -226,7 +226,7 @@ def import_adapters(lora_config: str, input_model: str, input_network: str | Non
     float_graph = samples = None
     if needs_calibration:
         float_graph = import_onnx(network, set(graph.lora_weights), graph.name)
-        samples = read_input_list(input_list, float_graph)
+        samples = read_input_list(input_list, float_graph, use_native_input_files)
     out_dir = output_dir or next((c["output_path"] for c in cases if c.get("output_path")), None) or \
         os.path.join(base, DEFAULT_OUTPUT)
     summary, encodings = [], {}
@@ -268,6 +268,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--input_network", help="the base ONNX model (for per-adapter calibration)")
     parser.add_argument("--output_dir", help=f"default: the config's output_path, else ./{DEFAULT_OUTPUT}")
     parser.add_argument("--input_list", help="calibration inputs, as for the base model")
+    parser.add_argument("--use_native_input_files", action="store_true",
+                        help="the input list's raw files hold each input's own type")
     parser.add_argument("--lora_map", help="lora-tensor-names --map output: adapter key -> ONNX name and layout")
 
 
@@ -275,7 +277,7 @@ def run(args) -> int:
     try:
         path = import_adapters(args.lora_config, args.input_model, args.input_network, args.output_dir, args.input_list,
                                lambda line: print(f"qnnpy lora-importer: warning: {line}", file=sys.stderr),
-                               args.lora_map)
+                               args.lora_map, args.use_native_input_files)
     except (ImportError_, QuantizationError, MappingError) as err:
         print(f"qnnpy lora-importer: error: {err}", file=sys.stderr)
         return 1

@@ -138,7 +138,8 @@ class Runner:
         for g in graphs:
             for t in g.inputs:
                 shape = tuple(t.v2.dimensions)
-                dtype = dtypes.storage(t.v2.dataType) if self.native_inputs else np.float32
+                real = dtypes.is_real(t.v2.dataType) and not self.native_inputs  # float files, quantized later
+                dtype = np.dtype(np.float32) if real else dtypes.storage(t.v2.dataType)
                 if spec.setdefault(t.v2.name, (shape, dtype)) != (shape, dtype):
                     raise NetRunError(f"graphs disagree on input '{t.v2.name}': pass one input list per graph "
                                       "(comma-separated, in the context's graph order) or enable one graph")
@@ -151,9 +152,10 @@ class Runner:
                               f"{[g.name for g in self.graphs]}: give one, or one per graph")
         try:
             if len(paths) == 1:
-                samples = input_list.read_input_list(paths[0], self.input_spec(self.graphs))
+                samples = input_list.read_input_list(paths[0], self.input_spec(self.graphs), self.native_inputs)
                 return {g.name: samples for g in self.graphs}
-            return {g.name: input_list.read_input_list(p, self.input_spec([g])) for g, p in zip(self.graphs, paths)}
+            return {g.name: input_list.read_input_list(p, self.input_spec([g]), self.native_inputs)
+                    for g, p in zip(self.graphs, paths)}
         except input_list.InputListError as err:
             raise NetRunError(str(err)) from None
 

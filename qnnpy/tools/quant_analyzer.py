@@ -128,15 +128,16 @@ def fake_quantized(graph: Graph, encodings: dict, names) -> Graph:
 def analyze(input_network: str, input_list: str, lora_weight_list: str | None = None,
             eval_input_list: str | None = None, act_bitwidth: int = 8, weights_bitwidth: int = 8,
             act_quantizer_calibration: str = "min-max", use_per_channel_quantization: bool = False,
-            quantization_overrides: str | None = None, target_sqnr_db: float | None = None) -> Report:
+            quantization_overrides: str | None = None, target_sqnr_db: float | None = None,
+            use_native_input_files: bool = False) -> Report:
     """Raises ConversionError / QuantizationError / RunError with a message for the user."""
     check_quantizer_options(act_bitwidth, weights_bitwidth, act_quantizer_calibration)
     if target_sqnr_db is not None and act_bitwidth == WIDE_BITS:
         raise ConversionError(f"--target_sqnr_db promotes 8-bit activations to {WIDE_BITS} bits; with --act_bitwidth "
                               f"{WIDE_BITS} there is nothing to promote")
     float_graph = load_network(input_network, lora_weight_list, "analyzed")
-    ranges = calibrate(float_graph, read_input_list(input_list, float_graph))
-    samples = read_input_list(eval_input_list or input_list, float_graph)
+    ranges = calibrate(float_graph, read_input_list(input_list, float_graph, use_native_input_files))
+    samples = read_input_list(eval_input_list or input_list, float_graph, use_native_input_files)
 
     def quantized(overrides_path):
         g = copy.deepcopy(float_graph)
@@ -211,7 +212,8 @@ def run(args) -> int:
     try:
         report = analyze(args.input_network, args.input_list, args.lora_weight_list, args.eval_input_list,
                          args.act_bitwidth, args.weights_bitwidth, args.act_quantizer_calibration,
-                         args.use_per_channel_quantization, args.quantization_overrides, args.target_sqnr_db)
+                         args.use_per_channel_quantization, args.quantization_overrides, args.target_sqnr_db,
+                         args.use_native_input_files)
     except (ConversionError, QuantizationError, RunError) as err:
         print(f"qnnpy quant-analyzer: error: {err}", file=sys.stderr)
         return 1

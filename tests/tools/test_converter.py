@@ -134,7 +134,7 @@ def _io(name, shape):
     ("unknown_ops", "[dynamic shape] node 'nz' (NonZero)|[unsupported op] node 'hm' (Hardmax)"),
     ("weight_list", "'layers.0.q_proj.lora_A.weights' (closest: ['layers.0.q_proj.lora_A.weight'])"),
     ("bad_json", "cannot read quantization overrides"),
-    ("bad_input_list", "holds 3 values"),
+    ("bad_input_list", "holds 3 float32 values"),
 ])
 def test_errors_are_clear_exit_non_zero_and_write_nothing(tmp_path, capsys, case, words):
     w = numpy_helper.from_array(np.ones((4, 4), np.float32), "layers.0.q_proj.lora_A.weight")

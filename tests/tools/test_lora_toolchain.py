@@ -413,7 +413,7 @@ def test_net_run_input_list_of_the_wrong_size(work, generated, capsys):
     (generated / "list.txt").write_text("x:=short.raw alpha:=short.raw\n")
     assert qnnpy("net-run", "--retrieve_context", generated / "bin" / "base.bin", "--input_list",
                  generated / "list.txt", "--output_dir", generated / "run") == 1
-    assert "short.raw holds 10 values; input 'x' [1, 64, 256] needs 16384" in capsys.readouterr().err
+    assert "short.raw holds 10 float32 values; input 'x' [1, 64, 256] needs 16384" in capsys.readouterr().err
     assert not (generated / "run").exists()
 
 

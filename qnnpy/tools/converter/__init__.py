@@ -109,7 +109,7 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
             quantization_overrides: str | None = None, input_list: str | None = None, act_bitwidth: int = 8,
             weights_bitwidth: int = 8, quant_updatable_mode: str = "adapter_only", float_bitwidth: int = 32,
             graph_name: str | None = None, act_quantizer_calibration: str = "min-max",
-            use_per_channel_quantization: bool = False) -> Graph:
+            use_per_channel_quantization: bool = False, use_native_input_files: bool = False) -> Graph:
     """Convert; raises ConversionError / QuantizationError with a message for the user, and
     writes nothing unless everything succeeded."""
     if quant_updatable_mode not in MODES:
@@ -122,7 +122,7 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
     encodings = None
     quantized = quant_updatable_mode != "float_only" and (input_list or quantization_overrides)
     if quantized:
-        samples = read_input_list(input_list, graph) if input_list else []
+        samples = read_input_list(input_list, graph, use_native_input_files) if input_list else []
         ranges = calibrate(graph, samples) if samples else {}
         encodings = quantize(graph, ranges, act_bitwidth, weights_bitwidth, quant_updatable_mode,
                              quantization_overrides, act_quantizer_calibration, use_per_channel_quantization)
@@ -152,7 +152,9 @@ def add_quantizer_arguments(parser) -> None:
     parser.add_argument("-i", "--input_network", required=True, help="the ONNX model")
     parser.add_argument("--lora_weight_list", help="file naming the LoRA weights (ONNX initializer names), one a line")
     parser.add_argument("--quantization_overrides", help="AIMET encodings JSON (legacy or 1.0.0)")
-    parser.add_argument("--input_list", help="calibration inputs, as qnn-net-run reads them")
+    parser.add_argument("--input_list", help="calibration inputs, as qnn-net-run reads them (float32 raw files)")
+    parser.add_argument("--use_native_input_files", action="store_true",
+                        help="the input list's raw files hold each input's own type (int32 token ids, ...)")
     parser.add_argument("--act_bitwidth", type=int, default=8, choices=(8, 16))
     parser.add_argument("--weights_bitwidth", type=int, default=8, choices=(4, 8))
     parser.add_argument("--act_quantizer_calibration", default="min-max", choices=CALIBRATIONS,
@@ -167,7 +169,8 @@ def run(args) -> int:
         graph = convert(args.input_network, args.output_path, args.lora_weight_list, args.quantization_overrides,
                         args.input_list, args.act_bitwidth, args.weights_bitwidth, args.quant_updatable_mode,
                         args.float_bitwidth, act_quantizer_calibration=args.act_quantizer_calibration,
-                        use_per_channel_quantization=args.use_per_channel_quantization)
+                        use_per_channel_quantization=args.use_per_channel_quantization,
+                        use_native_input_files=args.use_native_input_files)
     except (ConversionError, QuantizationError) as err:
         print(f"qnnpy converter: error: {err}", file=sys.stderr)
         return 1

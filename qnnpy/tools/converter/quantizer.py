@@ -13,6 +13,8 @@ import json
 
 import numpy as np
 
+from qnnpy.htp import dtypes
+
 from qnnpy.tools import input_list
 from qnnpy.tools.converter.model import INPUT, NATIVE, OUTPUT, STATIC, UPDATABLE, Encoding, Graph
 
@@ -247,11 +249,12 @@ def to_float16(graph: Graph) -> None:
                 t.data = t.data.astype(np.float16)
 
 
-def read_input_list(path: str, graph: Graph) -> list[dict[str, np.ndarray]]:
-    """Calibration samples: float inputs read as float32 raws, integer ones as int32."""
-    inputs = {name: (graph.tensors[name].shape,
-                     np.float32 if graph.tensors[name].dtype.startswith("FLOAT") else np.int32) for name in graph.inputs}
+def read_input_list(path: str, graph: Graph, native: bool = False) -> list[dict[str, np.ndarray]]:
+    """Calibration samples, read as qnn-net-run reads them (float32 files unless ``native``)."""
+    from qnnpy.tools import model_file
+    inputs = {name: (graph.tensors[name].shape, dtypes.storage(model_file.qnn_dtype(graph.tensors[name].dtype)))
+              for name in graph.inputs}
     try:
-        return input_list.read_input_list(path, inputs)
+        return input_list.read_input_list(path, inputs, native)
     except input_list.InputListError as err:
         raise QuantizationError(str(err)) from None
