@@ -1,7 +1,10 @@
 """LoRA branches in an ONNX graph, found by structure, whatever the exporter named the weights.
 
 A branch is ``x -> MatMul(down) -> [Mul] -> MatMul(up) -> [Mul] -> Add(base, ·)`` where
-``base`` is a MatMul (or Gemm) of the same ``x``. Each weight is an initializer read directly,
+``base`` is a MatMul (or Gemm) of the same ``x`` — possibly with a bias added and reshapes
+around it (``Linear`` with a bias; GPT-2's ``Conv1D``, exported as a Gemm on a flattened
+``x``). Scaling constants may be computed (a Constant cast to the activation type): they are
+evaluated. Each weight is an initializer read directly,
 through a 2-D ``Transpose``, or by ``Gemm`` with ``transB``; its *transform* says how the
 PEFT layout (A [r, in], B [out, r]) becomes the initializer's: ``none`` when the initializer
 holds the PEFT layout (the graph transposes at run time), ``transpose`` when it holds the
@@ -39,14 +42,53 @@ class _Graph:
         self.inputs = {i.name for i in g.input}
         self.producer = {o: n for n in g.node for o in n.output}
         self.nodes = list(g.node)
+        self.opsets = list(model.opset_import)
 
-    def constant(self, name):
+    def constant(self, name, depth=0):
+        """The value of ``name`` when it is a constant, evaluating small constant subgraphs."""
         if name in self.inits:
             return numpy_helper.to_array(self.inits[name])
         node = self.producer.get(name)
-        if node is not None and node.op_type == "Constant":
-            return numpy_helper.to_array(node.attribute[0].t)
-        return None
+        if node is None or depth > 8 or node.op_type.startswith("Random"):
+            return None
+        if node.op_type == "Constant":
+            return numpy_helper.to_array(node.attribute[0].t) if node.attribute[0].name == "value" else None
+        values = [self.constant(i, depth + 1) if i else None for i in node.input]
+        if not node.input or any(v is None for v, i in zip(values, node.input) if i):
+            return None
+        return self._evaluate(node, values)
+
+    def _evaluate(self, node, values):
+        from onnx import helper
+        from onnx.reference import ReferenceEvaluator
+        feeds = {i: v for i, v in zip(node.input, values) if i}
+        graph = helper.make_graph([node], "c", [helper.make_tensor_value_info(i, helper.np_dtype_to_tensor_dtype(
+            v.dtype), v.shape) for i, v in feeds.items()], [helper.make_value_info(o, onnx.TypeProto())
+                                                            for o in node.output])
+        try:
+            result = ReferenceEvaluator(helper.make_model(graph, opset_imports=self.opsets)).run(None, feeds)
+        except Exception:  # not a constant we can evaluate: the caller treats it as unknown
+            return None
+        return np.asarray(result[0])
+
+    def through_reshapes(self, name) -> str:
+        while (node := self.producer.get(name)) is not None and node.op_type in ("Reshape", "Flatten", "Squeeze",
+                                                                                   "Unsqueeze"):
+            name = node.input[0]
+        return name
+
+    def base_projection(self, name) -> tuple[str | None, "WeightUse | None"]:
+        """(activation, weight) of a projection, through reshapes and an added bias."""
+        while (node := self.producer.get(name)) is not None:
+            if node.op_type in ("Reshape", "Flatten", "Squeeze", "Unsqueeze"):
+                name = node.input[0]
+            elif node.op_type == "Add" and len(node.input) == 2 and \
+                    any((c := self.constant(i)) is not None and c.ndim <= 1 for i in node.input):
+                name = next(i for i in node.input if self.constant(i) is None or self.constant(i).ndim > 1)
+            else:
+                break
+        x, weight = self.weight_of(self.producer.get(name))
+        return (self.through_reshapes(x) if x is not None else None), weight
 
     def weight_of(self, node) -> tuple[str | None, WeightUse | None]:
         """(activation input, weight) of a MatMul/Gemm whose second operand is a weight."""
@@ -96,14 +138,14 @@ def find_branches(model: onnx.ModelProto) -> list[Branch]:
         if node.op_type != "Add" or len(node.input) != 2:
             continue
         for base_name, lora_name in (node.input, node.input[::-1]):
-            base_x, base_w = g.weight_of(g.producer.get(base_name))
+            base_x, base_w = g.base_projection(base_name)
             up_in, scale_after = g.through_muls(lora_name)
             mid, up = g.weight_of(g.producer.get(up_in))
             if base_x is None or up is None:
                 continue
             down_out, scale_between = g.through_muls(mid)
             x, down = g.weight_of(g.producer.get(down_out))
-            if down is None or x != base_x:
+            if down is None or g.through_reshapes(x) != base_x:
                 continue
             branches.append(Branch(down, up, scale_after * scale_between, base_w.name, order))
             break

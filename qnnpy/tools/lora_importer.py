@@ -8,7 +8,7 @@ weights — by ``--lora_map`` (from lora-tensor-names, needed when the exporter 
 else by name and, with ``--input_network``, by the LoRA branches' structure
 (lora_names.match); PEFT's scaling (lora_alpha / r, or / sqrt(r) with use_rslora;
 rank_pattern / alpha_pattern per module) is folded into B, divided by any scaling constant
-the export already multiplies the branch by; fan_in_fan_out weights are transposed; lower
+the export already multiplies the branch by; lower
 ranks are zero-padded to the model's max rank; and the map's layout transform (the
 exporter's folded transpose) is applied last. Every
 violation of the LoRA v2 rules (same attachment points, rank within the max, same precision)
@@ -117,9 +117,9 @@ def prepare(name: str, tensors: dict, config: dict, lora: dict, matches: dict[st
             problems.append(f"adapter '{name}': '{module}' maps onto {strays}, which the model does not hold as LoRA "
                             "weights (add them to the converter's --lora_weight_list)")
             continue
+        # PEFT keeps A [r, in] and B [out, r] even with fan_in_fan_out (GPT-2's Conv1D): that
+        # flag only concerns the base weight's layout, which the adapter does not carry
         a, b = tensors[found[module]["A"]].astype(np.float32), tensors[found[module]["B"]].astype(np.float32)
-        if config.get("fan_in_fan_out"):
-            a, b = a.T, b.T
         max_rank, fan_in = peft_shape(lora[ma.onnx_name], ma.transform)
         out = peft_shape(lora[mb.onnx_name], mb.transform)[0]
         rank = a.shape[0]

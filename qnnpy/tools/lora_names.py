@@ -161,6 +161,11 @@ def match(adapter: dict[str, np.ndarray], shapes: dict[str, tuple], model=None) 
                 if branch_role and branch_role[1] == ab:
                     use = branch_role[0].down if ab == "A" else branch_role[0].up
                     transform, scale = use.transform, branch_role[0].scale
+                elif model is not None:
+                    problems.append(f"'{pair[ab]}' matches '{init}' by name, but no LoRA branch (MatMul -> MatMul "
+                                    "-> Add into the projection) uses it as lora_" + ab + ": the scaling the export "
+                                    "applies cannot be read, and assuming none could apply PEFT's scaling twice")
+                    transform, scale = _transform_for(adapter[pair[ab]], tuple(shapes[init]), ab), 1.0
                 else:
                     transform, scale = _transform_for(adapter[pair[ab]], tuple(shapes[init]), ab), 1.0
                 if transform is None:
