@@ -41,6 +41,11 @@ def read_weight_list(path: str, model: onnx.ModelProto) -> set[str]:
 
 
 CALIBRATION_SAMPLE = 1 << 16  # values kept per tensor for range selection
+# A softmax input's values more than this below the smallest row maximum seen change no
+# output by more than exp(-20) ~ 2e-9 of the largest term: calibration clamps them there, so
+# that an attention mask's fill (float32's lowest value, -inf, -1e4) no longer sets the range
+# of the masked scores and leaves the real scores without resolution (docs/numerics.md).
+SOFTMAX_MARGIN = 20.0
 
 
 def calibrate(graph: Graph, samples: list[dict]) -> dict[str, np.ndarray]:
@@ -52,14 +57,21 @@ def calibrate(graph: Graph, samples: list[dict]) -> dict[str, np.ndarray]:
         if t.role == NATIVE:
             t.role = OUTPUT
     probe.outputs = [n for n, t in probe.tensors.items() if t.role == OUTPUT]
-    ranges = {}
+    ranges, floors = {}, {}
+    softmax_axes = {n.inputs[0]: n.params.get("axis") for n in graph.nodes if n.op_type in ("Softmax", "LogSoftmax")}
     try:
         with GraphRunner(probe) as runner:
             for sample in samples:
                 for name, values in list(sample.items()) + list(runner.run(sample).items()):
-                    ranges.setdefault(name, []).append(np.asarray(values, np.float32).reshape(-1))
+                    values = np.asarray(values, np.float32)
+                    if name in softmax_axes:
+                        axis = softmax_axes[name] if softmax_axes[name] is not None else -1
+                        floors[name] = min(floors.get(name, np.inf), float(values.max(axis=axis).min()))
+                    ranges.setdefault(name, []).append(values.reshape(-1))
     except RunError as err:
         raise QuantizationError(f"calibration: {err}") from None
+    for name, floor in floors.items():  # see SOFTMAX_MARGIN
+        ranges[name] = [np.maximum(chunk, np.float32(floor - SOFTMAX_MARGIN)) for chunk in ranges[name]]
     rng = np.random.default_rng(0)
     kept = {}
     for name, chunks in ranges.items():
@@ -69,6 +81,21 @@ def calibrate(graph: Graph, samples: list[dict]) -> dict[str, np.ndarray]:
                                      [values.min(), values.max()]])
         kept[name] = values
     return kept
+
+
+def calibrate_base_and_export(graph: Graph, samples: list[dict]) -> dict[str, np.ndarray]:
+    """Ranges that serve the base model and the adapter it was exported with: calibration
+    values with the LoRA weights as exported and with them zeroed (the default adapter).
+    Calibrated with the exported adapter alone, the base's activations could fall outside
+    every encoding that an adapter_only section leaves in place."""
+    ranges = calibrate(graph, samples)
+    if not graph.lora_weights:
+        return ranges
+    base = copy.deepcopy(graph)
+    for name in base.lora_weights:
+        base.tensors[name].data = np.zeros_like(base.tensors[name].data)
+    zeroed = calibrate(base, samples)
+    return {name: np.concatenate([values, zeroed[name]]) for name, values in ranges.items()}
 
 
 def check_quantizer_options(act_bitwidth: int, weights_bitwidth: int, act_quantizer_calibration: str) -> None:
@@ -123,7 +150,7 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
     quantized = quant_updatable_mode != "float_only" and (input_list or quantization_overrides)
     if quantized:
         samples = read_input_list(input_list, graph, use_native_input_files) if input_list else []
-        ranges = calibrate(graph, samples) if samples else {}
+        ranges = calibrate_base_and_export(graph, samples) if samples else {}
         encodings = quantize(graph, ranges, act_bitwidth, weights_bitwidth, quant_updatable_mode,
                              quantization_overrides, act_quantizer_calibration, use_per_channel_quantization)
         insert_converts(graph)
