@@ -1,0 +1,94 @@
+"""The LoRA v2 toolchain on real PEFT exports (tests/fixtures/peft, made by
+tests/fixtures/make_exports.py --peft): lora-tensor-names -> converter -> lora-importer ->
+context-binary-generator -> net-run --binary_updates, as a user runs it, each step's logits
+checked against PyTorch's for the same adapter (the base with adapters disabled, A — the one
+exported —, B of another rank with rsLoRA, the default adapter, A again)."""
+import glob
+import os
+import shutil
+
+import numpy as np
+import pytest
+import yaml
+
+from qnnpy.tools import cli
+from tests.tools.converter_support import sqnr_db
+
+FIXTURES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures", "peft")
+MODELS = sorted(os.path.basename(p) for p in glob.glob(os.path.join(FIXTURES, "*_*")))
+STYLES = ("dynamo", "dynamo_noopt")
+# (run folder, reference logits): net-run without a section runs the base as exported (with A)
+STEPS = (("", "logits_a"), ("m_update1", "logits_a"), ("m_update2", "logits_b"), ("m_update3", "logits_base"),
+         ("m_update4", "logits_a"))
+
+
+def qnnpy(*argv):
+    assert cli.main([str(a) for a in argv]) == 0, argv
+
+
+def run_flow(model: str, style: str, work, quantized: bool, mode: str = "adapter_only") -> dict:
+    """{step folder: SQNR vs PyTorch} for the whole CLI flow in ``work``."""
+    source = os.path.join(FIXTURES, model)
+    for adapter in ("adapter_a", "adapter_b"):
+        shutil.copytree(os.path.join(source, adapter), work / adapter)
+    shutil.copy(os.path.join(source, f"model_{style}.onnx"), work / "model.onnx")
+    data = dict(np.load(os.path.join(source, "data.npz")))
+    data["input_ids"].astype(np.float32).tofile(work / "ids.raw")  # qnn-net-run reads float32 files
+    (work / "inputs.txt").write_text("input_ids:=ids.raw\n")
+    lines = []
+    for k, ids in enumerate(data["calibration_ids"]):
+        ids.astype(np.float32).tofile(work / f"cal{k}.raw")
+        lines.append(f"input_ids:=cal{k}.raw")
+    (work / "calibration.txt").write_text("\n".join(lines) + "\n")
+    (work / "lora_config.yaml").write_text(yaml.safe_dump(
+        {"use_case": [{"name": "A", "lora_weights": "adapter_a"}, {"name": "B", "lora_weights": "adapter_b"}]}))
+    calibration = ["--input_list", work / "calibration.txt"] if quantized else []
+    qnnpy("lora-tensor-names", "--adapter", work / "adapter_a", "--input_network", work / "model.onnx",
+          "-o", work / "names.txt", "--map", work / "map.yaml")
+    qnnpy("converter", "-i", work / "model.onnx", "--output_path", work / "m.qnnpy", "--lora_weight_list",
+          work / "names.txt", *calibration, *(["--act_bitwidth", 16, "--quant_updatable_mode", mode] if quantized else []))
+    qnnpy("lora-importer", "--lora_config", work / "lora_config.yaml", "--input_model", work / "m.qnnpy",
+          "--lora_map", work / "map.yaml", "--output_dir", work / "imported",
+          *(calibration + ["--input_network", work / "model.onnx"] if quantized else []))
+    qnnpy("context-binary-generator", "--model", work / "m.qnnpy", "--binary_file", "base", "--output_dir",
+          work / "bin", "--adapter_weight_config", work / "imported" / "lora_output_files.yaml")
+    (work / "updates.yaml").write_text(yaml.safe_dump({"graphs": [{"m": [
+        "bin/m_A.bin", "bin/m_B.bin", "bin/m_default_adapter.bin", "bin/m_A.bin"]}]}))
+    qnnpy("net-run", "--retrieve_context", work / "bin" / "base.bin", "--input_list", work / "inputs.txt",
+          "--output_dir", work / "run", "--binary_updates", work / "updates.yaml")
+    result = {}
+    for folder, reference in STEPS:
+        ref = data[reference]
+        got = np.fromfile(work / "run" / folder / "Result_0" / "logits.raw", np.float32).reshape(ref.shape)
+        result[folder or "base"] = sqnr_db(ref, got)
+    return result
+
+
+def test_fixtures_are_there():
+    assert {m.split("_")[0] for m in MODELS} == {"llama", "qwen2", "phi3", "mistral", "gemma", "gpt2"}
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("model", MODELS)
+def test_float_flow_matches_pytorch(model, style, tmp_path):
+    sqnr = run_flow(model, style, tmp_path, quantized=False)
+    assert min(sqnr.values()) >= 100, sqnr
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_a16w8_default_mode_keeps_30_db_or_warns(model, tmp_path, capsys):
+    """adapter_only (the default) keeps the base's encodings outside the LoRA branches: the
+    base, the exported adapter and the default adapter keep 30 dB; an adapter that drives
+    activations past them saturates there — the device would silently — and the importer
+    says so, naming the tensors."""
+    sqnr = run_flow(model, "dynamo", tmp_path, quantized=True)
+    assert min(v for k, v in sqnr.items() if k != "m_update2") >= 30, sqnr
+    if sqnr["m_update2"] < 30:
+        assert "adapter 'B' saturates" in capsys.readouterr().err, sqnr
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_a16w8_all_mode_keeps_30_db_for_every_adapter(model, tmp_path):
+    """With --quant_updatable_mode all every adapter brings its own encodings."""
+    sqnr = run_flow(model, "dynamo", tmp_path, quantized=True, mode="all")
+    assert min(sqnr.values()) >= 30, sqnr
