@@ -24,11 +24,10 @@ import re
 import sys
 
 import numpy as np
-import onnx
 import yaml
 from safetensors.numpy import load_file, save_file
 
-from qnnpy.tools import config_files, model_file
+from qnnpy.tools import config_files, model_file, onnx_file
 from qnnpy.tools.converter import calibrate
 from qnnpy.tools.converter.mixed_precision import encoding_at
 from qnnpy.tools.converter.onnx_import import import_onnx
@@ -77,6 +76,42 @@ def read_adapter(path: str) -> tuple[dict[str, np.ndarray], dict]:
         with open(config_path) as f:
             config = json.load(f)
     return tensors, config
+
+
+# PEFT features a LoRA v2 adapter (A and B weights on fixed branches, nothing else) cannot
+# carry: config key -> (is it used?, what it does)
+_UNREPRESENTABLE = {
+    "use_dora": (lambda v: bool(v), "DoRA rescales each merged weight by a learned magnitude vector"),
+    "modules_to_save": (lambda v: bool(v), "it trains full copies of modules {v}"),
+    "lora_bias": (lambda v: bool(v), "lora_B carries a bias"),
+    "bias": (lambda v: v not in (None, "none"), "bias='{v}' trains the base layers' bias terms"),
+    "trainable_token_indices": (lambda v: bool(v), "it trains rows of the embedding"),
+    "layer_replication": (lambda v: bool(v), "it duplicates layers"),
+    "target_parameters": (lambda v: bool(v), "it adapts parameters rather than layers"),
+    "use_qalora": (lambda v: bool(v), "QA-LoRA pools the input before A"),
+    "alora_invocation_tokens": (lambda v: bool(v), "activated LoRA applies only after invocation tokens"),
+}
+_UNREPRESENTABLE_KEYS = {"lora_magnitude_vector": "DoRA's magnitude vector", "modules_to_save": "a saved module",
+                         "lora_embedding_A": "an embedding LoRA", "lora_embedding_B": "an embedding LoRA",
+                         "trainable_tokens": "trainable token rows"}
+
+
+def unrepresentable(name: str, config: dict, tensors: dict) -> list[str]:
+    """One message per PEFT feature of this adapter that a LoRA v2 section cannot hold."""
+    problems = []
+    kind = config.get("peft_type", "LORA")
+    if kind not in ("LORA", None):
+        problems.append(f"adapter '{name}' is a PEFT {kind} adapter; LoRA v2 takes LoRA adapters")
+    for key, (used, what) in _UNREPRESENTABLE.items():
+        if key in config and used(config[key]):
+            problems.append(f"adapter '{name}' uses {key} ({what.format(v=config[key])}), which a LoRA v2 adapter "
+                            "cannot represent: it carries only lora_A / lora_B weights on the branches the model has")
+    for fragment, what in _UNREPRESENTABLE_KEYS.items():
+        keys = sorted(k for k in tensors if fragment in k)
+        if keys:
+            problems.append(f"adapter '{name}' holds {what} ({keys[0]}{' and more' if len(keys) > 1 else ''}), "
+                            "which a LoRA v2 adapter cannot represent")
+    return problems
 
 
 def _pattern_value(patterns: dict, module: str, default):
@@ -206,12 +241,19 @@ def import_adapters(lora_config: str, input_model: str, input_network: str | Non
     if needs_calibration and not (input_list and input_network):
         raise ImportError_(f"{input_model} has per-adapter activation encodings ({info.get('quant_updatable_mode')} "
                            "mode): pass --input_network and --input_list to calibrate each adapter")
-    network = onnx.load(input_network) if input_network else None
+    try:
+        network = onnx_file.load(input_network) if input_network else None
+    except onnx_file.OnnxFileError as err:
+        raise ImportError_(str(err)) from None
     mapping = read_map(lora_map) if lora_map else None
     prepared, problems, precisions = {}, [], {}
     for case in cases:
         tensors, config = read_adapter(case["lora_weights"])
         precisions[case["name"]] = {str(v.dtype) for v in tensors.values()}
+        unusable = unrepresentable(case["name"], config, tensors)
+        if unusable:
+            problems += unusable
+            continue
         try:
             matches = adapter_matches(tensors, lora, mapping, network)
         except MappingError as err:

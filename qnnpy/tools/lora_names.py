@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import yaml
 
+from qnnpy.tools import onnx_file
 from qnnpy.tools.lora_branches import find_branches, flip, peft_shape
 
 PREFIXES = ("base_model.model.",)
@@ -234,8 +235,10 @@ def tensor_names(adapter: str, input_network: str | None = None) -> list[str]:
 
 
 def match_onnx(adapter: dict[str, np.ndarray], input_network: str) -> list[Match]:
-    import onnx
-    model = onnx.load(input_network, load_external_data=False)
+    try:
+        model = onnx_file.load(input_network)
+    except onnx_file.OnnxFileError as err:
+        raise MappingError(str(err)) from None
     return match(adapter, {i.name: tuple(i.dims) for i in model.graph.initializer}, model)
 
 

@@ -92,3 +92,54 @@ def test_a16w8_all_mode_keeps_30_db_for_every_adapter(model, tmp_path):
     """With --quant_updatable_mode all every adapter brings its own encodings."""
     sqnr = run_flow(model, "dynamo", tmp_path, quantized=True, mode="all")
     assert min(sqnr.values()) >= 30, sqnr
+
+
+@pytest.mark.parametrize("config, tensor, words", [
+    ({"use_dora": True}, "lora_magnitude_vector", "uses use_dora (DoRA rescales"),
+    ({"modules_to_save": ["lm_head"]}, None, "uses modules_to_save (it trains full copies of modules ['lm_head'])"),
+    ({"lora_bias": True}, None, "uses lora_bias"),
+    ({"peft_type": "LOHA"}, None, "is a PEFT LOHA adapter"),
+])
+def test_peft_features_lora_v2_cannot_hold_are_refused_by_name(config, tensor, words, tmp_path, capsys):
+    import json
+
+    from safetensors.numpy import load_file, save_file
+    source = os.path.join(FIXTURES, "llama_qv")
+    shutil.copytree(os.path.join(source, "adapter_a"), tmp_path / "adapter_a")
+    shutil.copy(os.path.join(source, "model_dynamo.onnx"), tmp_path / "model.onnx")
+    doc = json.loads((tmp_path / "adapter_a" / "adapter_config.json").read_text())
+    (tmp_path / "adapter_a" / "adapter_config.json").write_text(json.dumps({**doc, **config}))
+    if tensor:
+        tensors = load_file(tmp_path / "adapter_a" / "adapter_model.safetensors")
+        tensors[f"base_model.model.model.layers.0.self_attn.q_proj.{tensor}"] = np.ones(32, np.float32)
+        save_file(tensors, tmp_path / "adapter_a" / "adapter_model.safetensors")
+    qnnpy("lora-tensor-names", "--adapter", source + "/adapter_a", "--input_network", tmp_path / "model.onnx",
+          "-o", tmp_path / "names.txt", "--map", tmp_path / "map.yaml")
+    qnnpy("converter", "-i", tmp_path / "model.onnx", "--output_path", tmp_path / "m.qnnpy", "--lora_weight_list",
+          tmp_path / "names.txt")
+    (tmp_path / "lora.yaml").write_text(yaml.safe_dump({"use_case": [{"name": "A", "lora_weights": "adapter_a"}]}))
+    assert cli.main(["lora-importer", "--lora_config", str(tmp_path / "lora.yaml"), "--input_model",
+                     str(tmp_path / "m.qnnpy"), "--lora_map", str(tmp_path / "map.yaml"), "--output_dir",
+                     str(tmp_path / "imported")]) == 1
+    assert words in capsys.readouterr().err
+    assert not (tmp_path / "imported").exists()
+
+
+def test_models_with_external_data_are_read_from_any_working_directory(tmp_path, monkeypatch):
+    """The data file is found beside the model, not in the working directory."""
+    import onnx
+    source = os.path.join(FIXTURES, "llama_qv")
+    (tmp_path / "models").mkdir()
+    onnx.save(onnx.load(os.path.join(source, "model_dynamo.onnx")), tmp_path / "models" / "model.onnx",
+              save_as_external_data=True, location="model.data", size_threshold=0)
+    shutil.copytree(os.path.join(source, "adapter_a"), tmp_path / "adapter_a")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    qnnpy("lora-tensor-names", "--adapter", "../adapter_a", "--input_network", "../models/model.onnx",
+          "-o", "names.txt", "--map", "map.yaml")
+    qnnpy("converter", "-i", "../models/model.onnx", "--output_path", "m.qnnpy", "--lora_weight_list", "names.txt")
+    (tmp_path / "elsewhere" / "lora.yaml").write_text(yaml.safe_dump({"use_case": [{"name": "A",
+                                                                                     "lora_weights": "../adapter_a"}]}))
+    qnnpy("lora-importer", "--lora_config", "lora.yaml", "--input_model", "m.qnnpy", "--input_network",
+          "../models/model.onnx", "--output_dir", "imported")
+    assert (tmp_path / "elsewhere" / "imported" / "lora_output_files.yaml").exists()

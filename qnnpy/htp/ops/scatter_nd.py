@@ -1,6 +1,5 @@
 """ScatterNd: a copy of data with slices of ``updates`` written at the positions the last
 axis of ``indices`` addresses; ``reduction`` none / add / mul."""
-import numpy as np
 
 from qnnpy.htp.ops import DataMovement, OpError, Scalar, register
 from qnnpy.htp.ops._indexing import check_indices, reduction, wrapped

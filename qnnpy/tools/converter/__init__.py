@@ -8,7 +8,7 @@ import os
 import numpy as np
 import onnx
 
-from qnnpy.tools import model_file
+from qnnpy.tools import model_file, onnx_file
 from qnnpy.tools.converter.mixed_precision import insert_converts
 from qnnpy.tools.converter.model import NATIVE, OUTPUT, Graph
 from qnnpy.tools.converter.onnx_import import ConversionError, import_onnx
@@ -108,9 +108,9 @@ def check_quantizer_options(act_bitwidth: int, weights_bitwidth: int, act_quanti
 def load_network(input_network: str, lora_weight_list: str | None, name: str) -> Graph:
     """The ONNX model as a float graph named ``name``, its LoRA weights kept by name."""
     try:
-        model = onnx.load(input_network)
-    except Exception as err:  # onnx raises many types for unreadable files
-        raise ConversionError(f"cannot read ONNX model {input_network}: {err}") from None
+        model = onnx_file.load(input_network)
+    except onnx_file.OnnxFileError as err:
+        raise ConversionError(str(err)) from None
     lora = read_weight_list(lora_weight_list, model) if lora_weight_list else set()
     return build_graph(model, lora, name)
 
