@@ -76,15 +76,11 @@ def test_float_flow_matches_pytorch(model, style, tmp_path):
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_a16w8_default_mode_keeps_30_db_or_warns(model, tmp_path, capsys):
-    """adapter_only (the default) keeps the base's encodings outside the LoRA branches: the
-    base, the exported adapter and the default adapter keep 30 dB; an adapter that drives
-    activations past them saturates there — the device would silently — and the importer
-    says so, naming the tensors."""
+def test_a16w8_default_mode_keeps_30_db_for_the_base_and_every_adapter(model, tmp_path):
+    """adapter_only (the default): the base's encodings, calibrated with the exported adapter
+    and without it, serve the base, both adapters and the default adapter."""
     sqnr = run_flow(model, "dynamo", tmp_path, quantized=True)
-    assert min(v for k, v in sqnr.items() if k != "m_update2") >= 30, sqnr
-    if sqnr["m_update2"] < 30:
-        assert "adapter 'B' saturates" in capsys.readouterr().err, sqnr
+    assert min(sqnr.values()) >= 30, sqnr
 
 
 @pytest.mark.parametrize("model", MODELS)
