@@ -21,7 +21,8 @@ def _broadcast(vector: np.ndarray, enc: Encoding, ndim: int) -> np.ndarray:
 def dequantize(codes: np.ndarray, enc: Encoding) -> np.ndarray:
     scale = _broadcast(enc.scales, enc, codes.ndim)
     offset = _broadcast(enc.offsets, enc, codes.ndim)
-    return ((codes.astype(np.float64) + offset) * scale).astype(np.float32)
+    with np.errstate(over="ignore"):  # a code at float32's limit (a mask fill) may round past it: -> inf
+        return ((codes.astype(np.float64) + offset) * scale).astype(np.float32)
 
 
 def quantize(values: np.ndarray, enc: Encoding, dtype: int) -> np.ndarray:
