@@ -33,8 +33,10 @@ def run_flow(model: str, style: str, work, quantized: bool, mode: str = "adapter
         shutil.copytree(os.path.join(source, adapter), work / adapter)
     shutil.copy(os.path.join(source, f"model_{style}.onnx"), work / "model.onnx")
     data = dict(np.load(os.path.join(source, "data.npz")))
-    data["input_ids"].astype(np.float32).tofile(work / "ids.raw")  # qnn-net-run reads float32 files
-    (work / "inputs.txt").write_text("input_ids:=ids.raw\n")
+    inputs = ["input_ids"] + ([n for n in data if n.startswith("past_")] if style == "kv" else [])
+    for name in inputs:
+        data[name].astype(np.float32).tofile(work / f"{name}.raw")  # qnn-net-run reads float32 files
+    (work / "inputs.txt").write_text(" ".join(f"{n}:={n}.raw" for n in inputs) + "\n")
     lines = []
     for k, ids in enumerate(data["calibration_ids"]):
         ids.astype(np.float32).tofile(work / f"cal{k}.raw")
@@ -58,7 +60,7 @@ def run_flow(model: str, style: str, work, quantized: bool, mode: str = "adapter
           "--output_dir", work / "run", "--binary_updates", work / "updates.yaml")
     result = {}
     for folder, reference in STEPS:
-        ref = data[reference]
+        ref = data[("kv_" if style == "kv" else "") + reference]
         got = np.fromfile(work / "run" / folder / "Result_0" / "logits.raw", np.float32).reshape(ref.shape)
         result[folder or "base"] = sqnr_db(ref, got)
     return result
@@ -68,8 +70,8 @@ def test_fixtures_are_there():
     assert {m.split("_")[0] for m in MODELS} == {"llama", "qwen2", "phi3", "mistral", "gemma", "gpt2"}
 
 
-@pytest.mark.parametrize("style", STYLES)
-@pytest.mark.parametrize("model", MODELS)
+@pytest.mark.parametrize("model, style", [(m, s) for m in MODELS for s in STYLES + ("kv",)
+                                          if os.path.exists(os.path.join(FIXTURES, m, f"model_{s}.onnx"))])
 def test_float_flow_matches_pytorch(model, style, tmp_path):
     sqnr = run_flow(model, style, tmp_path, quantized=False)
     assert min(sqnr.values()) >= 100, sqnr
