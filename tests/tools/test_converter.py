@@ -238,7 +238,27 @@ def test_random_onnx_graphs_round_trip(tmp_path_factory, ops, seed):
     got = loaded.run(x=x)["y"]
     loaded.close()
     ref = _ort(model, x=x)[0]
-    np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-5 * max(1.0, float(np.abs(ref).max())))
+    tolerance = 1e-5 * max(1.0, float(np.abs(ref).max()))
+    if not np.allclose(got, ref, rtol=1e-5, atol=tolerance):
+        # an ill-conditioned graph (a normalization over values a few ulp apart) magnifies
+        # rounding: then qnnpy must be as close to the float64 result as onnxruntime is
+        exact = _float64_reference(model, x)
+        assert np.abs(got - exact).max() <= 4 * np.abs(ref - exact).max() + tolerance, (got, ref, exact)
+
+
+def _float64_reference(model, x):
+    """The graph evaluated in float64 by onnx.reference (float tensors widened)."""
+    from onnx.reference import ReferenceEvaluator
+    wide = onnx.ModelProto()
+    wide.CopyFrom(model)
+    for vi in list(wide.graph.input) + list(wide.graph.output):
+        if vi.type.tensor_type.elem_type == TensorProto.FLOAT:
+            vi.type.tensor_type.elem_type = TensorProto.DOUBLE
+    for k, init in enumerate(wide.graph.initializer):
+        value = numpy_helper.to_array(init)
+        if value.dtype == np.float32:
+            wide.graph.initializer[k].CopyFrom(numpy_helper.from_array(value.astype(np.float64), init.name))
+    return ReferenceEvaluator(wide).run(None, {"x": x.astype(np.float64)})[0]
 
 
 def test_float16_conversion(decoder_files, tmp_path):

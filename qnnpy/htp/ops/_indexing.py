@@ -5,7 +5,7 @@ Negative indices count from the end; an index outside the dimension fails the ex
 import numpy as np
 
 from qnnpy.htp import dtypes
-from qnnpy.htp.ops import OpError
+from qnnpy.htp.ops import DataMovement, OpError
 
 REDUCTIONS = {0: None, 1: np.add, 2: np.multiply}
 
@@ -27,3 +27,12 @@ def reduction(p) -> np.ufunc | None:
     if p["reduction"] not in REDUCTIONS:
         raise OpError(f"reduction {p['reduction']} is not one of {sorted(REDUCTIONS)} (none, add, mul)")
     return REDUCTIONS[p["reduction"]]
+
+
+class Scatter(DataMovement):
+    """data, indices, updates: updates of data's kind written into a copy of data."""
+    num_inputs = (3, 3)
+
+    def check_dtypes(self, ins, outs):
+        super().check_dtypes([ins[0], ins[2]], outs)
+        check_indices(ins[1])

@@ -1,18 +1,14 @@
-"""LogSoftmax along ``axis`` with inverse temperature ``beta``: beta*x - log(sum(exp(beta*x)))."""
+"""LogSoftmax along ``axis`` with inverse temperature ``beta``: beta*x - log(sum(exp(beta*x))),
+max-subtracted like Softmax (whose parameters and shapes it shares)."""
 import numpy as np
 
-from qnnpy.htp.ops import OpDef, Scalar, normalize_axis, register
+from qnnpy.htp.ops import register
+from qnnpy.htp.ops.softmax import Softmax
 
 
 @register
-class LogSoftmax(OpDef):
+class LogSoftmax(Softmax):
     type_name = "LogSoftmax"
-    params = {"axis": Scalar("uint32", None), "beta": Scalar("float32", 1.0)}
-
-    def infer(self, ins, outs, p):
-        rank = len(ins[0].dims)
-        normalize_axis(p["axis"] if p["axis"] is not None else rank - 1, rank, "axis")
-        return [tuple(ins[0].dims)]
 
     def compute(self, ins, p, outs):
         x = ins[0]

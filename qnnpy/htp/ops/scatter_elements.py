@@ -2,19 +2,14 @@
 ``reduction`` none / add / mul combines them with what is there (in index order)."""
 import numpy as np
 
-from qnnpy.htp.ops import DataMovement, OpError, Scalar, normalize_axis, register
-from qnnpy.htp.ops._indexing import check_indices, reduction, wrapped
+from qnnpy.htp.ops import OpError, Scalar, normalize_axis, register
+from qnnpy.htp.ops._indexing import Scatter, reduction, wrapped
 
 
 @register
-class ScatterElements(DataMovement):
+class ScatterElements(Scatter):
     type_name = "ScatterElements"
-    num_inputs = (3, 3)
     params = {"axis": Scalar("int32", 0), "reduction": Scalar("uint32", 0)}
-
-    def check_dtypes(self, ins, outs):
-        super().check_dtypes([ins[0], ins[2]], outs)
-        check_indices(ins[1])
 
     def infer(self, ins, outs, p):
         reduction(p)

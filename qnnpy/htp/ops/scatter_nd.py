@@ -1,19 +1,14 @@
 """ScatterNd: a copy of data with slices of ``updates`` written at the positions the last
 axis of ``indices`` addresses; ``reduction`` none / add / mul."""
 
-from qnnpy.htp.ops import DataMovement, OpError, Scalar, register
-from qnnpy.htp.ops._indexing import check_indices, reduction, wrapped
+from qnnpy.htp.ops import OpError, Scalar, register
+from qnnpy.htp.ops._indexing import Scatter, reduction, wrapped
 
 
 @register
-class ScatterNd(DataMovement):
+class ScatterNd(Scatter):
     type_name = "ScatterNd"
-    num_inputs = (3, 3)
     params = {"reduction": Scalar("uint32", 0)}
-
-    def check_dtypes(self, ins, outs):
-        super().check_dtypes([ins[0], ins[2]], outs)
-        check_indices(ins[1])
 
     def infer(self, ins, outs, p):
         reduction(p)
