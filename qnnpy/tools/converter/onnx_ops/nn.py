@@ -310,7 +310,8 @@ def _conv(im, node, attrs):
                                          "storage_order", "strides", "count_include_pad"))
 def _pool(im, node, attrs):
     x, out = node.input[0], node.output[0]
-    _real_only(im, node, x)
+    if node.op_type == "AveragePool" or im.dtype(x) == np.bool_:
+        _real_only(im, node, x)
     shape = im.shape(x)
     if len(shape) not in (3, 4):
         im.refuse("unsupported op", f"{node.op_type} of rank {len(shape)} (the HTP path here is 1-D and 2-D)")
