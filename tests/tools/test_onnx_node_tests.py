@@ -8,7 +8,7 @@ import pytest
 
 from tests.tools import node_conformance as nc
 
-MIN_PASS = 965
+MIN_PASS = 970
 
 
 @pytest.fixture(scope="module")

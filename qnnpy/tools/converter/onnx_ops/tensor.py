@@ -310,7 +310,13 @@ def _cast(im, node, attrs):
 
 @handles("CastLike", attrs=("saturate",))
 def _cast_like(im, node, attrs):
-    _cast_to(im, node, im.dtype(node.input[1]))
+    """The second input gives only its type: a constant first input still folds."""
+    value = im.const(node.input[0])
+    target = im.dtype(node.input[1])
+    if value is not None and (target.kind in "fb" or value.dtype.kind in "iub"):  # no float -> int rounding
+        im.consts[node.output[0]] = value.astype(target)
+        return
+    _cast_to(im, node, target)
 
 
 def _cast_to(im, node, target):
