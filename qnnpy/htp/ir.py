@@ -242,6 +242,7 @@ class Graph:
         self.context, self.name = context, name
         self.tensors: dict[int, Tensor] = {}
         self.nodes: list[Node] = []
+        self.node_names: set[str] = set()  # for the duplicate check: a scan made loading quadratic
         self.producer: dict[int, str] = {}
         self.finalized = False
         self.plan = None
@@ -265,6 +266,7 @@ class Graph:
         self.tensors.clear()
         self.names.clear()
         self.nodes.clear()
+        self.node_names.clear()
         self.producer.clear()
         self.plan = self.updatable = None
         self.section_plans.clear()
@@ -319,7 +321,7 @@ class Graph:
         if not isinstance(spec.name, str) or not spec.name:
             fail(GraphError.QNN_GRAPH_ERROR_INVALID_OP_CONFIG, "an op config needs a node name")
         op = find_op(spec)
-        if any(n.spec.name == spec.name for n in self.nodes):
+        if spec.name in self.node_names:
             fail(GraphError.QNN_GRAPH_ERROR_INVALID_OP_CONFIG,
                  f"graph '{self.name}' already has a node named '{spec.name}'")
         inputs = self._resolve_inputs(op, spec)
@@ -329,6 +331,7 @@ class Graph:
                    if p.tensor_id is not None and p.tensor is None else p for p in spec.params]
         spec = NodeSpec(spec.name, spec.package, spec.op_type, inlined, spec.inputs, spec.outputs)
         self.nodes.append(Node(spec, op, params, inputs, outputs))
+        self.node_names.add(spec.name)
         for tensor in outputs:
             self.producer[tensor.id] = spec.name
 
