@@ -2,13 +2,12 @@
 from dataclasses import dataclass
 from enum import IntEnum
 
-from qnnpy import _lookup, _marshal, QnnProfile
+from qnnpy import _log, _lookup, _marshal, QnnProfile
 from qnnpy._api import fail, qnn_api
 from qnnpy._enum import export
 
 
 class QnnGraph_Error_t(IntEnum):
-    QNN_GRAPH_MIN_ERROR = 6000
     QNN_GRAPH_NO_ERROR = 0
     QNN_GRAPH_ERROR_UNSUPPORTED_FEATURE = 1000
     QNN_GRAPH_ERROR_MEM_ALLOC = 1002
@@ -37,6 +36,7 @@ class QnnGraph_Error_t(IntEnum):
     QNN_GRAPH_ERROR_TENSOR_SPARSITY = 6037
     QNN_GRAPH_ERROR_EARLY_TERMINATION = 6038
     QNN_GRAPH_ERROR_INVALID_CONTEXT = 6039
+    QNN_GRAPH_MIN_ERROR = 6000
     QNN_GRAPH_MAX_ERROR = 6999
     QNN_GRAPH_ERROR_UNDEFINED = 0x7FFFFFFF
 
@@ -209,13 +209,26 @@ def QnnGraph_execute(graphHandle, inputs, numInputs, outputs, numOutputs, profil
         QnnProfile.report_residency(profile, graph.context)
 
 
+@qnn_api(_OK)
+def _check_notify(notifyFn):
+    if notifyFn is not None and not callable(notifyFn):
+        fail(E.QNN_GRAPH_ERROR_INVALID_ARGUMENT, f"notifyFn is {type(notifyFn).__name__}; pass a callable or None")
+
+
 def QnnGraph_executeAsync(graphHandle, inputs, numInputs, outputs, numOutputs, profileHandle,
                           signalHandle, notifyFn, notifyParam):
-    """Runs to completion before returning, then calls notifyFn (the queue depth is one)."""
+    """Runs to completion before returning, then calls notifyFn (the queue depth is one). A
+    notifyFn that raises is the client's fault: logged, and the execute's result stands."""
+    err = _check_notify(notifyFn)
+    if err != _OK:
+        return err
     err = QnnGraph_execute(graphHandle, inputs, numInputs, outputs, numOutputs, profileHandle,
                            signalHandle)
     if err == _OK and notifyFn is not None:
-        notifyFn(notifyParam, Qnn_NotifyStatus_t(int(err)))
+        try:
+            notifyFn(notifyParam, Qnn_NotifyStatus_t(int(err)))
+        except Exception as exc:  # never let the client's callback escape into the caller
+            _log.emit(_log.ERROR, f"QnnGraph_executeAsync: notifyFn raised {type(exc).__name__}: {exc}")
     return err
 
 
