@@ -210,26 +210,18 @@ def QnnGraph_execute(graphHandle, inputs, numInputs, outputs, numOutputs, profil
 
 
 @qnn_api(_OK)
-def _check_notify(notifyFn):
-    if notifyFn is not None and not callable(notifyFn):
-        fail(E.QNN_GRAPH_ERROR_INVALID_ARGUMENT, f"notifyFn is {type(notifyFn).__name__}; pass a callable or None")
-
-
 def QnnGraph_executeAsync(graphHandle, inputs, numInputs, outputs, numOutputs, profileHandle,
                           signalHandle, notifyFn, notifyParam):
     """Runs to completion before returning, then calls notifyFn (the queue depth is one). A
     notifyFn that raises is the client's fault: logged, and the execute's result stands."""
-    err = _check_notify(notifyFn)
-    if err != _OK:
-        return err
-    err = QnnGraph_execute(graphHandle, inputs, numInputs, outputs, numOutputs, profileHandle,
-                           signalHandle)
-    if err == _OK and notifyFn is not None:
+    if notifyFn is not None and not callable(notifyFn):
+        fail(E.QNN_GRAPH_ERROR_INVALID_ARGUMENT, f"notifyFn is {type(notifyFn).__name__}; pass a callable or None")
+    QnnGraph_execute.__wrapped__(graphHandle, inputs, numInputs, outputs, numOutputs, profileHandle, signalHandle)
+    if notifyFn is not None:
         try:
-            notifyFn(notifyParam, Qnn_NotifyStatus_t(int(err)))
+            notifyFn(notifyParam, Qnn_NotifyStatus_t(int(_OK)))
         except Exception as exc:  # never let the client's callback escape into the caller
             _log.emit(_log.ERROR, f"QnnGraph_executeAsync: notifyFn raised {type(exc).__name__}: {exc}")
-    return err
 
 
 @qnn_api(_OK)

@@ -48,7 +48,7 @@ def test_execute_async_checks_notify_and_contains_its_exceptions():
     calls = []
 
     def raising(param, status):
-        calls.append((param, int(status)))
+        calls.append((param, status.error))
         raise RuntimeError("client bug")
     assert QnnGraph.QnnGraph_executeAsync(graph, *args, raising, "p") == E.QNN_GRAPH_NO_ERROR
     assert calls == [("p", 0)] and out.tolist() == [[0.0, 2.0]]
