@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from qnnpy import _handles, _log, _lookup, _marshal
-from qnnpy._api import QnnError, fail, qnn_api
+from qnnpy._api import QnnError, config_list, fail, qnn_api
 from qnnpy._enum import export
 from qnnpy.htp import backend as htp
 from qnnpy.QnnTypes import Qnn_ApiVersion_t, Qnn_ErrorReportingConfig_t, Qnn_Version_t
@@ -83,11 +83,7 @@ def QNN_BACKEND_PROPERTY_INIT() -> QnnBackend_Property_t:
 
 def _check_configs(config) -> None:
     """NULL or a list of configs; the last of a repeated option wins, as in C."""
-    if config is None:
-        return
-    if not isinstance(config, (list, tuple)):
-        fail(E.QNN_BACKEND_ERROR_INVALID_CONFIG, "config must be None or a list of QnnBackend_Config_t")
-    for item in config:
+    for item in config_list(config, E.QNN_BACKEND_ERROR_INVALID_CONFIG, "config"):
         if not isinstance(item, QnnBackend_Config_t) or item.option not in (0, 1, 2):
             fail(E.QNN_BACKEND_ERROR_INVALID_CONFIG,
                  f"{item!r} is not a QnnBackend_Config_t with a known option")
@@ -99,7 +95,7 @@ def _check_configs(config) -> None:
 @qnn_api(_OK, outputs=1)
 def QnnBackend_create(logger, config):
     log_obj = None
-    if logger not in (None, 0):
+    if not _handles.is_null(logger):
         log_obj = _handles.get(logger, _lookup.LOG)
         if log_obj is None:
             fail(E.QNN_BACKEND_ERROR_INVALID_HANDLE, _lookup._why(logger, "log", "QnnLog_create"))
@@ -115,7 +111,7 @@ STRICT_IO_ENCODINGS = "qnnpy.strict_io_encodings"
 
 def _apply_platform_options(backend, config) -> None:
     """qnnpy's own switches travel as PLATFORM "key=value" options, as vendor ones do."""
-    for item in config or []:
+    for item in config_list(config, E.QNN_BACKEND_ERROR_INVALID_CONFIG, "config"):
         if item.option != QnnBackend_ConfigOption_t.QNN_BACKEND_CONFIG_OPTION_PLATFORM:
             continue
         key, _, value = item.platformOption.partition("=")

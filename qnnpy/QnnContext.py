@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from qnnpy import _handles, _lookup, QnnProfile
-from qnnpy._api import fail, qnn_api
+from qnnpy._api import config_list, fail, qnn_api
 from qnnpy._enum import export
 from qnnpy.QnnCommon import QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED  # noqa: F401
 from qnnpy.QnnHtpContext import QnnHtpContext_ConfigOption_t, QnnHtpContext_CustomConfig_t
@@ -130,14 +130,8 @@ _NOT_YET = {O.QNN_CONTEXT_CONFIG_GRAPH_RETENTION_ORDER: "GRAPH_RETENTION_ORDER"}
 
 def _configs(config) -> dict:
     """Validate a NULL-terminated config list (None or a Python list); the last repeat wins."""
-    if config is None:
-        return {}
-    if not isinstance(config, (list, tuple)):
-        fail(E.QNN_CONTEXT_ERROR_INVALID_CONFIG, "config must be None or a list of QnnContext_Config_t")
     chosen = {}
-    for item in config:
-        if item is None:
-            break
+    for item in config_list(config, E.QNN_CONTEXT_ERROR_INVALID_CONFIG, "config"):
         if not isinstance(item, QnnContext_Config_t):
             fail(E.QNN_CONTEXT_ERROR_INVALID_CONFIG, f"{item!r} is not a QnnContext_Config_t")
         try:
@@ -326,9 +320,17 @@ def QnnContext_free(context, profile):
     release(obj)
 
 
+def _section_type(section):
+    """A QnnContext_SectionType_t: an int (True or 1.0 would pass for UPDATABLE in a lookup)."""
+    if not isinstance(section, int) or isinstance(section, bool):
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, f"section must be a QnnContext_SectionType_t, got "
+                                                   f"{type(section).__name__}")
+    return section
+
+
 def _section_graph(context, graph):
     """The optional graph argument of the section calls: None/0 means every graph."""
-    if graph in (None, 0):
+    if _handles.is_null(graph):
         return None
     obj = _lookup.graph(graph, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
     if obj.context is not context:
@@ -361,7 +363,7 @@ def _buffer(binaryBuffer, writable: bool):
 @qnn_api(_OK, outputs=1)
 def QnnContext_getBinarySectionSize(context, graph, section):
     obj = _lookup.context(context, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
-    return obj.backend.section_layout(obj, _section_graph(obj, graph), section).total
+    return obj.backend.section_layout(obj, _section_graph(obj, graph), _section_type(section)).total
 
 
 @qnn_api(_OK, outputs=1)
@@ -369,10 +371,10 @@ def QnnContext_getBinarySection(context, graph, section, binaryBuffer, profile, 
     obj = _lookup.context(context, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
     target = _section_graph(obj, graph)
     QnnProfile.resolve(profile, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
-    if signal not in (None, 0):
+    if not _handles.is_null(signal):
         fail(E.QNN_CONTEXT_ERROR_UNSUPPORTED_FEATURE, "signals are not supported; pass None")
     data, size = _buffer(binaryBuffer, writable=True)
-    layout = obj.backend.section_layout(obj, target, section)
+    layout = obj.backend.section_layout(obj, target, _section_type(section))
     if size < layout.total:
         fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
              f"the section needs {layout.total} bytes but the buffer offers {size} "
@@ -389,8 +391,9 @@ def QnnContext_applyBinarySection(context, graph, section, binaryBuffer, profile
     """Replace the updatable tensors with the section's, all or nothing."""
     obj = _lookup.context(context, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
     target = _section_graph(obj, graph)
+    section = _section_type(section)
     prof = QnnProfile.resolve(profile, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
-    if signal not in (None, 0):
+    if not _handles.is_null(signal):
         fail(E.QNN_CONTEXT_ERROR_UNSUPPORTED_FEATURE, "signals are not supported; pass None")
     data, size = _buffer(binaryBuffer, writable=False)
     # As for createFromBinary: views into the client's bytes only when they cannot change.

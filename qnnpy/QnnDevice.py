@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from qnnpy import _handles, _lookup
-from qnnpy._api import fail, qnn_api
+from qnnpy._api import config_list, fail, qnn_api
 from qnnpy._enum import export
 
 QNN_DEVICE_DEFAULT_DEVICE_ID = 0xFFFFFFFF
@@ -102,18 +102,20 @@ def _device(handle) -> Device:
 
 
 def _check_configs(config):
-    for item in config or []:
+    for item in config_list(config, E.QNN_DEVICE_ERROR_INVALID_CONFIG, "config"):
         if not isinstance(item, QnnDevice_Config_t) or item.option not in (0, 1):
             fail(E.QNN_DEVICE_ERROR_INVALID_CONFIG, f"{item!r} is not a QnnDevice_Config_t with a known option")
 
 
 @qnn_api(_OK, outputs=1)
 def QnnDevice_getPlatformInfo(logger):
+    _check_logger(logger)
     return _platform_info()
 
 
 @qnn_api(_OK)
 def QnnDevice_freePlatformInfo(logger, platformInfo):
+    _check_logger(logger)
     if not isinstance(platformInfo, QnnDevice_PlatformInfo_t):
         fail(E.QNN_DEVICE_ERROR_INVALID_ARGUMENT, "platformInfo is not a QnnDevice_PlatformInfo_t")
 
@@ -125,10 +127,15 @@ def QnnDevice_getInfrastructure():
     return INFRASTRUCTURE
 
 
+def _check_logger(logger) -> None:
+    """NULL or a live log handle."""
+    if not _handles.is_null(logger) and _handles.get(logger, _lookup.LOG) is None:
+        fail(E.QNN_DEVICE_ERROR_INVALID_HANDLE, _lookup._why(logger, "log", "QnnLog_create"))
+
+
 @qnn_api(_OK, outputs=1)
 def QnnDevice_create(logger, config):
-    if logger not in (None, 0) and _handles.get(logger, _lookup.LOG) is None:
-        fail(E.QNN_DEVICE_ERROR_INVALID_HANDLE, _lookup._why(logger, "log", "QnnLog_create"))
+    _check_logger(logger)
     _check_configs(config)
     return _handles.new(_lookup.DEVICE, Device())
 

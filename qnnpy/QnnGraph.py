@@ -2,8 +2,8 @@
 from dataclasses import dataclass
 from enum import IntEnum
 
-from qnnpy import _log, _lookup, _marshal, QnnProfile
-from qnnpy._api import fail, qnn_api
+from qnnpy import _handles, _log, _lookup, _marshal, QnnProfile
+from qnnpy._api import config_list, fail, qnn_api
 from qnnpy._enum import export
 
 
@@ -105,14 +105,8 @@ def _graph(handle):
 
 def _apply_configs(graph, config) -> None:
     """Validate all configs first, then apply them: setConfig is all-or-nothing."""
-    if config is None:
-        return
-    if not isinstance(config, (list, tuple)):
-        fail(E.QNN_GRAPH_ERROR_INVALID_ARGUMENT, "config must be None or a list of QnnGraph_Config_t")
     chosen = {}
-    for item in config:
-        if item is None:
-            break
+    for item in config_list(config, E.QNN_GRAPH_ERROR_INVALID_ARGUMENT, "config"):
         if not isinstance(item, QnnGraph_Config_t):
             fail(E.QNN_GRAPH_ERROR_INVALID_ARGUMENT, f"{item!r} is not a QnnGraph_Config_t")
         if item.option == QnnGraph_ConfigOption_t.QNN_GRAPH_CONFIG_OPTION_PROFILE_HANDLE:
@@ -165,7 +159,7 @@ def QnnGraph_addNode(graphHandle, opConfig):
 def QnnGraph_finalize(graphHandle, profileHandle, signalHandle):
     graph = _graph(graphHandle)
     profile = QnnProfile.resolve(profileHandle, E.QNN_GRAPH_ERROR_SET_PROFILE)
-    if signalHandle not in (None, 0):
+    if not _handles.is_null(signalHandle):
         fail(E.QNN_GRAPH_ERROR_UNSUPPORTED_FEATURE, "signals are not supported; pass None")
     with QnnProfile.timed(profile, QnnProfile.QNN_PROFILE_EVENTTYPE_FINALIZE, graph.name):
         graph.context.backend.finalize(graph)
@@ -198,7 +192,7 @@ def _tensor_list(tensors, count, what):
 def QnnGraph_execute(graphHandle, inputs, numInputs, outputs, numOutputs, profileHandle, signalHandle):
     graph = _graph(graphHandle)
     profile = QnnProfile.resolve(profileHandle, E.QNN_GRAPH_ERROR_INVALID_ARGUMENT)
-    if signalHandle not in (None, 0):
+    if not _handles.is_null(signalHandle):
         fail(E.QNN_GRAPH_ERROR_UNSUPPORTED_FEATURE, "signals are not supported; pass None")
     ins = _tensor_list(inputs, numInputs, "Inputs")
     outs = _tensor_list(outputs, numOutputs, "Outputs")

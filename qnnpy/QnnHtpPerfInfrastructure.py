@@ -8,7 +8,7 @@ accepted and logged (INFO) so a user can see what their app asked for.
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from qnnpy._api import fail, qnn_api
+from qnnpy._api import config_list, fail, qnn_api
 from qnnpy._enum import export
 from qnnpy._log import emit
 
@@ -254,7 +254,8 @@ def destroyPowerConfigId(powerConfigId):
 @qnn_api(_OK)
 def setPowerConfig(powerConfigId, config):
     _check_id(powerConfigId)
-    votes = [_describe(item) for item in config or []]   # all checked before anything is logged
+    votes = [_describe(item) for item in config_list(config, E.QNN_HTP_PERF_INFRASTRUCTURE_ERROR_UNSUPPORTED_CONFIG,
+                                                     "config")]   # all checked before anything is logged
     emit(3, f"power config {powerConfigId}: {'; '.join(votes) or 'no options'} (accepted; the emulated HTP runs "
             "at host speed)")
 
@@ -262,7 +263,11 @@ def setPowerConfig(powerConfigId, config):
 @qnn_api(_OK)
 def setMemoryConfig(deviceId, coreId, config):
     _check_core(deviceId, coreId)
-    for item in config or []:
-        if item.option != QnnHtpPerfInfrastructure_MemoryConfigOption_t.QNN_HTP_PERF_INFRASTRUCTURE_MEMORY_CONFIGOPTION_GROW_SIZE:
-            fail(E.QNN_HTP_PERF_INFRASTRUCTURE_ERROR_UNSUPPORTED_CONFIG, f"memory config option {item.option!r} is not known")
+    items = config_list(config, E.QNN_HTP_PERF_INFRASTRUCTURE_ERROR_UNSUPPORTED_CONFIG, "config")
+    grow = QnnHtpPerfInfrastructure_MemoryConfigOption_t.QNN_HTP_PERF_INFRASTRUCTURE_MEMORY_CONFIGOPTION_GROW_SIZE
+    for item in items:  # all checked before anything is logged
+        if getattr(item, "option", None) != grow:
+            fail(E.QNN_HTP_PERF_INFRASTRUCTURE_ERROR_UNSUPPORTED_CONFIG,
+                 f"memory config option {getattr(item, 'option', item)!r} is not known")
+    for item in items:
         emit(3, f"memory grow size {item.memGrowSizeConfig} bytes (accepted)")

@@ -33,7 +33,7 @@ _OK = QnnLog_Error_t.QNN_LOG_NO_ERROR
 
 
 def _level(level):
-    if not isinstance(level, int) or not 1 <= level <= 5:
+    if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
         fail(QnnLog_Error_t.QNN_LOG_ERROR_INVALID_ARGUMENT,
              f"log level {level!r} is not one of QNN_LOG_LEVEL_ERROR..QNN_LOG_LEVEL_DEBUG (1..5)")
     return int(level)

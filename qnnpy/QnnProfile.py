@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from qnnpy import _handles, _lookup
-from qnnpy._api import fail, qnn_api
+from qnnpy._api import config_list, fail, qnn_api
 from qnnpy._enum import export
 
 QNN_PROFILE_LEVEL_BASIC = 1
@@ -144,14 +144,19 @@ def QnnProfile_create(backend, level):
 
 @qnn_api(_OK)
 def QnnProfile_setConfig(profileHandle, config):
+    """All-or-nothing: every item is checked before the profile changes."""
     obj = _profile(profileHandle)
-    for item in config or []:
+    max_events = obj.max_events
+    for item in config_list(config, E.QNN_PROFILE_ERROR_INVALID_ARGUMENT, "config"):
         if not isinstance(item, QnnProfile_Config_t):
             fail(E.QNN_PROFILE_ERROR_INVALID_ARGUMENT, f"{item!r} is not a QnnProfile_Config_t")
-        if item.option == QnnProfile_ConfigOption_t.QNN_PROFILE_CONFIG_OPTION_MAX_EVENTS:
-            obj.max_events = int(item.numMaxEvents)
-        else:
+        if item.option != QnnProfile_ConfigOption_t.QNN_PROFILE_CONFIG_OPTION_MAX_EVENTS:
             fail(E.QNN_PROFILE_ERROR_UNSUPPORTED, f"profile config option {item.option} is not supported")
+        count = item.numMaxEvents
+        if not isinstance(count, int) or isinstance(count, bool) or not 0 <= count < 1 << 64:
+            fail(E.QNN_PROFILE_ERROR_INVALID_ARGUMENT, f"numMaxEvents must be a uint64, got {count!r}")
+        max_events = count
+    obj.max_events = max_events
 
 
 @qnn_api(_OK, outputs=2)
@@ -162,14 +167,14 @@ def QnnProfile_getEvents(profile):
 
 @qnn_api(_OK, outputs=2)
 def QnnProfile_getSubEvents(eventId):
-    if eventId not in _events:
+    if not isinstance(eventId, int) or eventId not in _events:
         fail(E.QNN_PROFILE_ERROR_INVALID_HANDLE, f"event id {eventId!r} is unknown")
     return [], 0
 
 
 @qnn_api(_OK, outputs=1)
 def QnnProfile_getEventData(eventId):
-    data = _events.get(eventId)
+    data = _events.get(eventId) if isinstance(eventId, int) else None
     if data is None:
         fail(E.QNN_PROFILE_ERROR_INVALID_HANDLE, f"event id {eventId!r} is unknown or its profile was freed")
     return QnnProfile_EventData_t(data.type, data.unit, data.value, data.identifier)

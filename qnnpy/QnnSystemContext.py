@@ -127,10 +127,14 @@ def _describe(parsed) -> QnnSystemContext_BinaryInfo_t:
     """Binary info from the metadata alone: no graph is built and no weight is read."""
     meta = parsed.meta
     graphs = []
-    for g in meta.get("graphs") or []:
-        context_binary._require(isinstance(g, dict) and isinstance(g.get("tensors"), list),
-                                "a graph entry is malformed")
-        tensors = {t["id"]: t for t in g["tensors"] + list(meta.get("context_tensors") or [])}
+    ctx_entries = meta.get("context_tensors")
+    context_binary._require(isinstance(ctx_entries, list) and isinstance(meta.get("graphs"), list),
+                            "metadata lacks context_tensors or graphs")
+    for t in ctx_entries:
+        context_binary.check_tensor_meta(t, len(parsed.data))
+    for g in meta["graphs"]:
+        context_binary.check_graph_meta(g, len(parsed.data))
+        tensors = {t["id"]: t for t in g["tensors"] + ctx_entries}
         used = [i for n in g.get("nodes") or [] for i in n.get("inputs", []) + n.get("outputs", [])]
         ids = sorted({i for i in used if i in tensors})
         ins = [tensors[i] for i in ids if tensors[i]["kind"] in INPUT_KINDS]
@@ -152,10 +156,11 @@ def _describe_section(parsed) -> QnnSystemContext_BinaryInfo_t:
     (with the new scale/offset) and every updateable tensor it carries."""
     graphs = []
     for g in parsed.meta.get("graphs") or []:
-        context_binary._require(isinstance(g, dict) and isinstance(g.get("tensors"), list),
-                                "a graph entry is malformed")
+        context_binary._require(isinstance(g, dict) and isinstance(g.get("tensors"), list)
+                                and isinstance(g.get("name"), str), "a graph entry is malformed")
         structs = []
         for t in g["tensors"]:
+            context_binary.check_tensor_meta(t, len(parsed.data))
             spec = TensorSpec(t["name"], t["kind"], t["dtype"], tuple(t["dims"]),
                               context_binary.encoding_from_meta(t.get("encoding")))
             structs.append((t["kind"], _marshal.tensor_struct(t["id"], spec)))
@@ -189,7 +194,11 @@ def _info(sysCtxHandle, binaryBuffer, binaryBufferSize):
         fail(E.QNN_SYSTEM_CONTEXT_ERROR_INVALID_ARGUMENT, "binaryBuffer is NULL")
     try:
         parsed = container.parse(binaryBuffer, binaryBufferSize, None, copy_data=False)
-        return _describe_section(parsed) if parsed.kind == container.KIND_SECTION else _describe(parsed)
+        if parsed.kind == container.KIND_SECTION:
+            return _describe_section(parsed)
+        if parsed.kind == container.KIND_CONTEXT:
+            return _describe(parsed)
+        raise container.ContainerError(f"binary kind {parsed.kind} is neither a context binary (1) nor a section (2)")
     except (container.ContainerError, KeyError, TypeError, ValueError) as err:
         fail(E.QNN_SYSTEM_CONTEXT_ERROR_MALFORMED_BINARY, f"cannot read the binary: {err}")
 

@@ -27,6 +27,22 @@ def fail(code, message: str):
     raise QnnError(code, message)
 
 
+def config_list(config, err, what: str) -> list:
+    """A C config array as Python passes it: None (NULL), or a list / tuple of configs that
+    may end with None (C's terminator). Anything else, or a None before the end, gets ``err``
+    and one line naming ``what``; callers check every item before applying any."""
+    if config is None or (isinstance(config, int) and not isinstance(config, bool) and config == 0):
+        return []
+    if not isinstance(config, (list, tuple)):
+        fail(err, f"{what} must be None or a list, got {type(config).__name__}")
+    items = list(config)
+    if items and items[-1] is None:
+        items.pop()
+    if any(item is None for item in items):
+        fail(err, f"{what} has a None entry before its end")
+    return items
+
+
 def qnn_api(success, outputs: int = 0):
     """Wrap a public function: ``success`` is its namespace's NO_ERROR member."""
 

@@ -5,11 +5,20 @@ only ever an int, and the table remembers freed handles to tell "stale" from "fo
 """
 import itertools
 import threading
+from collections import OrderedDict
 
 _counter = itertools.count(0x5A000, 0x10)
 _live: dict[int, tuple[str, object]] = {}
-_dead: dict[int, str] = {}
+# the kinds of the most recently freed handles, to tell "stale" from "foreign" in messages;
+# bounded, so that a client creating and freeing handles forever does not grow it forever
+_dead: OrderedDict[int, str] = OrderedDict()
+DEAD_REMEMBERED = 1 << 16
 _lock = threading.Lock()
+
+
+def is_null(handle) -> bool:
+    """None or 0 (a NULL pointer from C); never true for other types (a numpy array, say)."""
+    return handle is None or (isinstance(handle, int) and not isinstance(handle, bool) and handle == 0)
 
 
 def new(kind: str, obj: object) -> int:
@@ -37,6 +46,8 @@ def free(handle: int) -> None:
     with _lock:
         kind, _ = _live.pop(handle)
         _dead[handle] = kind
+        if len(_dead) > DEAD_REMEMBERED:
+            _dead.popitem(last=False)
 
 
 def live_objects(kind: str) -> list:

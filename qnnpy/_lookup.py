@@ -42,7 +42,7 @@ def graph(handle, err, err_context_freed=None):
 
 def optional(handle, kind: str, err):
     """For optional handle arguments (profile, device): None/0 is fine, anything else must be live."""
-    if handle in (None, 0):
+    if _handles.is_null(handle):
         return None
     obj = _handles.get(handle, kind)
     if obj is None:
@@ -51,11 +51,12 @@ def optional(handle, kind: str, err):
 
 
 def _why(handle, kind: str, maker: str) -> str:
-    if handle in (None, 0):
+    if _handles.is_null(handle):
         return f"the {kind} handle is NULL; get one from {maker}"
     if _handles.was_freed(handle, kind):
         return f"{kind} handle {handle:#x} was already freed"
-    shown = f"{handle:#x}" if isinstance(handle, int) else repr(handle)
+    shown = f"{handle:#x}" if isinstance(handle, int) and not isinstance(handle, bool) else \
+        f"a {type(handle).__name__}"
     return f"{shown} is not a {kind} handle; get one from {maker}"
 
 

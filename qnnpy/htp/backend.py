@@ -70,7 +70,8 @@ class HtpBackend:
         retrieved, ``enabled`` keeps only the named graphs."""
         try:
             parsed = container.parse(buffer, size, container.KIND_CONTEXT, copy_data=not zero_copy)
-            names = [g.get("name") for g in parsed.meta.get("graphs") or [] if isinstance(g, dict)]
+            context_binary.check_context_meta(parsed)
+            names = [g["name"] for g in parsed.meta["graphs"]]
             if enabled is not None:
                 unknown = [n for n in enabled if n not in names]
                 if unknown:

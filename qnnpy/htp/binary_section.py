@@ -149,11 +149,14 @@ def _changes_for_graph(entry: dict, graph: Graph, section: int, parsed) -> list[
     if not isinstance(entries, list):
         raise container.ContainerError("a graph entry lacks its tensors")
     expected = _plan(section, graph)
-    changes = []
+    changes, seen = [], set()
     for e in entries:
         if not isinstance(e, dict):
             raise container.ContainerError("a tensor entry is not a map")
         name, tid = e.get("name"), e.get("id")
+        if type(tid) is int and tid in seen:
+            raise container.ContainerError(f"tensor '{name}' (id {tid}) appears twice in graph '{graph.name}'")
+        seen.add(tid if type(tid) is int else None)
         plan = expected.get(tid) if type(tid) is int else None
         if plan is None or plan[1] != name:
             _mismatch(f"tensor '{name}' (id {tid}) of graph '{graph.name}' is not an updatable "
@@ -235,6 +238,8 @@ def apply(context: Context, graph: Graph | None, section, buffer, size, zero_cop
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
             raise container.ContainerError("the section lists no graphs")
         names = [e.get("name") for e in entries]
+        if len(set(map(repr, names))) != len(names):
+            raise container.ContainerError(f"the section lists a graph twice: {names}")
         if graph is not None:
             if graph.name not in names:
                 _mismatch(f"it covers graphs {names}, not '{graph.name}'")

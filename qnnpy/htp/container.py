@@ -158,6 +158,8 @@ def parse(buffer, size, kind: int | None, copy_data: bool, verify_checksum: bool
      stored_sum) = HEADER.unpack_from(view, 0)
     if magic != MAGIC:
         raise ContainerError("not a qnnpy binary (bad magic); was it made by another SDK or backend?")
+    if any(view[HEADER.size:HEADER_SIZE]):
+        raise ContainerError("the header's reserved bytes are not zero: not a binary this qnnpy wrote")
     if version != FORMAT_VERSION:
         raise ContainerError(f"binary format version {version}; this qnnpy reads version "
                              f"{FORMAT_VERSION}", version=True)

@@ -26,15 +26,14 @@ def encoding_from_meta(meta) -> Encoding | None:
         return None
     _require(isinstance(meta, dict), "an encoding is not a map")
     axis, bitwidth = meta.get("axis"), meta.get("bitwidth")
-    _require(axis is None or isinstance(axis, int), "encoding axis is not an integer")
-    _require(bitwidth is None or isinstance(bitwidth, int), "encoding bitwidth is not an integer")
+    _require(axis is None or is_int(axis, (0, 15)), "encoding axis is not a dimension index")
+    _require(bitwidth is None or is_int(bitwidth, (1, 32)), "encoding bitwidth is not in 1..32")
     scales, offsets = meta.get("scales"), meta.get("offsets")
-    _require(isinstance(scales, list) and isinstance(offsets, list), "encoding lacks scales/offsets")
-    try:
-        return Encoding(np.asarray(scales, dtype=np.float32).reshape(-1),
-                        np.asarray(offsets, dtype=np.int64).astype(np.int32).reshape(-1), axis, bitwidth)
-    except (TypeError, ValueError, OverflowError):
-        raise container.ContainerError("encoding values are not numbers") from None
+    _require(isinstance(scales, list) and all(type(s) in (int, float) for s in scales),
+             "encoding scales are not numbers")
+    _require(_ints(offsets, INT32), "encoding offsets are not int32 values")
+    return Encoding(np.asarray(scales, dtype=np.float32).reshape(-1), np.asarray(offsets, dtype=np.int32).reshape(-1),
+                    axis, bitwidth)
 
 
 def tensor_meta(spec: TensorSpec | Tensor, tid: int | None, blobs: list) -> dict:
@@ -51,18 +50,63 @@ def _require(condition: bool, message: str) -> None:
         raise container.ContainerError(message)
 
 
-def spec_from_meta(meta, parsed: container.Parsed) -> TensorSpec:
+UINT32 = (0, (1 << 32) - 1)
+INT32 = (-(1 << 31), (1 << 31) - 1)
+
+
+def is_int(value, bounds=UINT32) -> bool:
+    """A metadata integer: an int (not a bool, not a float) inside ``bounds`` — the C field's
+    type, so that nothing wraps or overflows when it reaches the API's structs."""
+    return type(value) is int and bounds[0] <= value <= bounds[1]
+
+
+def _ints(values, bounds=UINT32) -> bool:
+    return isinstance(values, list) and all(is_int(v, bounds) for v in values)
+
+
+def check_tensor_meta(meta, data_size: int) -> tuple:
+    """(name, kind, dtype, dims) of a tensor entry, every field checked — data reference
+    bounds included — before anything is built, hashed or allocated from it."""
     _require(isinstance(meta, dict), "a tensor entry is not a map")
     name, kind, dtype, dims = meta.get("name"), meta.get("kind"), meta.get("dtype"), meta.get("dims")
     _require(isinstance(name, str), "a tensor has no name")
-    _require(isinstance(kind, int) and isinstance(dtype, int), f"tensor '{name}': bad kind or dtype")
-    _require(isinstance(dims, list) and all(isinstance(d, int) and d > 0 for d in dims)
-             and len(dims) <= 16, f"tensor '{name}': bad dimensions")
+    _require(is_int(kind) and is_int(dtype), f"tensor '{name}': kind and dtype must be uint32 values")
+    _require(_ints(dims, (1, UINT32[1])) and len(dims) <= 16, f"tensor '{name}': bad dimensions")
+    _require(meta.get("id") is None or is_int(meta["id"]), f"tensor '{name}': id is not a uint32")
     _require(dtypes.supported(dtype), f"tensor '{name}': unsupported data type {dtype}")
+    ref = meta.get("data")
+    if ref is not None:
+        _require(_ints(ref, (0, data_size)) and len(ref) == 2 and ref[0] + ref[1] <= data_size,
+                 f"tensor '{name}': data reference {ref!r} is outside the {data_size}-byte data region")
+    return name, kind, dtype, tuple(dims)
+
+
+def spec_from_meta(meta, parsed: container.Parsed) -> TensorSpec:
+    name, kind, dtype, dims = check_tensor_meta(meta, len(parsed.data))
     data = None
     if meta.get("data") is not None:
-        data = parsed.blob(meta["data"], dtypes.storage(dtype), tuple(dims))
-    return TensorSpec(name, kind, dtype, tuple(dims), encoding_from_meta(meta.get("encoding")), data)
+        data = parsed.blob(meta["data"], dtypes.storage(dtype), dims)
+    return TensorSpec(name, kind, dtype, dims, encoding_from_meta(meta.get("encoding")), data)
+
+
+def check_graph_meta(g, data_size: int) -> None:
+    """A graph entry, checked whole when the binary loads, also for graphs built later
+    (graph switching, deferred init): a build or a residency digest reads only checked data."""
+    _require(isinstance(g, dict) and isinstance(g.get("name"), str), "a graph entry is malformed")
+    _require(isinstance(g.get("tensors"), list) and isinstance(g.get("nodes"), list),
+             f"graph '{g['name']}' lacks tensors or nodes")
+    for t in g["tensors"]:
+        check_tensor_meta(t, data_size)
+        encoding_from_meta(t.get("encoding"))
+    for n in g["nodes"]:
+        _require(isinstance(n, dict) and isinstance(n.get("params"), list) and _ints(n.get("inputs"))
+                 and _ints(n.get("outputs")) and all(isinstance(n.get(k), str) for k in ("name", "package", "type")),
+                 f"graph '{g['name']}': a node entry is malformed (name, package and type are strings; inputs "
+                 "and outputs tensor ids)")
+        for p in n["params"]:
+            _require(isinstance(p, dict), f"node '{n['name']}': a parameter is not a map")
+            if "tensor" in p:
+                check_tensor_meta(p["tensor"], data_size)
 
 
 def _param_meta(param: ParamSpec, blobs: list) -> dict:
@@ -79,6 +123,7 @@ def _param_from_meta(meta, parsed) -> ParamSpec:
     if "tensor" in meta:
         return ParamSpec(meta["name"], tensor=spec_from_meta(meta["tensor"], parsed))
     if "tensor_id" in meta:
+        _require(is_int(meta["tensor_id"]), f"parameter '{meta['name']}' names a tensor id that is not a uint32")
         return ParamSpec(meta["name"], tensor_id=meta["tensor_id"])
     _require(isinstance(meta.get("dtype"), int) and isinstance(meta.get("scalar"), (int, float, bool)),
              f"parameter '{meta['name']}' is malformed")
@@ -110,24 +155,32 @@ def layout(context: Context) -> container.Layout:
     return container.Layout(container.KIND_CONTEXT, meta, blobs)
 
 
-def load(backend, parsed: container.Parsed, graphs_to_build=None) -> Context:
-    """A context from a parsed binary. ``graphs_to_build`` (names, default all) are built now;
-    the other graphs get an empty shell that ``build_graph`` fills later (graph switching,
-    deferred init)."""
+def check_context_meta(parsed: container.Parsed) -> None:
+    """A context binary's whole metadata, checked before any of it is used (by loading, a
+    graph build later on, or a residency digest)."""
     meta = parsed.meta
-    context = Context(backend, from_binary=True)
     ctx_tensors, graphs = meta.get("context_tensors"), meta.get("graphs")
     _require(isinstance(ctx_tensors, list) and isinstance(graphs, list) and graphs,
              "metadata lacks context_tensors or graphs")
+    for t in ctx_tensors:
+        check_tensor_meta(t, len(parsed.data))
+    names = set()
+    for g in graphs:
+        check_graph_meta(g, len(parsed.data))
+        _require(g["name"] not in names, f"graph '{g['name']}' appears twice")
+        names.add(g["name"])
+
+
+def load(backend, parsed: container.Parsed, graphs_to_build=None) -> Context:
+    """A context from a parsed binary whose metadata check_context_meta accepted.
+    ``graphs_to_build`` (names, default all) are built now; the other graphs get an empty
+    shell that ``build_graph`` fills later (graph switching, deferred init)."""
+    meta = parsed.meta
+    context = Context(backend, from_binary=True)
     try:
-        for t in ctx_tensors:
-            _require(isinstance(t, dict), "a tensor entry is not a map")
+        for t in meta["context_tensors"]:
             context.add_tensor(spec_from_meta(t, parsed), None, tid=t.get("id"))
-        for g in graphs:
-            _require(isinstance(g, dict) and isinstance(g.get("name"), str), "a graph entry is malformed")
-            _require(g["name"] not in context.graphs, f"graph '{g['name']}' appears twice")
-            _require(isinstance(g.get("tensors"), list) and isinstance(g.get("nodes"), list),
-                     f"graph '{g['name']}' lacks tensors or nodes")
+        for g in meta["graphs"]:
             graph = Graph(context, g["name"])
             graph.entry = g
             graph.finalized, graph.loaded = True, False
@@ -140,25 +193,28 @@ def load(backend, parsed: container.Parsed, graphs_to_build=None) -> Context:
 
 
 def build_graph(graph: Graph, parsed: container.Parsed) -> None:
-    """Fill a graph shell from its metadata entry, through the validating IR calls."""
+    """Fill a graph shell from its metadata entry, through the validating IR calls. All or
+    nothing: a build that fails leaves the empty shell, so a later retrieve reports the same
+    first error again rather than a clash with half-built tensors."""
     context, g = graph.context, graph.entry
     graph.finalized = False
-    for t in g["tensors"]:
-        _require(isinstance(t, dict), "a tensor entry is not a map")
-        context.add_tensor(spec_from_meta(t, parsed), graph, tid=t.get("id"))
-    for n in g["nodes"]:
-        _require(isinstance(n, dict) and isinstance(n.get("params"), list)
-                 and isinstance(n.get("inputs"), list) and isinstance(n.get("outputs"), list),
-                 "a node entry is malformed")
-        graph.add_node(NodeSpec(n.get("name"), n.get("package"), n.get("type"),
-                                [_param_from_meta(p, parsed) for p in n["params"]],
-                                list(n["inputs"]), list(n["outputs"])))
-    graph.finalize()
+    try:
+        for t in g["tensors"]:
+            context.add_tensor(spec_from_meta(t, parsed), graph, tid=t.get("id"))
+        for n in g["nodes"]:  # checked by check_graph_meta when the binary was loaded
+            graph.add_node(NodeSpec(n["name"], n["package"], n["type"], [_param_from_meta(p, parsed) for p in n["params"]],
+                                    list(n["inputs"]), list(n["outputs"])))
+        graph.finalize()
+    except BaseException:
+        graph.drop_built()
+        graph.finalized = True
+        raise
     graph.loaded = True
 
 
 def graph_data_ranges(graph_entry: dict) -> list[tuple[int, int]]:
-    """(offset, nbytes) of every blob a graph's own tensors use, in the data region."""
+    """(offset, nbytes) of every blob a graph's own tensors use, in the data region (bounds
+    checked by check_graph_meta)."""
     ranges = [tuple(t["data"]) for t in graph_entry["tensors"] if t.get("data") is not None]
     for n in graph_entry["nodes"]:
         ranges += [tuple(p["tensor"]["data"]) for p in n["params"]

@@ -77,5 +77,5 @@ def code_range(dtype: int, bitwidth: int | None = None) -> tuple[int, int]:
 def name(dtype: int) -> str:
     try:
         return DT(dtype).name.removeprefix("QNN_DATATYPE_")
-    except ValueError:
-        return f"0x{int(dtype):x}"
+    except (ValueError, TypeError, OverflowError):  # a value from a hostile file: shown, never trusted
+        return f"0x{dtype:x}" if type(dtype) is int else repr(dtype)[:40]

@@ -34,8 +34,8 @@ READWRITE_KINDS = {TT.QNN_TENSOR_TYPE_APP_READWRITE, TT.QNN_TENSOR_TYPE_UPDATEAB
 def kind_name(kind: int) -> str:
     try:
         return TT(kind).name.removeprefix("QNN_TENSOR_TYPE_")
-    except ValueError:
-        return str(kind)
+    except (ValueError, TypeError, OverflowError):
+        return str(kind)[:40]
 
 
 class Tensor:

@@ -1,0 +1,44 @@
+"""The fuzz campaign: ``python -m tests.fuzz --cases 100000 [--seed 0]``.
+
+Prints one row per attack: cases, precise codes, accepted, GENERAL, escaped, hangs. A
+precise code is the namespace's own error for the bad input; GENERAL (a qnnpy bug),
+an escaped exception or a hang (over the per-case time limit) are failures.
+"""
+import argparse
+import sys
+import time
+
+from tests.fuzz import arguments, binaries
+
+COLUMNS = ("precise", "accepted", "GENERAL", "escaped", "hang")
+
+
+def row(name: str, counts, seconds: float) -> str:
+    escaped = sum(v for k, v in counts.items() if k.startswith("escaped"))
+    accepted = counts.get("accepted", 0) + counts.get("success", 0)
+    cells = [counts.get("precise", 0), accepted, counts.get("GENERAL", 0), escaped, counts.get("hang", 0)]
+    return f"| {name} | {sum(counts.values())} | " + " | ".join(str(c) for c in cells) + f" | {seconds:.0f} s |"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=10000, help="cases per attack")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    print("| attack | cases | " + " | ".join(COLUMNS) + " | time |")
+    print("|---|---|" + "---|" * len(COLUMNS) + "---|")
+    failures = 0
+    for name, attack in (("arguments of every public function", arguments.run),
+                         ("mutated context binaries and sections (checksum kept valid)", binaries.run)):
+        start = time.perf_counter()
+        counts, examples = attack(args.cases, args.seed)
+        print(row(name, counts, time.perf_counter() - start), flush=True)
+        for outcome, example in examples.items():
+            if outcome == "GENERAL" or outcome.startswith("escaped") or outcome == "hang":
+                failures += counts[outcome]
+                print(f"  {outcome}: first at {example}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

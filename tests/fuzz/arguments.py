@@ -1,0 +1,60 @@
+"""Argument fuzzing of every public qnnpy function: hostile Python values in every position.
+
+Each call must return a QNN error code (or a tuple starting with one) and never raise; a
+bad argument must get a precise code, not QNN_COMMON_ERROR_GENERAL (which means "a qnnpy
+bug"). ``run(cases, seed)`` returns a table row per outcome class.
+"""
+import collections
+import importlib
+import inspect
+import random
+
+import numpy as np
+
+MODULES = ["QnnBackend", "QnnContext", "QnnDevice", "QnnGraph", "QnnLog", "QnnProfile", "QnnProperty",
+           "QnnTensor", "QnnSystemContext", "QnnInterface", "QnnSystemInterface", "QnnHtpPerfInfrastructure"]
+GENERAL = 1100  # QNN_COMMON_ERROR_GENERAL's value, shared by every namespace
+
+
+def hostile_values(rng: random.Random):
+    return [None, 0, 1, -1, 2 ** 40, 2 ** 64, 0x5A000, 0x5A010, True, False, 1.5, float("nan"), "x", b"\x00" * 8,
+            [], [None], [1, 2], {}, {"a": 1}, (), object(), np.zeros(3), np.array(5), np.float32(1.0),
+            bytearray(16), memoryview(b"abc"), lambda *a: None, rng.randrange(1 << 32)]
+
+
+def public_functions():
+    for name in MODULES:
+        module = importlib.import_module(f"qnnpy.{name}")
+        for attr, fn in sorted(vars(module).items()):
+            if attr.startswith(("Qnn", "QnnSystem")) and callable(fn) and hasattr(fn, "__wrapped__"):
+                yield f"{name}.{attr}", fn
+
+
+def classify(result) -> str:
+    code = result[0] if isinstance(result, tuple) else result
+    if not isinstance(code, int):
+        return "not a code"
+    if code == 0:
+        return "success"
+    return "GENERAL" if int(code) == GENERAL else "precise"
+
+
+def run(cases: int, seed: int = 0) -> tuple[collections.Counter, dict]:
+    """({outcome: count}, {outcome: first example}) over ``cases`` random calls."""
+    import logging
+    logging.getLogger("qnnpy").setLevel(logging.CRITICAL)
+    rng = random.Random(seed)
+    functions = list(public_functions())
+    counts, examples = collections.Counter(), {}
+    for _ in range(cases):
+        name, fn = rng.choice(functions)
+        arity = len(inspect.signature(fn).parameters)
+        pool = hostile_values(rng)
+        args = [rng.choice(pool) for _ in range(arity)]
+        try:
+            outcome = classify(fn(*args))
+        except BaseException as err:  # an escaped exception is the failure this looks for
+            outcome = f"escaped {type(err).__name__}"
+        counts[outcome] += 1
+        examples.setdefault(outcome, f"{name}({', '.join(type(a).__name__ for a in args)})")
+    return counts, examples
