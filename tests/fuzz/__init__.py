@@ -1,0 +1,15 @@
+"""Fuzzing qnnpy's public API and binary parsers (``python -m tests.fuzz``)."""
+import contextlib
+import logging
+
+
+@contextlib.contextmanager
+def quiet_log():
+    """Silence the qnnpy logger for a campaign, then give it back as it was."""
+    logger = logging.getLogger("qnnpy")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

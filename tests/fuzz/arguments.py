@@ -11,6 +11,8 @@ import random
 
 import numpy as np
 
+from tests.fuzz import quiet_log
+
 MODULES = ["QnnBackend", "QnnContext", "QnnDevice", "QnnGraph", "QnnLog", "QnnProfile", "QnnProperty",
            "QnnTensor", "QnnSystemContext", "QnnInterface", "QnnSystemInterface", "QnnHtpPerfInfrastructure"]
 GENERAL = 1100  # QNN_COMMON_ERROR_GENERAL's value, shared by every namespace
@@ -41,11 +43,15 @@ def classify(result) -> str:
 
 def run(cases: int, seed: int = 0) -> tuple[collections.Counter, dict]:
     """({outcome: count}, {outcome: first example}) over ``cases`` random calls."""
-    import logging
-    logging.getLogger("qnnpy").setLevel(logging.CRITICAL)
     rng = random.Random(seed)
     functions = list(public_functions())
     counts, examples = collections.Counter(), {}
+    with quiet_log():
+        _calls(cases, rng, functions, counts, examples)
+    return counts, examples
+
+
+def _calls(cases, rng, functions, counts, examples) -> None:
     for _ in range(cases):
         name, fn = rng.choice(functions)
         arity = len(inspect.signature(fn).parameters)
@@ -57,4 +63,3 @@ def run(cases: int, seed: int = 0) -> tuple[collections.Counter, dict]:
             outcome = f"escaped {type(err).__name__}"
         counts[outcome] += 1
         examples.setdefault(outcome, f"{name}({', '.join(type(a).__name__ for a in args)})")
-    return counts, examples

@@ -13,10 +13,10 @@ import signal
 import struct
 
 import msgpack
-import numpy as np
 
 from qnnpy import QnnBackend, QnnContext, QnnGraph, QnnSystemContext
 from qnnpy.htp import container
+from tests.fuzz import quiet_log
 
 GENERAL = 1100
 LIMIT_SECONDS = 5
@@ -118,35 +118,38 @@ def exercise(binary: bytes, base: bytes | None) -> str:
 
 def run(cases: int, seed: int = 0) -> tuple[collections.Counter, dict]:
     """({outcome: count}, {outcome: first mutated path}) over ``cases`` mutations."""
-    import logging
-    logging.getLogger("qnnpy").setLevel(logging.CRITICAL)
     base, section = sample_binaries()
     rng = random.Random(seed)
     counts, examples = collections.Counter(), {}
     previous = signal.signal(signal.SIGALRM, _alarm)
     try:
-        for _ in range(cases):
-            is_section = rng.random() < 0.5
-            header, meta, data = split(section if is_section else base)
-            where = ("section:" if is_section else "context:") + mutate(meta, rng)
-            try:
-                mutated = repack(header, meta, data)
-            except (TypeError, ValueError, OverflowError):  # msgpack cannot hold the value: no case
-                continue
-            signal.alarm(LIMIT_SECONDS)
-            try:
-                outcome = exercise(mutated, base if is_section else None)
-            except Timeout:
-                outcome = "hang"
-            except BaseException as err:
-                outcome = f"escaped {type(err).__name__}"
-            finally:
-                signal.alarm(0)
-            counts[outcome] += 1
-            examples.setdefault(outcome, where)
+        with quiet_log():
+            for _ in range(cases):
+                _one_case(rng, base, section, counts, examples)
     finally:
         signal.signal(signal.SIGALRM, previous)
     return counts, examples
+
+
+def _one_case(rng, base, section, counts, examples) -> None:
+    is_section = rng.random() < 0.5
+    header, meta, data = split(section if is_section else base)
+    where = ("section:" if is_section else "context:") + mutate(meta, rng)
+    try:
+        mutated = repack(header, meta, data)
+    except (TypeError, ValueError, OverflowError):  # msgpack cannot hold the value: no case
+        return
+    signal.alarm(LIMIT_SECONDS)
+    try:
+        outcome = exercise(mutated, base if is_section else None)
+    except Timeout:
+        outcome = "hang"
+    except BaseException as err:
+        outcome = f"escaped {type(err).__name__}"
+    finally:
+        signal.alarm(0)
+    counts[outcome] += 1
+    examples.setdefault(outcome, where)
 
 
 def sample_binaries() -> tuple[bytes, bytes]:

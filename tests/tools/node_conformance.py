@@ -126,12 +126,11 @@ def run_case(case) -> tuple[str, str]:
         QnnBackend.QnnBackend_free(backend)
 
 
-def run_all(cases, progress=None) -> list[tuple[str, str, str, str]]:
+def run_all(cases) -> list[tuple[str, str, str, str]]:
     """[(case name, op, verdict, detail)]."""
-    import logging
-    logging.getLogger("qnnpy").setLevel(logging.CRITICAL)
+    from tests.fuzz import quiet_log
     results = []
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
+    with warnings.catch_warnings(), np.errstate(all="ignore"), quiet_log():
         warnings.simplefilter("ignore")
         for case in cases:
             verdict, detail = run_case(case)
