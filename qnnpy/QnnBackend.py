@@ -107,6 +107,7 @@ def QnnBackend_create(logger, config):
 
 
 STRICT_IO_ENCODINGS = "qnnpy.strict_io_encodings"
+ACTIVATION_BUDGET = "qnnpy.activation_budget_bytes"
 
 
 def _apply_platform_options(backend, config) -> None:
@@ -117,6 +118,11 @@ def _apply_platform_options(backend, config) -> None:
         key, _, value = item.platformOption.partition("=")
         if key.strip() == STRICT_IO_ENCODINGS:
             backend.strict_io_encodings = value.strip() not in ("", "0", "false", "no")
+        elif key.strip() == ACTIVATION_BUDGET:
+            if not value.strip().isdigit() or int(value) < 1:
+                fail(E.QNN_BACKEND_ERROR_INVALID_CONFIG, f"{ACTIVATION_BUDGET} takes a positive byte count, got "
+                                                         f"'{value.strip()}'")
+            backend.activation_budget = int(value)
 
 
 @qnn_api(_OK)

@@ -174,6 +174,7 @@ def _describe_section(parsed) -> QnnSystemContext_BinaryInfo_t:
 
 
 def _binary_info_body(parsed, meta, graphs, ctx_tensors) -> QnnSystemContext_BinaryInfoV2_t:
+    context_binary._require(isinstance(meta.get("build_id"), str), "the build id is not a string")
     return QnnSystemContext_BinaryInfoV2_t(
         backendId=htp.BACKEND_ID, buildId=meta.get("build_id"),
         coreApiVersion=Qnn_Version_t(QNN_API_VERSION_MAJOR, QNN_API_VERSION_MINOR, QNN_API_VERSION_PATCH),
@@ -193,7 +194,7 @@ def _info(sysCtxHandle, binaryBuffer, binaryBufferSize):
     if binaryBuffer is None:
         fail(E.QNN_SYSTEM_CONTEXT_ERROR_INVALID_ARGUMENT, "binaryBuffer is NULL")
     try:
-        parsed = container.parse(binaryBuffer, binaryBufferSize, None, copy_data=False)
+        parsed = container.parse(binaryBuffer, binaryBufferSize, None)
         if parsed.kind == container.KIND_SECTION:
             return _describe_section(parsed)
         if parsed.kind == container.KIND_CONTEXT:

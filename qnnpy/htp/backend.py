@@ -18,6 +18,7 @@ class HtpBackend:
         self.logger = logger
         self.contexts: list[Context] = []
         self.strict_io_encodings = False  # platform option qnnpy.strict_io_encodings=1
+        self.activation_budget = None     # bytes; platform option qnnpy.activation_budget_bytes=N
 
     # -- backend ------------------------------------------------------------------------
     @staticmethod
@@ -69,8 +70,10 @@ class HtpBackend:
         """``memory_limit`` (bytes) turns on graph switching, ``deferred`` loads graphs when
         retrieved, ``enabled`` keeps only the named graphs."""
         try:
-            parsed = container.parse(buffer, size, container.KIND_CONTEXT, copy_data=not zero_copy)
+            parsed = container.parse(buffer, size, container.KIND_CONTEXT)
             context_binary.check_context_meta(parsed)
+            if not zero_copy:  # only now: an invalid binary is refused before its data is copied
+                parsed.take_copy()
             names = [g["name"] for g in parsed.meta["graphs"]]
             if enabled is not None:
                 unknown = [n for n in enabled if n not in names]
@@ -185,7 +188,7 @@ class HtpBackend:
             fail(CommonError.QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED,
                  f"graph '{graph.name}' is in a context with LoRA weight sharing enabled and has no "
                  "binary section applied yet; apply an adapter (or the default adapter) first")
-        executor.execute(graph, inputs, outputs, strict=self.strict_io_encodings)
+        executor.execute(graph, inputs, outputs, strict=self.strict_io_encodings, budget=self.activation_budget)
 
     # -- binary sections ----------------------------------------------------------------
     def section_layout(self, context: Context, graph: Graph | None, section) -> container.Layout:

@@ -205,7 +205,7 @@ def check_encoding_or_reject(t: Tensor, encoding) -> None:
 def covered_graphs(context: Context, section, buffer, size, verify_checksum: bool) -> list[Graph]:
     """The graphs a section names, after checking the container and that they all exist."""
     try:
-        parsed = container.parse(buffer, size, container.KIND_SECTION, copy_data=False,
+        parsed = container.parse(buffer, size, container.KIND_SECTION,
                                  verify_checksum=verify_checksum)
         entries = parsed.meta.get("graphs")
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
@@ -227,7 +227,7 @@ def apply(context: Context, graph: Graph | None, section, buffer, size, zero_cop
     try:
         # Always check against views of the client's bytes; the data is copied (into memory
         # each tensor owns and reuses) only after everything checked out, when not zero copy.
-        parsed = container.parse(buffer, size, container.KIND_SECTION, copy_data=False,
+        parsed = container.parse(buffer, size, container.KIND_SECTION,
                                  verify_checksum=verify_checksum)
         meta = parsed.meta
         if meta.get("section") != section:

@@ -128,6 +128,10 @@ class Parsed:
         self.kind, self.meta, self.data, self.sdk = kind, meta, data, sdk
         self.source, self.data_offset = source, data_offset  # the client's buffer, for residency
 
+    def take_copy(self) -> None:
+        """Own a private copy of the data region (the client's buffer may change later)."""
+        self.data, self.source = memoryview(bytearray(self.data)), None
+
     def blob(self, ref, dtype: np.dtype, dims: tuple[int, ...]) -> np.ndarray:
         """A tensor's bytes as a numpy view into the data region, after bounds checks."""
         if type(ref) is not list or len(ref) != 2 or type(ref[0]) is not int or type(ref[1]) is not int:
@@ -140,8 +144,9 @@ class Parsed:
         return np.frombuffer(self.data, dtype=dtype, count=math.prod(dims), offset=offset).reshape(dims)
 
 
-def parse(buffer, size, kind: int | None, copy_data: bool, verify_checksum: bool = True) -> Parsed:
-    """Check and open a container; ``copy_data`` takes one private copy of the data region.
+def parse(buffer, size, kind: int | None, verify_checksum: bool = True) -> Parsed:
+    """Check and open a container, its data region a view of ``buffer`` (``take_copy`` makes
+    it private once the metadata is checked).
 
     ``kind`` None accepts any kind; ``verify_checksum`` False is for clients that asked the
     backend to skip validating sections (the HTP custom config of that name)."""
@@ -187,7 +192,4 @@ def parse(buffer, size, kind: int | None, copy_data: bool, verify_checksum: bool
         raise ContainerError(f"metadata does not decode ({type(err).__name__})") from None
     if not isinstance(meta, dict):
         raise ContainerError("metadata is not a map")
-    data = view[data_off:total]
-    if copy_data:
-        data = memoryview(bytearray(data))
-    return Parsed(got_kind, meta, data, sdk_text, None if copy_data else buffer, data_off)
+    return Parsed(got_kind, meta, view[data_off:total], sdk_text, buffer, data_off)

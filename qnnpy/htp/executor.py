@@ -28,7 +28,7 @@ class Step:
 
 
 class Plan:
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: Graph, budget: int | None = None):
         self.slot: dict[int, int] = {}
         self.values: list = []
         self.tensors: list[Tensor] = []
@@ -48,14 +48,20 @@ class Plan:
             rounding = [(s, t) for s, t in zip(outs, node.outputs)
                         if dtypes.is_fixed(t.dtype) or t.dtype == dtypes.DT.QNN_DATATYPE_FLOAT_16]
             self.steps.append(Step(node, ins, outs, rounding))
-        if total > _physical_memory():
+        budget = budget or _physical_memory()
+        if total > budget:
             fail(CommonError.QNN_COMMON_ERROR_MEM_ALLOC,
-                 f"graph '{graph.name}' needs {total} bytes of activations, more than this machine has")
-        for s, t in enumerate(self.tensors):
-            if t.kind in STATIC_KINDS:
-                self.values[s] = t.values()
-            elif t not in self.inputs:
-                self.values[s] = np.empty(t.dims, dtype=dtypes.value_dtype(t.dtype))
+                 f"graph '{graph.name}' needs {total} bytes of activations, more than the {budget}-byte budget "
+                 "(this machine's memory, or the backend platform option qnnpy.activation_budget_bytes)")
+        try:
+            for s, t in enumerate(self.tensors):
+                if t.kind in STATIC_KINDS:
+                    self.values[s] = t.values()
+                elif t not in self.inputs:
+                    self.values[s] = np.empty(t.dims, dtype=dtypes.value_dtype(t.dtype))
+        except MemoryError:
+            fail(CommonError.QNN_COMMON_ERROR_MEM_ALLOC,
+                 f"graph '{graph.name}': its {total} bytes of activations could not be allocated")
 
     def refresh(self, tensor: Tensor) -> None:
         """Pick up new static data after an update or an applied section."""
@@ -152,12 +158,13 @@ def _match(bindings: list[IoBinding], expected: list[Tensor], role: str,
     return matched
 
 
-def execute(graph: Graph, inputs: list[IoBinding], outputs: list[IoBinding], strict: bool = False) -> None:
+def execute(graph: Graph, inputs: list[IoBinding], outputs: list[IoBinding], strict: bool = False,
+            budget: int | None = None) -> None:
     if not graph.finalized:
         fail(GraphError.QNN_GRAPH_ERROR_GRAPH_NOT_FINALIZED,
              f"graph '{graph.name}' is not finalized; call QnnGraph_finalize first")
     if graph.plan is None:
-        graph.plan = Plan(graph)
+        graph.plan = Plan(graph, budget)
     plan = graph.plan
     given_in = _match(inputs, plan.inputs, "input", strict)
     given_out = _match(outputs, plan.outputs, "output", strict)

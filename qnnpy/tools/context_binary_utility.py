@@ -9,6 +9,7 @@ those whose encodings it sets, and the updatable tensors are the ones it carries
 import json
 import os
 import sys
+import tempfile
 
 from qnnpy import lora
 from qnnpy.htp import container, dtypes
@@ -81,9 +82,12 @@ def run(args) -> int:
     except (OSError, ValueError) as err:
         print(f"qnnpy context-binary-utility: error: {args.context_binary}: {err}", file=sys.stderr)
         return 1
+    text = json.dumps(document, indent=1)  # whole before any file is opened: no partial output
     folder = os.path.dirname(os.path.abspath(args.json_file))
     os.makedirs(folder, exist_ok=True)
-    with open(args.json_file, "w") as f:
-        json.dump(document, f, indent=1)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".qnnpy-", suffix=".json")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.replace(tmp, args.json_file)
     print(f"wrote {args.json_file}: {document['kind']}, {len(document['graphs'])} graph(s)")
     return 0

@@ -77,7 +77,7 @@ def save(path: str, graphs: list[Graph], info: dict) -> None:
 def load(path: str) -> tuple[list[Graph], dict]:
     with open(path, "rb") as f:
         data = f.read()
-    parsed = container.parse(data, len(data), container.KIND_MODEL, copy_data=False)
+    parsed = container.parse(data, len(data), container.KIND_MODEL)
     if parsed.meta.get("format") != FORMAT:
         raise container.ContainerError(f"{path} is not a {FORMAT} model file")
     graphs = []
