@@ -117,6 +117,9 @@ def _apply_configs(graph, config) -> None:
         chosen[item.option] = item
     if graph is not None:
         graph.configs = {**graph.configs, **chosen}
+    for option in chosen:  # accepted as the device accepts them, but said plainly
+        _log.emit(_log.INFO, f"graph config {QnnGraph_ConfigOption_t(option).name} accepted; it has no effect on "
+                             "the emulated HTP (no priorities, no HTP custom graph options, profiling per call)")
 
 
 @qnn_api(_OK, outputs=1)
