@@ -22,14 +22,19 @@ class _StderrHandler(logging.Handler):
         print(f"qnnpy: {record.levelname.lower()}: {record.getMessage()}", file=sys.stderr)
 
 
-def _show_backend_log() -> None:
+def show_backend_log(level: int = logging.WARNING) -> None:
     logger = logging.getLogger("qnnpy")
-    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
-        logger.addHandler(_StderrHandler(logging.WARNING))
+    handler = next((h for h in logger.handlers if isinstance(h, _StderrHandler)), None)
+    if handler is None:
+        logger.addHandler(_StderrHandler(level))
+    else:
+        handler.setLevel(level)
+    if logger.level == logging.NOTSET or logger.level > level:
+        logger.setLevel(level)
 
 
 def main(argv=None) -> int:
-    _show_backend_log()
+    show_backend_log()
     parser = argparse.ArgumentParser(prog="qnnpy", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name, module in SUBCOMMANDS.items():

@@ -18,7 +18,7 @@ import numpy as np
 
 from qnnpy import QnnBackend, QnnContext, QnnGraph, QnnTensor, lora
 from qnnpy.builder import make_tensor, quantize_params
-from qnnpy.tools import config_files, htp_config, model_file
+from qnnpy.tools import config_files, device_flags, htp_config, model_file
 from qnnpy.tools.converter.quantizer import QuantizationError, parse_overrides, quantize_values
 from qnnpy.tools.lora_names import natural_key
 
@@ -179,11 +179,31 @@ def _write(folder, name, data) -> str:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--model", required=True, action="append", help="a .qnnpy model (repeat for several)")
+    parser.add_argument("--model", action="append", default=[],
+                        help="a .qnnpy model (repeat for several); QAIRT's libQnnModelDlc.so is accepted with --dlc_path")
+    parser.add_argument("--dlc_path", action="append", default=[], help="a .qnnpy model, as QAIRT passes its DLC")
     parser.add_argument("--binary_file", required=True, help="base name of the context binary")
     parser.add_argument("--output_dir", default="output")
     parser.add_argument("--adapter_weight_config", help="lora_output_files.yaml from the importer")
-    parser.add_argument("--config_file", help="HTP backend-extension JSON")
+    parser.add_argument("--config_file", help="HTP backend-extension JSON, or net-run style {backend_extensions: ...}")
+    parser.add_argument("--input_output_tensor_mem_type", choices=("raw", "memhandle"), default="raw")
+    device_flags.add(parser, DEVICE_FLAGS)
+
+
+DEVICE_FLAGS = ("backend", "model_prefix", "op_packages", "profiling_level", "profiling_option", "set_output_tensors",
+                "platform_options", "htp_socs", "vtcm_override", "enable_intermediate_outputs")
+
+
+def models_of(args) -> list[str]:
+    """--model files and --dlc_path files; QAIRT's model library (libQnnModelDlc.so) only
+    says "the model is the DLC": qnnpy reads its own model files directly."""
+    models = [m for m in args.model if not m.endswith(".so")] + list(args.dlc_path)
+    library = [m for m in args.model if m.endswith(".so")]
+    if library and not args.dlc_path:
+        raise GeneratorError(f"--model {library[0]} is a model library; pass the model file with --dlc_path")
+    if not models:
+        raise GeneratorError("no model: pass --model model.qnnpy (or --dlc_path model.qnnpy)")
+    return models
 
 
 def run(args) -> int:
@@ -191,10 +211,15 @@ def run(args) -> int:
         bar = "#" * (20 * k // total)
         print(f"\r[{bar:<20}] {k}/{total} {name}" + " " * 20, end="" if k < total else "\n", file=sys.stderr,
               flush=True)
+    refused = device_flags.report(args, "context-binary-generator", DEVICE_FLAGS)
+    if refused or args.input_output_tensor_mem_type != "raw":
+        print(f"qnnpy context-binary-generator: error: {refused or 'memhandle I/O tensors are not supported'}",
+              file=sys.stderr)
+        return 1
     try:
-        outputs = generate(args.model, args.binary_file, args.output_dir, args.adapter_weight_config,
+        outputs = generate(models_of(args), args.binary_file, args.output_dir, args.adapter_weight_config,
                            args.config_file, show if sys.stderr.isatty() else None)
-    except (GeneratorError, QuantizationError, htp_config.ConfigError) as err:
+    except (GeneratorError, QuantizationError, htp_config.ConfigError, model_file.ModelFileError) as err:
         print(f"qnnpy context-binary-generator: error: {err}", file=sys.stderr)
         return 1
     for path in outputs.values():

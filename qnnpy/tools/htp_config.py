@@ -37,7 +37,14 @@ class ConfigError(ValueError):
 
 
 def read(path: str) -> dict:
+    """The HTP config; a net-run style file ({"backend_extensions": {"config_file_path": ...}})
+    leads to the HTP config it names (relative to its folder), as QAIRT's tools accept both."""
     doc = config_files.read(path, "HTP config", ConfigError)
+    if isinstance(doc, dict) and "backend_extensions" in doc:
+        extensions = doc["backend_extensions"]
+        if not isinstance(extensions, dict) or not isinstance(extensions.get("config_file_path"), str):
+            raise ConfigError(f"{path}: backend_extensions must name config_file_path")
+        return read(config_files.resolve(config_files.folder_of(path), extensions["config_file_path"]))
     config_files.require_known_keys(doc, SECTIONS, path, "an HTP config", ConfigError)
     context = doc.get("context", {})
     if not isinstance(context, dict):

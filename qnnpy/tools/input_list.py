@@ -21,9 +21,10 @@ class InputListError(ValueError):
 
 def read_input_list(path: str, inputs: dict[str, tuple[tuple[int, ...], np.dtype]],
                     native: bool = False) -> list[dict[str, np.ndarray]]:
-    """[{input name: array}] for each line; ``inputs`` maps each input, in order, to its shape
-    and its own (native) dtype. Arrays come back float32 for real inputs and in their own
-    type for integer and boolean ones (in their own type throughout with ``native``)."""
+    """[{input name: array}] for each line; ``inputs`` maps each input, in order, to its shape,
+    its own (native) dtype and optionally a per-input ``native`` that overrides the global one
+    (net-run's --native_input_tensor_names). Arrays come back float32 for real inputs and in
+    their own type for integer and boolean ones (in their own type throughout when native)."""
     try:
         with open(path) as f:
             lines = [line.strip() for line in f if line.strip() and not line.lstrip().startswith("#")]
@@ -43,8 +44,9 @@ def read_input_list(path: str, inputs: dict[str, tuple[tuple[int, ...], np.dtype
             name = name or names[position]
             if name not in inputs:
                 raise InputListError(f"{path} line {number}: '{name}' is not an input; inputs are {names}")
-            shape, own = inputs[name]
-            dtype = np.dtype(own) if native else np.dtype(np.float32)
+            shape, own, *override = inputs[name]
+            is_native = override[0] if override else native
+            dtype = np.dtype(own) if is_native else np.dtype(np.float32)
             where = f"{path} line {number}: {os.path.join(folder, file)}"
             try:
                 raw = np.fromfile(os.path.join(folder, file), dtype=dtype)
@@ -53,8 +55,8 @@ def read_input_list(path: str, inputs: dict[str, tuple[tuple[int, ...], np.dtype
             count = int(np.prod(shape))
             if raw.size != count:
                 raise InputListError(f"{where} holds {raw.size} {dtype.name} values; input '{name}' {list(shape)} "
-                                     f"needs {count}{_size_hint(raw.nbytes, count, own, native)}")
-            if not native and np.dtype(own).kind in "iub":
+                                     f"needs {count}{_size_hint(raw.nbytes, count, own, is_native)}")
+            if not is_native and np.dtype(own).kind in "iub":
                 raw = _whole_numbers(raw, np.dtype(own), f"{where} (input '{name}')")
             sample[name] = raw.reshape(shape)
         samples.append(sample)

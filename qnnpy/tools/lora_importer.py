@@ -27,7 +27,7 @@ import numpy as np
 import yaml
 from safetensors.numpy import load_file, save_file
 
-from qnnpy.tools import config_files, model_file, onnx_file
+from qnnpy.tools import config_files, device_flags, model_file, onnx_file
 from qnnpy.tools.converter import calibrate
 from qnnpy.tools.converter.mixed_precision import encoding_at
 from qnnpy.tools.converter.onnx_import import import_onnx
@@ -306,21 +306,30 @@ def import_adapters(lora_config: str, input_model: str, input_network: str | Non
 
 def add_arguments(parser) -> None:
     parser.add_argument("--lora_config", required=True, help="importer YAML: use_case list")
-    parser.add_argument("--input_model", required=True, help="the converted base model (.qnnpy)")
+    parser.add_argument("--input_model", "--input_dlc", dest="input_model", required=True,
+                        help="the converted base model (.qnnpy; QAIRT calls it --input_dlc)")
     parser.add_argument("--input_network", help="the base ONNX model (for per-adapter calibration)")
     parser.add_argument("--output_dir", help=f"default: the config's output_path, else ./{DEFAULT_OUTPUT}")
     parser.add_argument("--input_list", help="calibration inputs, as for the base model")
     parser.add_argument("--use_native_input_files", action="store_true",
                         help="the input list's raw files hold each input's own type")
     parser.add_argument("--lora_map", help="lora-tensor-names --map output: adapter key -> ONNX name and layout")
+    device_flags.add(parser, DEVICE_FLAGS)
+
+
+DEVICE_FLAGS = ("debug", "skip_validation", "skip_apply_graph_transforms", "dump_usecase_onnx", "dump_usecase_dlc")
 
 
 def run(args) -> int:
+    refused = device_flags.report(args, "lora-importer", DEVICE_FLAGS)
+    if refused:
+        print(f"qnnpy lora-importer: error: {refused}", file=sys.stderr)
+        return 1
     try:
         path = import_adapters(args.lora_config, args.input_model, args.input_network, args.output_dir, args.input_list,
                                lambda line: print(f"qnnpy lora-importer: warning: {line}", file=sys.stderr),
                                args.lora_map, args.use_native_input_files)
-    except (ImportError_, QuantizationError, MappingError) as err:
+    except (ImportError_, QuantizationError, MappingError, model_file.ModelFileError) as err:
         print(f"qnnpy lora-importer: error: {err}", file=sys.stderr)
         return 1
     print(f"wrote {path}")

@@ -74,12 +74,26 @@ def save(path: str, graphs: list[Graph], info: dict) -> None:
         raise
 
 
+class ModelFileError(ValueError):
+    """A model file that cannot be read; the message says why and what to do."""
+
+
 def load(path: str) -> tuple[list[Graph], dict]:
-    with open(path, "rb") as f:
-        data = f.read()
-    parsed = container.parse(data, len(data), container.KIND_MODEL)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as err:
+        raise ModelFileError(f"cannot read model {path}: {err.strerror or err}") from None
+    if not data.startswith(container.MAGIC):
+        raise ModelFileError(f"{path} is not a qnnpy model file (a QAIRT DLC?): qnnpy's tools read the model files "
+                             "qnnpy's converter writes; convert the ONNX source with `qnnpy converter` "
+                             "(or qnnpy's `qairt-converter`)")
+    try:
+        parsed = container.parse(data, len(data), container.KIND_MODEL)
+    except container.ContainerError as err:
+        raise ModelFileError(f"{path}: {err}") from None
     if parsed.meta.get("format") != FORMAT:
-        raise container.ContainerError(f"{path} is not a {FORMAT} model file")
+        raise ModelFileError(f"{path} is not a {FORMAT} model file")
     graphs = []
     for g in parsed.meta["graphs"]:
         graph = Graph(g["name"], inputs=g["inputs"], outputs=g["outputs"], lora_weights=g["lora_weights"])

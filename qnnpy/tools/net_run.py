@@ -29,7 +29,7 @@ from qnnpy.builder import io_tensor
 from qnnpy.htp import dtypes
 from qnnpy.QnnContext import QNN_CONTEXT_CONFIG_ENABLE_GRAPHS, QNN_CONTEXT_SECTION_UPDATABLE
 from qnnpy.QnnTypes import QNN_QUANTIZATION_ENCODING_SCALE_OFFSET
-from qnnpy.tools import config_files, input_list, netrun_config
+from qnnpy.tools import config_files, device_flags, input_list, netrun_config
 
 
 class NetRunError(Exception):
@@ -53,7 +53,17 @@ class RunGraph:
 
 def read_updates(path: str) -> list[Update]:
     """``--binary_updates``: ``version: 1`` and ``graphs``, a list of {graph: [files]} or
-    {graph: [{group: [files]}]}; file paths relative to the YAML's folder."""
+    {graph: [{group: [files]}]}; file paths relative to the YAML's folder. The inline form
+    ``graph,a.bin;b.bin`` (a graph and its sections, paths relative to the working
+    directory) is read too."""
+    if not os.path.isfile(path) and "," in path:
+        graph, _, files = path.partition(",")
+        resolved = [f for f in files.split(";") if f]
+        missing = [f for f in resolved if not os.path.isfile(f)]
+        if not graph or not resolved or missing:
+            raise NetRunError(f"--binary_updates '{path}': expected graph,section.bin[;section.bin...] of existing "
+                              f"files{f'; missing {missing}' if missing else ''}")
+        return [Update(graph, graph, resolved)]
     doc = config_files.read(path, "--binary_updates", NetRunError)
     entries = config_files.require_list(doc, "graphs", path, NetRunError)
     if doc.get("version", 1) != 1:
@@ -114,7 +124,7 @@ def to_float(tensor, raw: np.ndarray) -> np.ndarray:
 class Runner:
     """The loaded context, its graphs and the output layout."""
 
-    def __init__(self, binary, configs, native_inputs: bool, native_outputs: bool):
+    def __init__(self, binary, configs, native_inputs: "bool | set[str]", native_outputs: bool):
         self.binary, self.native_inputs, self.native_outputs = binary, native_inputs, native_outputs
         info = lora.binary_info(binary).contextBinaryInfoV2
         enabled = next((c.enableGraphs for c in configs if c.option == QNN_CONTEXT_CONFIG_ENABLE_GRAPHS), None)
@@ -132,15 +142,22 @@ class Runner:
                 _, handle = QnnGraph.QnnGraph_retrieve(self.context, g.graphName)
                 self.graphs.append(RunGraph(g.graphName, handle, list(g.graphInputs), list(g.graphOutputs)))
 
+    def is_native(self, graph: str, tensor: str) -> bool:
+        """``native_inputs``: True (every input) or a set of "graph:tensor" / "tensor" names."""
+        if isinstance(self.native_inputs, bool):
+            return self.native_inputs
+        return f"{graph}:{tensor}" in self.native_inputs or tensor in self.native_inputs
+
     def input_spec(self, graphs: list[RunGraph]) -> dict:
         """The inputs of ``graphs``, which one input list serves (they must agree on them)."""
         spec = {}
         for g in graphs:
             for t in g.inputs:
                 shape = tuple(t.v2.dimensions)
-                real = dtypes.is_real(t.v2.dataType) and not self.native_inputs  # float files, quantized later
+                native = self.is_native(g.name, t.v2.name)
+                real = dtypes.is_real(t.v2.dataType) and not native  # float files, quantized later
                 dtype = np.dtype(np.float32) if real else dtypes.storage(t.v2.dataType)
-                if spec.setdefault(t.v2.name, (shape, dtype)) != (shape, dtype):
+                if spec.setdefault(t.v2.name, (shape, dtype, native)) != (shape, dtype, native):
                     raise NetRunError(f"graphs disagree on input '{t.v2.name}': pass one input list per graph "
                                       "(comma-separated, in the context's graph order) or enable one graph")
         return spec
@@ -160,7 +177,7 @@ class Runner:
             raise NetRunError(str(err)) from None
 
     def run(self, graph: RunGraph, sample: dict, folder: str) -> None:
-        feeds = [io_tensor(t, np.ascontiguousarray(sample[t.v2.name] if self.native_inputs
+        feeds = [io_tensor(t, np.ascontiguousarray(sample[t.v2.name] if self.is_native(graph.name, t.v2.name)
                                                    else to_native(t, sample[t.v2.name]))) for t in graph.inputs]
         outs = [np.zeros(tuple(t.v2.dimensions), dtypes.storage(t.v2.dataType)) for t in graph.outputs]
         err = QnnGraph.QnnGraph_execute(graph.handle, feeds, len(feeds),
@@ -217,7 +234,7 @@ def _read(path: str, use_mmap: bool):
 
 
 def net_run(retrieve_context: str, input_list_path: str, output_dir: str, binary_updates: str | None = None,
-            config_file: str | None = None, use_mmap: bool = False, native_inputs: bool = False,
+            config_file: str | None = None, use_mmap: bool = False, native_inputs: "bool | set[str]" = False,
             native_outputs: bool = False) -> dict:
     """Run; returns the execution metadata. Inputs and configs are checked before anything is
     written."""
@@ -253,12 +270,21 @@ def add_arguments(parser) -> None:
     parser.add_argument("--use_mmap", action="store_true", help="map the binaries instead of reading them")
     parser.add_argument("--use_native_input_files", action="store_true", help="inputs are in the tensors' own types")
     parser.add_argument("--use_native_output_files", action="store_true", help="write outputs in their own types")
+    parser.add_argument("--native_input_tensor_names", help="comma-separated graph:tensor (or tensor) names whose "
+                                                           "files hold their own type")
+    device_flags.add(parser, DEVICE_FLAGS)
+
+
+DEVICE_FLAGS = ("backend", "perf_profile", "profiling_level", "profiling_option", "platform_options")
 
 
 def run(args) -> int:
+    device_flags.report(args, "net-run", DEVICE_FLAGS)
+    native = args.use_native_input_files or (set(args.native_input_tensor_names.split(","))
+                                             if args.native_input_tensor_names else False)
     try:
         metadata = net_run(args.retrieve_context, args.input_list, args.output_dir, args.binary_updates,
-                           args.config_file, args.use_mmap, args.use_native_input_files, args.use_native_output_files)
+                           args.config_file, args.use_mmap, native, args.use_native_output_files)
     except NetRunError as err:
         print(f"qnnpy net-run: error: {err}", file=sys.stderr)
         return 1

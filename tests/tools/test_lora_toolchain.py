@@ -457,3 +457,54 @@ def test_net_run_with_graph_switching_configs_gives_the_same_outputs(work, gener
         for i in range(len(work["xs"])):
             np.testing.assert_array_equal(read_result(generated / "plain" / sub, i),
                                           read_result(generated / "switching" / sub, i))
+
+
+def test_qairt_tutorial_commands_run_verbatim(work, tmp_path, capsys):
+    """The QAIRT LoRA tutorial's sequence with the SDK's tool names and flags (device-only
+    flags accepted and noted), checked against onnxruntime with each adapter merged."""
+    import json
+
+    from qnnpy.tools import qairt
+    f = work["folder"]
+    assert qnnpy("lora-tensor-names", f / "adapter_A", "--input_network", f / "decoder.onnx", "-o",
+                 tmp_path / "lora_names.txt") == 0
+    steps = [
+        (qairt.qairt_converter, ["-i", f / "decoder.onnx", "--output_path", tmp_path / "base.qnnpy",
+                                 "--lora_weight_list", tmp_path / "lora_names.txt", "--onnx_skip_simplification"]),
+        (qairt.qairt_lora_importer, ["--lora_config", f / "lora_config.yaml", "--input_dlc", tmp_path / "base.qnnpy",
+                                     "--output_dir", tmp_path / "imported", "--skip_validation"]),
+    ]
+    (tmp_path / "htp_config.json").write_text(json.dumps({"context": {"weight_sharing_enabled": False}}))
+    (tmp_path / "htp_ext.json").write_text(json.dumps({"backend_extensions": {
+        "shared_library_path": "libQnnHtpNetRunExtensions.so", "config_file_path": "htp_config.json"}}))
+    steps += [
+        (qairt.qnn_context_binary_generator, [
+            "--backend", "libQnnHtp.so", "--model", "libQnnModelDlc.so", "--dlc_path", tmp_path / "base.qnnpy",
+            "--config_file", tmp_path / "htp_ext.json", "--binary_file", "base", "--output_dir", tmp_path / "out",
+            "--adapter_weight_config", tmp_path / "imported" / "lora_output_files.yaml", "--htp_socs", "sm8750"]),
+        (qairt.qnn_net_run, [
+            "--backend", "libQnnHtp.so", "--retrieve_context", tmp_path / "out" / "base.bin", "--input_list",
+            work["inputs"], "--output_dir", tmp_path / "results", "--perf_profile", "burst", "--log_level", "warn",
+            "--config_file", tmp_path / "htp_ext.json",
+            "--binary_updates", f"base,{tmp_path / 'out' / 'base_A.bin'};{tmp_path / 'out' / 'base_B.bin'}"]),
+    ]
+    for tool, argv in steps:
+        assert tool([str(a) for a in argv]) == 0, tool.__name__
+    err = capsys.readouterr().err
+    assert "--htp_socs sm8750 accepted; no effect here" in err and "--perf_profile burst accepted" in err
+    for folder, adapter in (("", None), ("base_update1", "A"), ("base_update2", "B")):
+        for i, ref in enumerate(work["refs"][adapter]):
+            np.testing.assert_allclose(read_result(tmp_path / "results" / folder, i), ref, rtol=0,
+                                       atol=1e-4 * float(np.abs(ref).max()))
+
+
+def test_qairt_flags_qnnpy_cannot_honour_are_refused_by_name(work, tmp_path, capsys):
+    from qnnpy.tools import qairt
+    assert qairt.qnn_context_binary_generator(["--model", "m.qnnpy", "--binary_file", "b", "--set_output_tensors",
+                                               "g:t"]) == 1
+    assert "--set_output_tensors cannot be honoured" in capsys.readouterr().err
+    (tmp_path / "model.dlc").write_bytes(b"PK\x03\x04not a qnnpy model")
+    assert qairt.qnn_context_binary_generator(["--dlc_path", str(tmp_path / "model.dlc"), "--binary_file", "b",
+                                               "--output_dir", str(tmp_path / "out")]) == 1
+    assert "not a qnnpy model file (a QAIRT DLC?)" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -8,7 +8,7 @@ import os
 import numpy as np
 import onnx
 
-from qnnpy.tools import model_file, onnx_file
+from qnnpy.tools import device_flags, model_file, onnx_file
 from qnnpy.tools.converter.mixed_precision import insert_converts
 from qnnpy.tools.converter.model import NATIVE, OUTPUT, Graph
 from qnnpy.tools.converter.onnx_import import ConversionError, import_onnx
@@ -167,11 +167,15 @@ def encodings_path(output_path: str) -> str:
     return os.path.splitext(output_path)[0] + ".encodings"
 
 
+DEVICE_FLAGS = ("onnx_skip_simplification", "skip_validation", "disable_transform_tracking", "transforms_metadata")
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("--output_path", required=True, help="the .qnnpy model file to write")
     add_quantizer_arguments(parser)
     parser.add_argument("--quant_updatable_mode", default="adapter_only", choices=MODES)
     parser.add_argument("--float_bitwidth", type=int, default=32, choices=(16, 32))
+    device_flags.add(parser, DEVICE_FLAGS)
 
 
 def add_quantizer_arguments(parser) -> None:
@@ -192,6 +196,10 @@ def add_quantizer_arguments(parser) -> None:
 
 def run(args) -> int:
     import sys
+    refused = device_flags.report(args, "converter", DEVICE_FLAGS)
+    if refused:
+        print(f"qnnpy converter: error: {refused}", file=sys.stderr)
+        return 1
     try:
         graph = convert(args.input_network, args.output_path, args.lora_weight_list, args.quantization_overrides,
                         args.input_list, args.act_bitwidth, args.weights_bitwidth, args.quant_updatable_mode,
