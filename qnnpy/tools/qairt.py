@@ -4,7 +4,8 @@ with QAIRT's extra flags (tools/device_flags.py) and ``--log_level``."""
 import argparse
 import logging
 
-from qnnpy.tools import cli, context_binary_generator, context_binary_utility, converter, lora_importer, net_run
+from qnnpy.tools import (cli, context_binary_generator, context_binary_utility, converter, lora_importer, net_run,
+                         quantizer_tool)
 
 LEVELS = {"error": logging.ERROR, "warn": logging.WARNING, "info": logging.INFO, "verbose": logging.DEBUG,
           "debug": logging.DEBUG}
@@ -22,6 +23,10 @@ def _main(prog: str, module, argv=None) -> int:
 
 def qairt_converter(argv=None) -> int:
     return _main("qairt-converter", converter, argv)
+
+
+def qairt_quantizer(argv=None) -> int:
+    return _main("qairt-quantizer", quantizer_tool, argv)
 
 
 def qairt_lora_importer(argv=None) -> int:

@@ -508,3 +508,27 @@ def test_qairt_flags_qnnpy_cannot_honour_are_refused_by_name(work, tmp_path, cap
                                                "--output_dir", str(tmp_path / "out")]) == 1
     assert "not a qnnpy model file (a QAIRT DLC?)" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_qairt_quantizer_step_equals_quantizing_in_the_converter(work, tmp_path, capsys):
+    """converter (float) -> qairt-quantizer gives the same model as converter --input_list."""
+    import json
+
+    from qnnpy.tools import qairt
+    f = work["folder"]
+    assert qnnpy("lora-tensor-names", f / "adapter_A", "--input_network", f / "decoder.onnx", "-o",
+                 tmp_path / "names.txt") == 0
+    common = ["-i", f / "decoder.onnx", "--lora_weight_list", tmp_path / "names.txt", "--quant_updatable_mode", "all"]
+    assert qairt.qairt_converter([str(a) for a in common + ["--output_path", tmp_path / "float.qnnpy"]]) == 0
+    assert qairt.qairt_quantizer([str(a) for a in ["--input_dlc", tmp_path / "float.qnnpy", "--output_dlc",
+                                                   tmp_path / "two_step.qnnpy", "--input_list", work["inputs"],
+                                                   "--act_bitwidth", 16]]) == 0
+    assert qairt.qairt_converter([str(a) for a in common + ["--output_path", tmp_path / "one_step.qnnpy",
+                                                           "--input_list", work["inputs"], "--act_bitwidth", 16]]) == 0
+    one, two = (json.loads((tmp_path / f"{n}.encodings").read_text()) for n in ("one_step", "two_step"))
+    assert one == two and one["activation_encodings"]
+    assert (tmp_path / "one_step.qnnpy").read_bytes() != (tmp_path / "float.qnnpy").read_bytes()
+    # quantizing twice is refused, as is a float_only model
+    assert qairt.qairt_quantizer([str(a) for a in ["--input_dlc", tmp_path / "two_step.qnnpy", "--output_dlc",
+                                                   tmp_path / "again.qnnpy", "--input_list", work["inputs"]]]) == 1
+    assert "not a float32 model" in capsys.readouterr().err

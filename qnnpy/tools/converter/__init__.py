@@ -149,18 +149,34 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
     encodings = None
     quantized = quant_updatable_mode != "float_only" and (input_list or quantization_overrides)
     if quantized:
-        samples = read_input_list(input_list, graph, use_native_input_files) if input_list else []
-        ranges = calibrate_base_and_export(graph, samples) if samples else {}
-        encodings = quantize(graph, ranges, act_bitwidth, weights_bitwidth, quant_updatable_mode,
-                             quantization_overrides, act_quantizer_calibration, use_per_channel_quantization)
-        insert_converts(graph)
+        encodings = quantize_graph(graph, input_list, act_bitwidth, weights_bitwidth, quant_updatable_mode,
+                                   quantization_overrides, act_quantizer_calibration, use_per_channel_quantization,
+                                   use_native_input_files)
     elif float_bitwidth == 16:
         to_float16(graph)
+    save(graph, info, output_path, encodings)
+    return graph
+
+
+def quantize_graph(graph: Graph, input_list: str | None, act_bitwidth: int, weights_bitwidth: int, mode: str,
+                   quantization_overrides: str | None, calibration: str, per_channel: bool,
+                   native_inputs: bool) -> dict:
+    """Calibrate ``graph`` (float) over the input list and quantize it in place (the
+    converter's quantizing half, and qairt-quantizer's whole job); returns the encodings."""
+    samples = read_input_list(input_list, graph, native_inputs) if input_list else []
+    ranges = calibrate_base_and_export(graph, samples) if samples else {}
+    encodings = quantize(graph, ranges, act_bitwidth, weights_bitwidth, mode, quantization_overrides, calibration,
+                         per_channel)
+    insert_converts(graph)
+    return encodings
+
+
+def save(graph: Graph, info: dict, output_path: str, encodings: dict | None) -> None:
+    """The model file, and beside it the AIMET 1.0.0 encodings when quantized."""
     model_file.save(output_path, [graph], info)
     if encodings is not None:
         with open(encodings_path(output_path), "w") as f:
             json.dump(encodings, f, indent=1)
-    return graph
 
 
 def encodings_path(output_path: str) -> str:
@@ -182,6 +198,11 @@ def add_quantizer_arguments(parser) -> None:
     """The model and quantizer flags, shared with ``quant-analyzer``."""
     parser.add_argument("-i", "--input_network", required=True, help="the ONNX model")
     parser.add_argument("--lora_weight_list", help="file naming the LoRA weights (ONNX initializer names), one a line")
+    add_quantizer_flags(parser)
+
+
+def add_quantizer_flags(parser) -> None:
+    """The quantizer's own flags, shared with ``quantizer`` (qairt-quantizer)."""
     parser.add_argument("--quantization_overrides", help="AIMET encodings JSON (legacy or 1.0.0)")
     parser.add_argument("--input_list", help="calibration inputs, as qnn-net-run reads them (float32 raw files)")
     parser.add_argument("--use_native_input_files", action="store_true",
