@@ -1,6 +1,7 @@
 """Executes racing adapter switches from other threads: every output is entirely the
 result of one adapter (A's or B's), never a mix of the two (a torn apply)."""
 import threading
+import time
 
 import numpy as np
 
@@ -28,6 +29,10 @@ def test_executes_racing_applies_see_one_adapter_or_the_other(api):
     def switcher():
         for k in range(300):
             errors.append(apply(context, graph, sections[k % 2]))
+            seen = len(outputs)
+            deadline = time.monotonic() + 5
+            while len(outputs) == seen and time.monotonic() < deadline:  # let an execute see this adapter
+                time.sleep(0)
         done.set()
 
     def executor():
