@@ -32,8 +32,59 @@ PREPARATION_ONLY = {"max_spill_fill_buffer_for_group", "group_id", "init_acceler
                     "concurrent_deserialization_patch", "lora_weight_sharing_ram_preload", "reused_io_limit_mb"}
 
 
+# keys each entry of the other sections may hold (the HTP backend pages of 2.25 to 2.48);
+# they tune the device's preparation and scheduling, none changes results here
+GRAPH_KEYS = {"graph_names", "vtcm_mb", "fp16_relaxed_precision", "hvx_threads", "O", "dlbc", "weights_packing",
+              "num_cores", "short_depth_conv_on_hmx_off", "fold_relu_activation_into_conv_off",
+              "advanced_activation_fusion", "use_high_precision_fp16_sigmoid", "monolithic_lstm", "dlbc_weights",
+              "slc_alloc_enable"}
+DEVICE_KEYS = {"device_id", "soc_model", "soc_id", "dsp_arch", "pd_session", "profiling_level", "use_client_context",
+               "cores", "core_type", "core_id"}
+CORE_KEYS = {"core_id", "perf_profile", "rpc_control_latency", "rpc_polling_time", "hmx_timeout_us",
+             "adaptive_polling_time"}
+GROUP_CONTEXT_KEYS = {"share_resources", "reused_io_limit_mb"}
+MEMORY_KEYS = {"mem_type"}
+
+
 class ConfigError(ValueError):
     pass
+
+
+def _entries(doc, section: str, keys: set, path: str) -> list:
+    """A section that is a list of objects (graphs, devices) with known keys only."""
+    value = doc.get(section, [])
+    if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+        raise ConfigError(f"{path}: '{section}' must be a list of objects")
+    for k, entry in enumerate(value):
+        unknown = sorted(set(entry) - keys)
+        if unknown:
+            raise ConfigError(f"{path}: unknown keys {unknown} in {section}[{k}]; known: {sorted(keys)}")
+    return value
+
+
+def _check_sections(doc: dict, path: str) -> None:
+    for k, graph in enumerate(_entries(doc, "graphs", GRAPH_KEYS, path)):
+        names = graph.get("graph_names", [])
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ConfigError(f"{path}: graphs[{k}].graph_names must be a list of graph names")
+        level = graph.get("O", 2)
+        if level not in (1, 2, 3):
+            raise ConfigError(f"{path}: graphs[{k}].O must be 1, 2 or 3, got {level!r}")
+    for k, device in enumerate(_entries(doc, "devices", DEVICE_KEYS, path)):
+        cores = device.get("cores", [])
+        if not isinstance(cores, list) or not all(isinstance(c, dict) for c in cores):
+            raise ConfigError(f"{path}: devices[{k}].cores must be a list of objects")
+        for j, core in enumerate(cores):
+            unknown = sorted(set(core) - CORE_KEYS)
+            if unknown:
+                raise ConfigError(f"{path}: unknown keys {unknown} in devices[{k}].cores[{j}]; known: {sorted(CORE_KEYS)}")
+    for section, keys in (("groupContext", GROUP_CONTEXT_KEYS), ("memory", MEMORY_KEYS)):
+        value = doc.get(section, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: '{section}' must be an object")
+        unknown = sorted(set(value) - keys)
+        if unknown:
+            raise ConfigError(f"{path}: unknown keys {unknown} in {section}; known: {sorted(keys)}")
 
 
 def read(path: str) -> dict:
@@ -52,6 +103,7 @@ def read(path: str) -> dict:
     unknown = sorted(set(context) - set(CUSTOM) - PREPARATION_ONLY)
     if unknown:
         raise ConfigError(f"{path}: unknown context keys {unknown}; known: {sorted(set(CUSTOM) | PREPARATION_ONLY)}")
+    _check_sections(doc, path)
     return doc
 
 

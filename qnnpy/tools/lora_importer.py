@@ -43,14 +43,22 @@ class ImportError_(Exception):
     """An adapter set that cannot be imported; the message lists every problem."""
 
 
+USE_CASE_KEYS = {"name", "lora_weights", "quant_overrides", "output_path", "model_name"}
+
+
 def read_config(path: str) -> tuple[list[dict], str]:
     doc = config_files.read(path, "--lora_config", ImportError_)
     base = config_files.folder_of(path)
     cases, problems = [], []
-    for k, entry in enumerate(config_files.require_list(doc, "use_case", path, ImportError_)):
+    entries = config_files.require_list(doc, "use_case", path, ImportError_)
+    config_files.require_known_keys(doc, {"use_case"}, path, "the importer config", ImportError_)
+    for k, entry in enumerate(entries):
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or "lora_weights" not in entry:
             problems.append(f"use_case[{k}] needs 'name' and 'lora_weights'")
             continue
+        unknown = sorted(set(entry) - USE_CASE_KEYS)
+        if unknown:
+            problems.append(f"use_case[{k}] has unknown keys {unknown}; known: {sorted(USE_CASE_KEYS)}")
         case = dict(entry)
         case["lora_weights"] = config_files.resolve(base, str(entry["lora_weights"]))
         for key in ("quant_overrides", "output_path"):

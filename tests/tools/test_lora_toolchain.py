@@ -532,3 +532,33 @@ def test_qairt_quantizer_step_equals_quantizing_in_the_converter(work, tmp_path,
     assert qairt.qairt_quantizer([str(a) for a in ["--input_dlc", tmp_path / "two_step.qnnpy", "--output_dlc",
                                                    tmp_path / "again.qnnpy", "--input_list", work["inputs"]]]) == 1
     assert "not a float32 model" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("doc, words", [
+    ({"use_case": [{"name": "A", "lora_weights": "adapter_A", "lora_weight": "x"}]}, "unknown keys ['lora_weight']"),
+    ({"use_case": [{"name": "A", "lora_weights": "adapter_A"}], "extra": 1}, "got unknown ['extra']"),
+])
+def test_importer_config_keys_are_checked(work, tmp_path, capsys, doc, words):
+    f = work["folder"]
+    convert_float(work, tmp_path)
+    shutil.copytree(f / "adapter_A", tmp_path / "adapter_A")
+    config = write_yaml(tmp_path / "lora.yaml", doc)
+    assert qnnpy("lora-importer", "--lora_config", config, "--input_model", tmp_path / "dec.qnnpy",
+                 "--output_dir", tmp_path / "imported") == 1
+    assert words in capsys.readouterr().err
+    assert not (tmp_path / "imported").exists()
+
+
+@pytest.mark.parametrize("doc, words", [
+    ({"graphs": [{"graph_names": ["dec"], "vtcm_mbs": 8}]}, "unknown keys ['vtcm_mbs'] in graphs[0]"),
+    ({"devices": [{"soc_model": 69, "cores": [{"perf_profiles": "burst"}]}]}, "devices[0].cores[0]"),
+    ({"graphs": [{"O": 7}]}, "graphs[0].O must be 1, 2 or 3"),
+    ({"memory": {"mem_types": "shared_buffer"}}, "unknown keys ['mem_types'] in memory"),
+])
+def test_htp_config_sections_are_checked(work, tmp_path, capsys, doc, words):
+    convert_float(work, tmp_path)
+    (tmp_path / "htp.json").write_text(json.dumps(doc))
+    assert qnnpy("context-binary-generator", "--model", tmp_path / "dec.qnnpy", "--binary_file", "base",
+                 "--output_dir", tmp_path / "bin", "--config_file", tmp_path / "htp.json") == 1
+    assert words in capsys.readouterr().err
+    assert not (tmp_path / "bin").exists()
