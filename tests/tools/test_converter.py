@@ -445,3 +445,20 @@ def test_16_bit_weight_overrides_keep_16_bit_codes(tmp_path):
     loaded = Loaded(str(tmp_path / "m.qnnpy"))
     assert sqnr_db(_ort(model, x=x)[0], loaded.run(x=x)["y"]) >= 70
     loaded.close()
+
+
+@pytest.mark.parametrize("doc, words", [
+    ({"version": "2.0.0", "activation_encodings": [], "param_encodings": []}, "AIMET encodings version '2.0.0'"),
+    ({"version": "1.0.0", "activation_encodings": [], "param_encodings": [
+        {"name": "layers.0.q_proj.lora_A.weight", "enc_type": "LPBQ", "bw": 4, "scale": [1.0], "offset": [0],
+         "block_size": 64}]}, "has a LPBQ encoding (per-block / LPBQ)"),
+    ({"activation_encodings": [], "param_encodings": []}, "malformed encoding entry"),
+])
+def test_unsupported_encodings_files_are_refused_by_name(tmp_path, capsys, doc, words):
+    w = numpy_helper.from_array(np.ones((4, 4), np.float32), "layers.0.q_proj.lora_A.weight")
+    _write_model(tmp_path / "m.onnx", [helper.make_node("MatMul", ["x", "layers.0.q_proj.lora_A.weight"], ["y"])],
+                 [_io("x", [2, 4])], [_io("y", [2, 4])], [w])
+    (tmp_path / "enc.json").write_text(json.dumps(doc))
+    assert cli.main(["converter", "-i", str(tmp_path / "m.onnx"), "--output_path", str(tmp_path / "out.qnnpy"),
+                     "--quantization_overrides", str(tmp_path / "enc.json")]) == 1
+    assert words in capsys.readouterr().err

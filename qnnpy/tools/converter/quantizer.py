@@ -70,9 +70,13 @@ def parse_overrides(path: str) -> dict[str, Encoding | str]:
         raise QuantizationError(f"cannot read quantization overrides {path}: {err}") from None
     if not isinstance(doc, dict) or "activation_encodings" not in doc or "param_encodings" not in doc:
         raise QuantizationError(f"{path}: an encodings file needs 'activation_encodings' and 'param_encodings'")
+    version = doc.get("version")
+    if version not in (None, "0.6.1", "1.0.0"):
+        raise QuantizationError(f"{path}: AIMET encodings version {version!r} is not supported; qnnpy reads the legacy "
+                                "(0.6.1) and 1.0.0 formats — export 1.0.0 encodings from AIMET")
     result = {}
     try:
-        if doc.get("version") == "1.0.0":
+        if version == "1.0.0":
             for section in ("activation_encodings", "param_encodings"):
                 for e in doc[section]:
                     result[e["name"]] = _from_v1(e, path)
@@ -80,7 +84,7 @@ def parse_overrides(path: str) -> dict[str, Encoding | str]:
             for section in ("activation_encodings", "param_encodings"):
                 for name, entries in doc[section].items():
                     result[name] = _from_legacy(name, entries, path)
-    except (KeyError, TypeError, ValueError) as err:
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise QuantizationError(f"{path}: malformed encoding entry ({type(err).__name__}: {err})") from None
     return result
 
@@ -89,8 +93,8 @@ def _from_v1(e: dict, path: str):
     if e.get("dtype", "INT").upper() == "FLOAT":
         return "float"
     if e.get("enc_type", "PER_TENSOR") not in ("PER_TENSOR", "PER_CHANNEL"):
-        raise QuantizationError(f"{path}: '{e['name']}' is {e.get('enc_type')}; qnnpy takes PER_TENSOR and "
-                                "PER_CHANNEL encodings")
+        raise QuantizationError(f"{path}: '{e['name']}' has a {e.get('enc_type')} encoding (per-block / LPBQ); qnnpy "
+                                "takes PER_TENSOR and PER_CHANNEL encodings")
     bw, sym = int(e["bw"]), bool(e.get("is_sym", False))
     channels = [_encoding(bw, sym, float(s), int(o)) for s, o in zip(e["scale"], e["offset"])]
     return _combine(channels, e["name"], path)
