@@ -18,7 +18,7 @@ import numpy as np
 
 from qnnpy import QnnBackend, QnnContext, QnnGraph, QnnTensor, lora
 from qnnpy.builder import make_tensor, quantize_params
-from qnnpy.tools import config_files, device_flags, htp_config, model_file
+from qnnpy.tools import config_files, device_flags, htp_config, model_file, progress, workers
 from qnnpy.tools.converter.quantizer import QuantizationError, parse_overrides, quantize_values
 from qnnpy.tools.lora_names import natural_key
 
@@ -120,10 +120,13 @@ def _adapter(case: dict, graph) -> tuple[dict, dict]:
 
 
 def generate(models: list[str], binary_file: str, output_dir: str, adapter_weight_config: str | None = None,
-             config_file: str | None = None, progress=None) -> dict:
-    """Returns {"base": path, "<name>": section path, ...}. Writes nothing on a bad config."""
+             config_file: str | None = None, jobs: int = 1) -> dict:
+    """Returns {"base": path, "<name>": section path, ...}. Writes nothing on a bad config.
+    ``jobs`` > 1 makes the sections in that many processes; the files are the same bytes."""
     if config_file:
         htp_config.read(config_file)
+    if not isinstance(jobs, int) or jobs < 1:
+        raise GeneratorError(f"--jobs must be a positive number, got {jobs!r}")
     cases, share = read_adapter_config(adapter_weight_config) if adapter_weight_config else ([], False)
     session = Session(models)
     try:
@@ -137,20 +140,47 @@ def generate(models: list[str], binary_file: str, output_dir: str, adapter_weigh
         QnnContext.QnnContext_getBinary(session.context, blob, size)
         files = {"base": (binary_file + ".bin", blob)}
         lora_graphs = [name for name, g in session.graphs.items() if g.lora_weights]
-        jobs = _jobs(adapters, lora_graphs, share) if cases else []
-        for k, (file_name, graphs, per_graph) in enumerate(jobs, 1):
-            for name in lora_graphs:  # every graph a section covers starts from its default
-                values, encodings = per_graph.get(name, (session.zeros(name), {}))
-                session.update(name, values, encodings)
-            session.finalize(lora_graphs)
-            target = session.handles[graphs[0]] if len(graphs) == 1 and not share else None
-            files[file_name] = (file_name, lora.binary_section(session.context, target))
-            if progress:
-                progress(k, len(jobs), file_name)
+        todo = _jobs(adapters, lora_graphs, share) if cases else []
+        if jobs == 1 or len(todo) < 2:
+            sections = make_sections(session, lora_graphs, share, todo)
+        else:
+            sections = _in_processes(models, lora_graphs, share, todo, jobs)
+        files.update({name: (name, data) for name, data in sections})
     finally:
         session.close()
     os.makedirs(output_dir, exist_ok=True)  # only now: a failure above leaves no partial output
     return {key: _write(output_dir, name, data) for key, (name, data) in files.items()}
+
+
+def make_sections(session: Session, lora_graphs: list[str], share: bool, todo: list) -> list[tuple[str, bytes]]:
+    """(file name, section bytes) for each job, every graph starting from its default."""
+    sections = []
+    for file_name, graphs, per_graph in progress.bar(todo, len(todo), "sections"):
+        for name in lora_graphs:
+            values, encodings = per_graph.get(name, (session.zeros(name), {}))
+            session.update(name, values, encodings)
+        session.finalize(lora_graphs)
+        target = session.handles[graphs[0]] if len(graphs) == 1 and not share else None
+        sections.append((file_name, lora.binary_section(session.context, target)))
+    return sections
+
+
+def _worker(models, lora_graphs, share, todo):
+    session = Session(models)
+    try:
+        return make_sections(session, lora_graphs, share, todo)
+    finally:
+        session.close()
+
+
+def _in_processes(models, lora_graphs, share, todo, jobs) -> list[tuple[str, bytes]]:
+    """The jobs dealt round-robin to ``jobs`` processes, each composing its own session."""
+    chunks = [todo[k::jobs] for k in range(jobs) if todo[k::jobs]]
+    with workers.pool(len(chunks)) as pool:
+        results = list(pool.map(_worker, [models] * len(chunks), [lora_graphs] * len(chunks), [share] * len(chunks),
+                                chunks))
+    made = dict(section for chunk in results for section in chunk)
+    return [(file_name, made[file_name]) for file_name, _, _ in todo]
 
 
 def _jobs(adapters, lora_graphs, share):
@@ -187,6 +217,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--adapter_weight_config", help="lora_output_files.yaml from the importer")
     parser.add_argument("--config_file", help="HTP backend-extension JSON, or net-run style {backend_extensions: ...}")
     parser.add_argument("--input_output_tensor_mem_type", choices=("raw", "memhandle"), default="raw")
+    parser.add_argument("--jobs", type=int, default=1, help="processes that make the sections (same files)")
     device_flags.add(parser, DEVICE_FLAGS)
 
 
@@ -207,10 +238,6 @@ def models_of(args) -> list[str]:
 
 
 def run(args) -> int:
-    def show(k, total, name):
-        bar = "#" * (20 * k // total)
-        print(f"\r[{bar:<20}] {k}/{total} {name}" + " " * 20, end="" if k < total else "\n", file=sys.stderr,
-              flush=True)
     refused = device_flags.report(args, "context-binary-generator", DEVICE_FLAGS)
     if refused or args.input_output_tensor_mem_type != "raw":
         print(f"qnnpy context-binary-generator: error: {refused or 'memhandle I/O tensors are not supported'}",
@@ -218,7 +245,7 @@ def run(args) -> int:
         return 1
     try:
         outputs = generate(models_of(args), args.binary_file, args.output_dir, args.adapter_weight_config,
-                           args.config_file, show if sys.stderr.isatty() else None)
+                           args.config_file, args.jobs)
     except (GeneratorError, QuantizationError, htp_config.ConfigError, model_file.ModelFileError) as err:
         print(f"qnnpy context-binary-generator: error: {err}", file=sys.stderr)
         return 1

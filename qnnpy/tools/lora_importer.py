@@ -27,7 +27,7 @@ import numpy as np
 import yaml
 from safetensors.numpy import load_file, save_file
 
-from qnnpy.tools import config_files, device_flags, model_file, onnx_file
+from qnnpy.tools import config_files, device_flags, model_file, onnx_file, progress, workers
 from qnnpy.tools.converter import calibrate
 from qnnpy.tools.converter.mixed_precision import encoding_at
 from qnnpy.tools.converter.onnx_import import import_onnx
@@ -235,9 +235,11 @@ def fixed_encoding_overflows(graph, ranges: dict) -> list[str]:
 
 def import_adapters(lora_config: str, input_model: str, input_network: str | None = None,
                     output_dir: str | None = None, input_list: str | None = None, warn=print,
-                    lora_map: str | None = None, use_native_input_files: bool = False) -> str:
+                    lora_map: str | None = None, use_native_input_files: bool = False, jobs: int = 1) -> str:
     """Run the importer; returns the path of lora_output_files.yaml. ``warn`` receives a line
     per adapter whose values the base's fixed encodings would clip."""
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ImportError_(f"--jobs must be a positive number, got {jobs!r}")
     cases, base = read_config(lora_config)
     graphs, info = model_file.load(input_model)
     graph = graphs[0]
@@ -280,25 +282,25 @@ def import_adapters(lora_config: str, input_model: str, input_network: str | Non
     out_dir = output_dir or next((c["output_path"] for c in cases if c.get("output_path")), None) or \
         os.path.join(base, DEFAULT_OUTPUT)
     summary, encodings = [], {}
-    for case in cases:  # everything in memory first: a failure leaves no partial output
-        name, values = case["name"], prepared[case["name"]]
+    for case in cases:
+        name = case["name"]
         entry = {"name": name, "graph": graph.name, "weights": f"{name}_lora.safetensors"}
         if quantized:
-            ranges = {}
-            if float_graph is not None:
-                for tensor, v in values.items():
-                    float_graph.tensors[tensor].data = v
-                ranges = calibrate(float_graph, samples)
-                overflows = fixed_encoding_overflows(graph, ranges)
-                if overflows:
-                    warn(f"adapter '{name}' saturates {len(overflows)} activation(s) whose encodings "
-                         f"are fixed in '{info.get('quant_updatable_mode')}' mode: {'; '.join(overflows[:3])}"
-                         f"{' and more' if len(overflows) > 3 else ''}. Calibrate the base with a representative "
-                         "adapter merged in, or convert with --quant_updatable_mode all")
-            overrides = parse_overrides(case["quant_overrides"]) if case.get("quant_overrides") else {}
             entry["encodings"] = f"{name}_lora.encodings"
-            encodings[name] = _encodings_doc(graph, values, ranges, overrides)
         summary.append(entry)
+    if quantized:
+        work = [(case["name"], prepared[case["name"]], case.get("quant_overrides")) for case in cases]
+        shared = (graph, float_graph, samples, info.get("quant_updatable_mode"))
+        if jobs > 1 and len(work) > 1:
+            with workers.pool(min(jobs, len(work)), _share, (shared,)) as pool:
+                results = list(pool.map(_case_encodings, work))
+        else:
+            _share(shared)
+            results = [_case_encodings(w) for w in progress.bar(work, len(work), "adapters")]
+        for name, doc, warning in results:  # in the config's order, whatever the process
+            encodings[name] = doc
+            if warning:
+                warn(warning)
     os.makedirs(out_dir, exist_ok=True)
     for entry in summary:  # paths relative to the summary file: the folder can move as a whole
         save_file({k: np.ascontiguousarray(v) for k, v in prepared[entry["name"]].items()},
@@ -312,6 +314,33 @@ def import_adapters(lora_config: str, input_model: str, input_network: str | Non
     return summary_path
 
 
+_SHARED: dict = {}  # what every adapter's calibration reads: sent once to each worker process
+
+
+def _share(shared) -> None:
+    _SHARED["value"] = shared
+
+
+def _case_encodings(work) -> tuple[str, dict, str | None]:
+    """One adapter's encodings document (calibrated with it merged in when the model has
+    per-adapter activation encodings) and the saturation warning, if any."""
+    graph, float_graph, samples, mode = _SHARED["value"]
+    name, values, overrides_path = work
+    ranges, warning = {}, None
+    if float_graph is not None:
+        for tensor, v in values.items():
+            float_graph.tensors[tensor].data = v
+        ranges = calibrate(float_graph, samples)
+        overflows = fixed_encoding_overflows(graph, ranges)
+        if overflows:
+            warning = (f"adapter '{name}' saturates {len(overflows)} activation(s) whose encodings are fixed in "
+                       f"'{mode}' mode: {'; '.join(overflows[:3])}{' and more' if len(overflows) > 3 else ''}. "
+                       "Calibrate the base with a representative adapter merged in, or convert with "
+                       "--quant_updatable_mode all")
+    overrides = parse_overrides(overrides_path) if overrides_path else {}
+    return name, _encodings_doc(graph, values, ranges, overrides), warning
+
+
 def add_arguments(parser) -> None:
     parser.add_argument("--lora_config", required=True, help="importer YAML: use_case list")
     parser.add_argument("--input_model", "--input_dlc", dest="input_model", required=True,
@@ -322,6 +351,7 @@ def add_arguments(parser) -> None:
     parser.add_argument("--use_native_input_files", action="store_true",
                         help="the input list's raw files hold each input's own type")
     parser.add_argument("--lora_map", help="lora-tensor-names --map output: adapter key -> ONNX name and layout")
+    parser.add_argument("--jobs", type=int, default=1, help="processes that calibrate the adapters (same files)")
     device_flags.add(parser, DEVICE_FLAGS)
 
 
@@ -336,7 +366,7 @@ def run(args) -> int:
     try:
         path = import_adapters(args.lora_config, args.input_model, args.input_network, args.output_dir, args.input_list,
                                lambda line: print(f"qnnpy lora-importer: warning: {line}", file=sys.stderr),
-                               args.lora_map, args.use_native_input_files)
+                               args.lora_map, args.use_native_input_files, args.jobs)
     except (ImportError_, QuantizationError, MappingError, model_file.ModelFileError) as err:
         print(f"qnnpy lora-importer: error: {err}", file=sys.stderr)
         return 1

@@ -5,7 +5,7 @@ import argparse
 import logging
 
 from qnnpy.tools import (cli, context_binary_generator, context_binary_utility, converter, lora_importer, net_run,
-                         quantizer_tool)
+                         progress, quantizer_tool)
 
 LEVELS = {"error": logging.ERROR, "warn": logging.WARNING, "info": logging.INFO, "verbose": logging.DEBUG,
           "debug": logging.DEBUG}
@@ -18,6 +18,7 @@ def _main(prog: str, module, argv=None) -> int:
                         help="which backend log lines to show (error, warn, info, verbose, debug)")
     args = parser.parse_args(argv)
     cli.show_backend_log(LEVELS[args.log_level])
+    progress.QUIET["value"] = args.log_level == "error"
     return module.run(args)
 
 

@@ -435,13 +435,23 @@ def test_lora_tensor_names_reports_ambiguity(tmp_path, capsys):
     assert capsys.readouterr().out == "".join(f"base_model.model.layers.0.q_proj.lora_{ab}.weight\n" for ab in "AB")
 
 
-def test_generator_reports_progress_per_section(imported, tmp_path):
+def test_generator_jobs_give_the_same_files_and_report_progress(imported, tmp_path, monkeypatch):
+    from qnnpy.tools import progress
     from qnnpy.tools.context_binary_generator import generate
     seen = []
-    outputs = generate([str(imported / "dec.qnnpy")], "base", str(tmp_path / "bin"),
-                       str(imported / "imported" / "lora_output_files.yaml"), progress=lambda *a: seen.append(a))
-    assert seen == [(1, 3, "dec_default_adapter.bin"), (2, 3, "dec_A.bin"), (3, 3, "dec_B.bin")]
-    assert all(os.path.isfile(p) for p in outputs.values())
+
+    def recording_bar(iterable, total, desc):
+        seen.append((total, desc))
+        return iterable
+    monkeypatch.setattr(progress, "bar", recording_bar)
+    config = str(imported / "imported" / "lora_output_files.yaml")
+    one = generate([str(imported / "dec.qnnpy")], "base", str(tmp_path / "one"), config)
+    two = generate([str(imported / "dec.qnnpy")], "base", str(tmp_path / "two"), config, jobs=2)
+    assert seen[0] == (3, "sections")
+    assert set(one) == set(two) == {"base", "dec_default_adapter.bin", "dec_A.bin", "dec_B.bin"}
+    for key in one:
+        with open(one[key], "rb") as a, open(two[key], "rb") as b:
+            assert a.read() == b.read(), key
 
 
 def test_net_run_with_graph_switching_configs_gives_the_same_outputs(work, generated):
@@ -562,3 +572,17 @@ def test_htp_config_sections_are_checked(work, tmp_path, capsys, doc, words):
                  "--output_dir", tmp_path / "bin", "--config_file", tmp_path / "htp.json") == 1
     assert words in capsys.readouterr().err
     assert not (tmp_path / "bin").exists()
+
+
+def test_importer_jobs_give_the_same_files(work, tmp_path):
+    """Two processes calibrating the adapters write byte-identical files to one."""
+    f = work["folder"]
+    convert_float(work, tmp_path, "--input_list", work["inputs"], "--act_bitwidth", 16, "--quant_updatable_mode", "all")
+    for jobs in (1, 2):
+        assert qnnpy("lora-importer", "--lora_config", f / "lora_config.yaml", "--input_model", tmp_path / "dec.qnnpy",
+                     "--input_network", f / "decoder.onnx", "--input_list", work["inputs"], "--output_dir",
+                     tmp_path / f"jobs{jobs}", "--jobs", jobs) == 0
+    names = sorted(os.listdir(tmp_path / "jobs1"))
+    assert names == sorted(os.listdir(tmp_path / "jobs2")) and len(names) == 5
+    for name in names:
+        assert (tmp_path / "jobs1" / name).read_bytes() == (tmp_path / "jobs2" / name).read_bytes(), name

@@ -8,7 +8,7 @@ import os
 import numpy as np
 import onnx
 
-from qnnpy.tools import device_flags, model_file, onnx_file
+from qnnpy.tools import device_flags, model_file, onnx_file, progress
 from qnnpy.tools.converter.mixed_precision import insert_converts
 from qnnpy.tools.converter.model import NATIVE, OUTPUT, Graph
 from qnnpy.tools.converter.onnx_import import ConversionError, import_onnx
@@ -61,7 +61,7 @@ def calibrate(graph: Graph, samples: list[dict]) -> dict[str, np.ndarray]:
     softmax_axes = {n.inputs[0]: n.params.get("axis") for n in graph.nodes if n.op_type in ("Softmax", "LogSoftmax")}
     try:
         with GraphRunner(probe) as runner:
-            for sample in samples:
+            for sample in progress.bar(samples, len(samples), "calibration"):
                 for name, values in list(sample.items()) + list(runner.run(sample).items()):
                     values = np.asarray(values, np.float32)
                     if name in softmax_axes:
