@@ -105,21 +105,47 @@ def check_quantizer_options(act_bitwidth: int, weights_bitwidth: int, act_quanti
         raise ConversionError("--act_bitwidth takes 8 or 16, --weights_bitwidth 8 or 4")
 
 
-def load_network(input_network: str, lora_weight_list: str | None, name: str) -> Graph:
+def load_network(input_network: str, lora_weight_list: str | None, name: str, input_shapes: dict | None = None,
+                 symbols: dict | None = None) -> Graph:
     """The ONNX model as a float graph named ``name``, its LoRA weights kept by name."""
     try:
         model = onnx_file.load(input_network)
     except onnx_file.OnnxFileError as err:
         raise ConversionError(str(err)) from None
     lora = read_weight_list(lora_weight_list, model) if lora_weight_list else set()
-    return build_graph(model, lora, name)
+    return build_graph(model, lora, name, input_shapes, symbols)
 
 
-def build_graph(model: onnx.ModelProto, lora: set[str], name: str) -> Graph:
+def parse_shapes(pairs) -> dict[str, tuple[int, ...]]:
+    """``--desired_input_shape NAME 1,128`` pairs."""
+    shapes = {}
+    for name, dims in pairs or []:
+        try:
+            values = tuple(int(d) for d in dims.split(","))
+        except ValueError:
+            raise ConversionError(f"--desired_input_shape {name} {dims}: dimensions are comma-separated integers") from None
+        if not values or min(values) < 1:
+            raise ConversionError(f"--desired_input_shape {name} {dims}: dimensions must be positive")
+        shapes[name] = values
+    return shapes
+
+
+def parse_symbols(pairs) -> dict[str, int]:
+    """``--onnx_define_symbol NAME VALUE`` pairs."""
+    symbols = {}
+    for name, value in pairs or []:
+        if not value.isdigit() or int(value) < 1:
+            raise ConversionError(f"--onnx_define_symbol {name} {value}: the size must be a positive integer")
+        symbols[name] = int(value)
+    return symbols
+
+
+def build_graph(model: onnx.ModelProto, lora: set[str], name: str, input_shapes: dict | None = None,
+                symbols: dict | None = None) -> Graph:
     """Import ``model`` and check that the backend accepts every op of the result, so that a
     model the backend would refuse is refused here, before anything is written."""
     try:
-        graph = import_onnx(model, lora, name)
+        graph = import_onnx(model, lora, name, input_shapes, symbols)
     except ConversionError:
         raise
     except Exception as err:  # a converter bug must still reach the user as one clear line
@@ -136,7 +162,8 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
             quantization_overrides: str | None = None, input_list: str | None = None, act_bitwidth: int = 8,
             weights_bitwidth: int = 8, quant_updatable_mode: str = "adapter_only", float_bitwidth: int = 32,
             graph_name: str | None = None, act_quantizer_calibration: str = "min-max",
-            use_per_channel_quantization: bool = False, use_native_input_files: bool = False) -> Graph:
+            use_per_channel_quantization: bool = False, use_native_input_files: bool = False,
+            desired_input_shape=None, onnx_define_symbol=None) -> Graph:
     """Convert; raises ConversionError / QuantizationError with a message for the user, and
     writes nothing unless everything succeeded."""
     if quant_updatable_mode not in MODES:
@@ -144,7 +171,8 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
     if float_bitwidth not in (16, 32):
         raise ConversionError("--float_bitwidth takes 32 or 16")
     check_quantizer_options(act_bitwidth, weights_bitwidth, act_quantizer_calibration)
-    graph = load_network(input_network, lora_weight_list, graph_name or os.path.splitext(os.path.basename(output_path))[0])
+    graph = load_network(input_network, lora_weight_list, graph_name or os.path.splitext(os.path.basename(output_path))[0],
+                         parse_shapes(desired_input_shape), parse_symbols(onnx_define_symbol))
     info = {"source": os.path.basename(input_network), "quant_updatable_mode": quant_updatable_mode}
     encodings = None
     quantized = quant_updatable_mode != "float_only" and (input_list or quantization_overrides)
@@ -191,6 +219,10 @@ def add_arguments(parser) -> None:
     add_quantizer_arguments(parser)
     parser.add_argument("--quant_updatable_mode", default="adapter_only", choices=MODES)
     parser.add_argument("--float_bitwidth", type=int, default=32, choices=(16, 32))
+    parser.add_argument("-d", "--desired_input_shape", nargs=2, action="append", metavar=("NAME", "DIMS"),
+                        help="a static shape for an input with dynamic dimensions, e.g. -d input_ids 1,128")
+    parser.add_argument("--onnx_define_symbol", nargs=2, action="append", metavar=("SYMBOL", "SIZE"),
+                        help="the size of a named dynamic dimension, e.g. --onnx_define_symbol seq 128")
     device_flags.add(parser, DEVICE_FLAGS)
 
 
@@ -226,7 +258,8 @@ def run(args) -> int:
                         args.input_list, args.act_bitwidth, args.weights_bitwidth, args.quant_updatable_mode,
                         args.float_bitwidth, act_quantizer_calibration=args.act_quantizer_calibration,
                         use_per_channel_quantization=args.use_per_channel_quantization,
-                        use_native_input_files=args.use_native_input_files)
+                        use_native_input_files=args.use_native_input_files,
+                        desired_input_shape=args.desired_input_shape, onnx_define_symbol=args.onnx_define_symbol)
     except (ConversionError, QuantizationError) as err:
         print(f"qnnpy converter: error: {err}", file=sys.stderr)
         return 1

@@ -74,7 +74,8 @@ def elem_dtype(elem_type: int):
 
 
 class Importer:
-    def __init__(self, model: onnx.ModelProto, lora_names: set[str], graph_name: str):
+    def __init__(self, model: onnx.ModelProto, lora_names: set[str], graph_name: str,
+                 input_shapes: dict | None = None, symbols: dict | None = None):
         self.model = model
         self.g = model.graph
         self.opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 1)
@@ -85,6 +86,8 @@ class Importer:
         self.alias: dict[str, str] = {}
         self.lora_transposes: dict[str, tuple[str, list[int]]] = {}
         self.problems: list[str] = []
+        self.input_shapes = dict(input_shapes or {})  # --desired_input_shape: name -> dims
+        self.symbols = dict(symbols or {})            # --onnx_define_symbol: dim name -> size
         self.refused: set[str] = set()      # outputs of refused nodes
         self.sequences: dict[str, list[str]] = {}  # a tensor sequence -> its element tensors
         self.count = 0
@@ -191,6 +194,10 @@ class Importer:
         return self.out
 
     def _inputs(self) -> None:
+        declared = {vi.name for vi in self.g.input if vi.name not in self.consts}
+        for name in sorted(set(self.input_shapes) - declared):
+            self.problems.append(f"[invalid model] --desired_input_shape names '{name}', which is not a graph input "
+                                 f"(inputs: {sorted(declared)})")
         for vi in self.g.input:
             if vi.name in self.consts:
                 continue  # an overridable initializer: a constant for the converter
@@ -206,19 +213,30 @@ class Importer:
                 self.problems.append(f"[{err.kind}] {err}")
                 self.refused.add(vi.name)
 
-    @staticmethod
-    def _declared(vi) -> tuple:
+    def _declared(self, vi) -> tuple:
+        """An input's type and static shape: as declared, with --onnx_define_symbol sizes for
+        named dimensions, or as --desired_input_shape gives it (which must fit the declaration)."""
         kind = vi.type.WhichOneof("value")
         if kind != "tensor_type":
             raise Refusal("datatype", f"input '{vi.name}' is a {kind or 'value of no type'}; the HTP takes tensors")
         t = vi.type.tensor_type
         dtype = elem_dtype(t.elem_type)
         qnn_type(dtype, f"input '{vi.name}'")
-        if not t.HasField("shape") or any(not d.HasField("dim_value") for d in t.shape.dim):
+        declared = [d.dim_value if d.HasField("dim_value") else self.symbols.get(d.dim_param) for d in t.shape.dim] \
+            if t.HasField("shape") else None
+        wanted = self.input_shapes.get(vi.name)
+        if wanted is not None:
+            if declared is not None and (len(wanted) != len(declared)
+                                         or any(d is not None and d != w for d, w in zip(declared, wanted))):
+                raise Refusal("dynamic shape", f"--desired_input_shape {vi.name} {list(wanted)} does not fit its "
+                                               f"declared shape {declared}")
+            return dtype, tuple(wanted)
+        if declared is None or any(d is None for d in declared):
             dims = [d.dim_param or "?" for d in t.shape.dim] if t.HasField("shape") else "unknown"
-            raise Refusal("dynamic shape", f"input '{vi.name}' has no static shape ({dims}); export with fixed "
-                                           "input shapes")
-        return dtype, tuple(d.dim_value for d in t.shape.dim)
+            raise Refusal("dynamic shape", f"input '{vi.name}' has no static shape ({dims}); give it with "
+                                           "--desired_input_shape (or the dimensions with --onnx_define_symbol), or "
+                                           "export with fixed input shapes")
+        return dtype, tuple(declared)
 
     def _outputs(self) -> None:
         for o in self.g.output:
@@ -416,5 +434,6 @@ class Importer:
                 self.values[o] = (dtype, shape)
 
 
-def import_onnx(model: onnx.ModelProto, lora_names: set[str], graph_name: str) -> Graph:
-    return Importer(model, lora_names, graph_name).run()
+def import_onnx(model: onnx.ModelProto, lora_names: set[str], graph_name: str, input_shapes: dict | None = None,
+                symbols: dict | None = None) -> Graph:
+    return Importer(model, lora_names, graph_name, input_shapes, symbols).run()
