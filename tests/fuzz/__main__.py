@@ -8,15 +8,16 @@ import argparse
 import sys
 import time
 
-from tests.fuzz import arguments, binaries
+from tests.fuzz import arguments, binaries, c_calls
 
-COLUMNS = ("precise", "accepted", "GENERAL", "escaped", "hang")
+COLUMNS = ("precise", "accepted", "GENERAL", "escaped", "hang", "crash")
 
 
 def row(name: str, counts, seconds: float) -> str:
     escaped = sum(v for k, v in counts.items() if k.startswith("escaped"))
     accepted = counts.get("accepted", 0) + counts.get("success", 0)
-    cells = [counts.get("precise", 0), accepted, counts.get("GENERAL", 0), escaped, counts.get("hang", 0)]
+    cells = [counts.get("precise", 0), accepted, counts.get("GENERAL", 0), escaped, counts.get("hang", 0),
+             counts.get("crash", 0)]
     return f"| {name} | {sum(counts.values())} | " + " | ".join(str(c) for c in cells) + f" | {seconds:.0f} s |"
 
 
@@ -29,12 +30,13 @@ def main(argv=None) -> int:
     print("|---|---|" + "---|" * len(COLUMNS) + "---|")
     failures = 0
     for name, attack in (("arguments of every public function", arguments.run),
-                         ("mutated context binaries and sections (checksum kept valid)", binaries.run)):
+                         ("mutated context binaries and sections (checksum kept valid)", binaries.run),
+                         ("C tables through the shim, a fork per call", c_calls.run)):
         start = time.perf_counter()
         counts, examples = attack(args.cases, args.seed)
         print(row(name, counts, time.perf_counter() - start), flush=True)
         for outcome, example in examples.items():
-            if outcome == "GENERAL" or outcome.startswith("escaped") or outcome == "hang":
+            if outcome in ("GENERAL", "hang", "crash") or outcome.startswith("escaped"):
                 failures += counts[outcome]
                 print(f"  {outcome}: first at {example}")
     return 1 if failures else 0
