@@ -50,34 +50,27 @@ class ConfigError(ValueError):
     pass
 
 
-def _entries(doc, section: str, keys: set, path: str) -> list:
-    """A section that is a list of objects (graphs, devices) with known keys only."""
-    value = doc.get(section, [])
+def _objects(value, keys: set, where: str, path: str) -> list:
+    """A list of objects (graphs, devices, a device's cores) with known keys only."""
     if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
-        raise ConfigError(f"{path}: '{section}' must be a list of objects")
+        raise ConfigError(f"{path}: '{where}' must be a list of objects")
     for k, entry in enumerate(value):
         unknown = sorted(set(entry) - keys)
         if unknown:
-            raise ConfigError(f"{path}: unknown keys {unknown} in {section}[{k}]; known: {sorted(keys)}")
+            raise ConfigError(f"{path}: unknown keys {unknown} in {where}[{k}]; known: {sorted(keys)}")
     return value
 
 
 def _check_sections(doc: dict, path: str) -> None:
-    for k, graph in enumerate(_entries(doc, "graphs", GRAPH_KEYS, path)):
+    for k, graph in enumerate(_objects(doc.get("graphs", []), GRAPH_KEYS, "graphs", path)):
         names = graph.get("graph_names", [])
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
             raise ConfigError(f"{path}: graphs[{k}].graph_names must be a list of graph names")
         level = graph.get("O", 2)
         if level not in (1, 2, 3):
             raise ConfigError(f"{path}: graphs[{k}].O must be 1, 2 or 3, got {level!r}")
-    for k, device in enumerate(_entries(doc, "devices", DEVICE_KEYS, path)):
-        cores = device.get("cores", [])
-        if not isinstance(cores, list) or not all(isinstance(c, dict) for c in cores):
-            raise ConfigError(f"{path}: devices[{k}].cores must be a list of objects")
-        for j, core in enumerate(cores):
-            unknown = sorted(set(core) - CORE_KEYS)
-            if unknown:
-                raise ConfigError(f"{path}: unknown keys {unknown} in devices[{k}].cores[{j}]; known: {sorted(CORE_KEYS)}")
+    for k, device in enumerate(_objects(doc.get("devices", []), DEVICE_KEYS, "devices", path)):
+        _objects(device.get("cores", []), CORE_KEYS, f"devices[{k}].cores", path)
     for section, keys in (("groupContext", GROUP_CONTEXT_KEYS), ("memory", MEMORY_KEYS)):
         value = doc.get(section, {})
         if not isinstance(value, dict):
