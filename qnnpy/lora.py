@@ -10,7 +10,7 @@ import copy
 
 import numpy as np
 
-from qnnpy import QnnContext, QnnGraph, QnnSystemContext, QnnTensor
+from qnnpy import QnnContext, QnnGraph, QnnSystemContext, QnnTensor, fixed_point
 from qnnpy.builder import BuilderError, make_tensor
 from qnnpy.QnnContext import (QNN_CONTEXT_SECTION_UPDATABLE, QNN_CONTEXTMEMTYPE_RAW, Qnn_BinaryBuffer_t,
                               QnnContext_Buffer_t, QnnContext_BufferV1_t)
@@ -105,10 +105,10 @@ def quantize(values: np.ndarray, tensor, dtype=np.uint8) -> np.ndarray:
     if qp.quantizationEncoding != QNN_QUANTIZATION_ENCODING_SCALE_OFFSET:
         raise ValueError(f"tensor '{tensor.v1.name}' has no per-tensor scale/offset encoding")
     info = np.iinfo(dtype)
-    codes = np.rint(values / qp.scaleOffsetEncoding.scale) - qp.scaleOffsetEncoding.offset
-    return np.clip(codes, info.min, info.max).astype(dtype)
+    return fixed_point.quantize(values, qp.scaleOffsetEncoding.scale, qp.scaleOffsetEncoding.offset, info.min,
+                                info.max, dtype)
 
 
 def dequantize(codes: np.ndarray, tensor) -> np.ndarray:
     qp = tensor.v1.quantizeParams.scaleOffsetEncoding
-    return ((codes.astype(np.float64) + qp.offset) * qp.scale).astype(np.float32)
+    return fixed_point.dequantize(codes, qp.scale, qp.offset)

@@ -6,6 +6,7 @@ step done in place on the float32 value.
 """
 import numpy as np
 
+from qnnpy import fixed_point
 from qnnpy.backend_api import Encoding
 from qnnpy.htp import dtypes
 
@@ -19,18 +20,14 @@ def _broadcast(vector: np.ndarray, enc: Encoding, ndim: int) -> np.ndarray:
 
 
 def dequantize(codes: np.ndarray, enc: Encoding) -> np.ndarray:
-    scale = _broadcast(enc.scales, enc, codes.ndim)
-    offset = _broadcast(enc.offsets, enc, codes.ndim)
-    with np.errstate(over="ignore"):  # a code at float32's limit (a mask fill) may round past it: -> inf
-        return ((codes.astype(np.float64) + offset) * scale).astype(np.float32)
+    return fixed_point.dequantize(codes, _broadcast(enc.scales, enc, codes.ndim),
+                                  _broadcast(enc.offsets, enc, codes.ndim))
 
 
 def quantize(values: np.ndarray, enc: Encoding, dtype: int) -> np.ndarray:
     lo, hi = dtypes.code_range(dtype, enc.bitwidth)
-    scale = _broadcast(enc.scales, enc, values.ndim).astype(np.float64)
-    offset = _broadcast(enc.offsets, enc, values.ndim)
-    codes = np.rint(values.astype(np.float64) / scale) - offset
-    return np.clip(codes, lo, hi).astype(dtypes.storage(dtype))
+    return fixed_point.quantize(values, _broadcast(enc.scales, enc, values.ndim).astype(np.float64),
+                                _broadcast(enc.offsets, enc, values.ndim), lo, hi, dtypes.storage(dtype))
 
 
 def fake_quantize(values: np.ndarray, enc: Encoding, dtype: int) -> None:

@@ -13,6 +13,7 @@ import json
 
 import numpy as np
 
+from qnnpy import fixed_point
 from qnnpy.htp import dtypes
 
 from qnnpy.tools import input_list
@@ -39,7 +40,7 @@ def mse_activation_encoding(values: np.ndarray, bits: int) -> Encoding:
     best, best_err = None, np.inf
     for frac in np.linspace(1.0, 0.2, 17):
         enc = activation_encoding(lo * frac, hi * frac, bits)
-        codes = np.clip(np.rint(values / enc.scale) - enc.offset, 0, 2 ** bits - 1)
+        codes = fixed_point.quantize(values, enc.scale, enc.offset, 0, 2 ** bits - 1, np.float64)
         err = float(np.mean(((codes + enc.offset) * enc.scale - values) ** 2))
         if err < best_err:
             best, best_err = enc, err
@@ -225,12 +226,11 @@ def calibrated_encoding(values: np.ndarray, bits: int, calibration: str) -> Enco
 def quantize_values(values: np.ndarray, enc: Encoding) -> np.ndarray:
     """Float values -> codes with ``enc`` (per-tensor or per-axis), in its container type."""
     scale, offset = enc.arrays(values.ndim)
-    return np.clip(np.rint(values.astype(np.float64) / scale) - offset, *_code_range(enc)).astype(container(enc))
+    return fixed_point.quantize(values, scale, offset, *_code_range(enc), container(enc))
 
 
 def dequantize_values(codes: np.ndarray, enc: Encoding) -> np.ndarray:
-    scale, offset = enc.arrays(codes.ndim)
-    return ((codes.astype(np.float64) + offset) * scale).astype(np.float32)
+    return fixed_point.dequantize(codes, *enc.arrays(codes.ndim))
 
 
 def container(enc: Encoding) -> type:
