@@ -56,3 +56,19 @@ def test_freed_handle_bookkeeping_is_bounded():
         QnnLog.QnnLog_free(logger)
     assert len(_handles._dead) <= _handles.DEAD_REMEMBERED
     assert QnnLog.QnnLog_setLogLevel(logger, 2) == QnnLog_Error_t.QNN_LOG_ERROR_INVALID_HANDLE
+
+
+def test_a_parameter_tensor_must_be_static(api):
+    from qnnpy import QnnGraph
+    from qnnpy.builder import GraphBuilder, _param
+    from qnnpy.QnnTypes import (QNN_DATATYPE_FLOAT_32, QNN_TENSOR_TYPE_APP_READ, QNN_TENSOR_TYPE_APP_WRITE,
+                                QNN_TENSOR_TYPE_NATIVE, Qnn_OpConfig_t, Qnn_OpConfigV1_t)
+    graph = api.graph()
+    b = GraphBuilder(graph)
+    x = b.tensor("x", QNN_TENSOR_TYPE_APP_WRITE, QNN_DATATYPE_FLOAT_32, (2, 3))
+    y = b.tensor("y", QNN_TENSOR_TYPE_APP_READ, QNN_DATATYPE_FLOAT_32, (3, 2))
+    perm = _param("perm", np.array([1, 0], np.uint32))
+    perm.tensorParam.v2.type = QNN_TENSOR_TYPE_NATIVE
+    op = Qnn_OpConfig_t(v1=Qnn_OpConfigV1_t("t", "qti.aisw", "Transpose", 1, [perm], 1, [x], 1, [y]))
+    assert QnnGraph.QnnGraph_addNode(graph, op) == QnnGraph.QnnGraph_Error_t.QNN_GRAPH_ERROR_INVALID_OP_CONFIG
+    assert any("must be a STATIC INT_32/UINT_32 tensor" in line for line in api.errors())

@@ -167,8 +167,9 @@ def _scalar_value(schema: Scalar, param: ParamSpec):
 def _tensor_value(schema, param: ParamSpec, tensor: Tensor | TensorSpec | None):
     if tensor is None:
         raise OpError(f"parameter '{param.name}' names tensor id {param.tensor_id}, which is not registered")
-    if not dtypes.is_integer(tensor.dtype) or tensor.data is None:
-        raise OpError(f"parameter '{param.name}' must be a static INT_32/UINT_32 tensor with data")
+    if not dtypes.is_integer(tensor.dtype) or tensor.data is None or tensor.kind != TT.QNN_TENSOR_TYPE_STATIC:
+        raise OpError(f"parameter '{param.name}' must be a STATIC INT_32/UINT_32 tensor with data, got a "
+                      f"{kind_name(tensor.kind)} {dtypes.name(tensor.dtype)} tensor")
     data = np.asarray(tensor.data).reshape(tensor.dims).astype(np.int64)
     if schema.rank is not None and data.ndim != schema.rank:
         raise OpError(f"parameter '{param.name}' must have rank {schema.rank}, got {list(data.shape)}")
