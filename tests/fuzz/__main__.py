@@ -8,7 +8,7 @@ import argparse
 import sys
 import time
 
-from tests.fuzz import arguments, binaries, c_calls
+from tests.fuzz import arguments, binaries, c_calls, soak
 
 COLUMNS = ("precise", "accepted", "GENERAL", "escaped", "hang", "crash")
 
@@ -39,6 +39,10 @@ def main(argv=None) -> int:
             if outcome in ("GENERAL", "hang", "crash") or outcome.startswith("escaped"):
                 failures += counts[outcome]
                 print(f"  {outcome}: first at {example}")
+    start = time.perf_counter()
+    warm, end = soak.cycles(max(args.cases // 10, 100))
+    print(f"soak: {max(args.cases // 10, 100)} load/apply/execute/free cycles, resident memory {warm:.1f} MB when "
+          f"warm, {end:.1f} MB at the end ({time.perf_counter() - start:.0f} s)")
     return 1 if failures else 0
 
 
