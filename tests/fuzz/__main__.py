@@ -1,8 +1,9 @@
 """The fuzz campaign: ``python -m tests.fuzz --cases 100000 [--seed 0]``.
 
-Prints one row per attack: cases, precise codes, accepted, GENERAL, escaped, hangs. A
-precise code is the namespace's own error for the bad input; GENERAL (a qnnpy bug),
-an escaped exception or a hang (over the per-case time limit) are failures.
+Prints one row per attack: cases, precise codes, accepted, GENERAL, escaped, hangs, refusals
+that changed state. A precise code is the namespace's own error for the bad input; GENERAL
+(a qnnpy bug), an escaped exception, a hang (over the per-case time limit) or a refused call
+that left a live object changed ("non-atomic") are failures.
 """
 import argparse
 import sys
@@ -10,14 +11,15 @@ import time
 
 from tests.fuzz import arguments, binaries, c_calls, soak
 
-COLUMNS = ("precise", "accepted", "GENERAL", "escaped", "hang", "crash")
+COLUMNS = ("precise", "accepted", "GENERAL", "escaped", "hang", "crash", "non-atomic")
+FAILURES = ("GENERAL", "hang", "crash", "non-atomic")
 
 
 def row(name: str, counts, seconds: float) -> str:
     escaped = sum(v for k, v in counts.items() if k.startswith("escaped"))
     accepted = counts.get("accepted", 0) + counts.get("success", 0)
     cells = [counts.get("precise", 0), accepted, counts.get("GENERAL", 0), escaped, counts.get("hang", 0),
-             counts.get("crash", 0)]
+             counts.get("crash", 0), counts.get("non-atomic", 0)]
     return f"| {name} | {sum(counts.values())} | " + " | ".join(str(c) for c in cells) + f" | {seconds:.0f} s |"
 
 
@@ -36,7 +38,7 @@ def main(argv=None) -> int:
         counts, examples = attack(args.cases, args.seed)
         print(row(name, counts, time.perf_counter() - start), flush=True)
         for outcome, example in examples.items():
-            if outcome in ("GENERAL", "hang", "crash") or outcome.startswith("escaped"):
+            if outcome in FAILURES or outcome.startswith("escaped"):
                 failures += counts[outcome]
                 print(f"  {outcome}: first at {example}")
     start = time.perf_counter()

@@ -32,6 +32,22 @@ def public_functions():
                 yield f"{name}.{attr}", fn
 
 
+CACHES = {"plan", "section_plans", "updatable", "structure"}  # rebuilt on demand: not state a call may not change
+
+
+def state() -> dict:
+    """Every live handle's object, summarised field by field (containers by size): what a
+    refused call must leave exactly as it was."""
+    from qnnpy import _handles
+    summary = {}
+    for handle, (kind, obj) in list(_handles._live.items()):
+        fields = vars(obj) if hasattr(obj, "__dict__") else {}
+        summary[handle] = (kind, tuple(sorted(
+            (k, len(v) if hasattr(v, "__len__") and not isinstance(v, (str, bytes)) else repr(v)[:60])
+            for k, v in fields.items() if k not in CACHES)))
+    return summary
+
+
 def classify(result) -> str:
     code = result[0] if isinstance(result, tuple) else result
     if not isinstance(code, int):
@@ -57,9 +73,12 @@ def _calls(cases, rng, functions, counts, examples) -> None:
         arity = len(inspect.signature(fn).parameters)
         pool = hostile_values(rng)
         args = [rng.choice(pool) for _ in range(arity)]
+        before = state()
         try:
             outcome = classify(fn(*args))
         except BaseException as err:  # an escaped exception is the failure this looks for
             outcome = f"escaped {type(err).__name__}"
+        if outcome in ("precise", "GENERAL") and state() != before:
+            outcome = "non-atomic"
         counts[outcome] += 1
         examples.setdefault(outcome, f"{name}({', '.join(type(a).__name__ for a in args)})")
