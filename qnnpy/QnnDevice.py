@@ -3,7 +3,7 @@ anywhere a real one is and configures nothing."""
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from qnnpy import _handles, _lookup
+from qnnpy import _handles, _log, _lookup
 from qnnpy._api import config_list, fail, qnn_api
 from qnnpy._enum import export
 
@@ -102,9 +102,16 @@ def _device(handle) -> Device:
 
 
 def _check_configs(config):
+    """All configs are checked before any is reported; valid ones configure nothing on the
+    host, and the log says so once per option rather than letting a client believe it."""
+    options = []
     for item in config_list(config, E.QNN_DEVICE_ERROR_INVALID_CONFIG, "config"):
         if not isinstance(item, QnnDevice_Config_t) or item.option not in (0, 1):
             fail(E.QNN_DEVICE_ERROR_INVALID_CONFIG, f"{item!r} is not a QnnDevice_Config_t with a known option")
+        options.append(QnnDevice_ConfigOption_t(item.option))
+    for option in dict.fromkeys(options):
+        _log.emit(_log.INFO, f"device config {option.name} accepted; it has no effect on the emulated HTP "
+                             "(no cores, devices or SoC to select)")
 
 
 @qnn_api(_OK, outputs=1)

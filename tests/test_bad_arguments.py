@@ -72,3 +72,18 @@ def test_a_parameter_tensor_must_be_static(api):
     op = Qnn_OpConfig_t(v1=Qnn_OpConfigV1_t("t", "qti.aisw", "Transpose", 1, [perm], 1, [x], 1, [y]))
     assert QnnGraph.QnnGraph_addNode(graph, op) == QnnGraph.QnnGraph_Error_t.QNN_GRAPH_ERROR_INVALID_OP_CONFIG
     assert any("must be a STATIC INT_32/UINT_32 tensor" in line for line in api.errors())
+
+
+def test_device_configs_are_all_checked_then_said_to_have_no_effect(api):
+    from qnnpy.QnnDevice import QnnDevice_Config_t, QnnDevice_ConfigOption_t as Option
+    custom = QnnDevice_Config_t(Option.QNN_DEVICE_CONFIG_OPTION_CUSTOM)
+    platform = QnnDevice_Config_t(Option.QNN_DEVICE_CONFIG_OPTION_PLATFORM_INFO)
+    # a bad config after a good one: refused, and nothing is reported as accepted
+    err, _ = QnnDevice.QnnDevice_create(api.log, [custom, QnnDevice_Config_t(), None])
+    assert err == QnnDevice_Error_t.QNN_DEVICE_ERROR_INVALID_CONFIG
+    assert not [line for _, line in api.lines if "accepted" in line]
+    err, device = QnnDevice.QnnDevice_create(api.log, [custom, platform, custom, None])
+    assert err == 0
+    said = [line for level, line in api.lines if level == QnnLog.QNN_LOG_LEVEL_INFO and "device config" in line]
+    assert len(said) == 2 and "CUSTOM" in said[0] and "PLATFORM_INFO" in said[1] and "no effect" in said[0]
+    assert QnnDevice.QnnDevice_free(device) == 0
