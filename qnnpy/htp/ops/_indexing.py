@@ -19,7 +19,7 @@ def wrapped(indices: np.ndarray, size, what: str) -> np.ndarray:
     idx = indices.astype(np.int64)
     size = np.asarray(size, np.int64)
     if idx.size and ((idx < -size).any() or (idx >= size).any()):
-        raise OpError(f"{what}: an index is out of range")
+        raise OpError(f"{what}: an index is out of range [-n, n) for n = {size.tolist()}")
     return np.where(idx < 0, idx + size, idx)
 
 
@@ -27,6 +27,15 @@ def reduction(p) -> np.ufunc | None:
     if p["reduction"] not in REDUCTIONS:
         raise OpError(f"reduction {p['reduction']} is not one of {sorted(REDUCTIONS)} (none, add, mul)")
     return REDUCTIONS[p["reduction"]]
+
+
+class Gathering(DataMovement):
+    """data, indices: elements of data read at the indices."""
+    num_inputs = (2, 2)
+
+    def check_dtypes(self, ins, outs):
+        super().check_dtypes(ins[:1], outs)
+        check_indices(ins[1])
 
 
 class Scatter(DataMovement):

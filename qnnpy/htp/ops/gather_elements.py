@@ -1,19 +1,14 @@
 """GatherElements: out[i][j][k] = data[index[i][j][k]][j][k] along ``axis`` (axis 0 shown)."""
 import numpy as np
 
-from qnnpy.htp.ops import DataMovement, OpError, Scalar, normalize_axis, register
-from qnnpy.htp.ops._indexing import check_indices, wrapped
+from qnnpy.htp.ops import OpError, Scalar, normalize_axis, register
+from qnnpy.htp.ops._indexing import Gathering, wrapped
 
 
 @register
-class GatherElements(DataMovement):
+class GatherElements(Gathering):
     type_name = "GatherElements"
-    num_inputs = (2, 2)
     params = {"axis": Scalar("int32", 0)}
-
-    def check_dtypes(self, ins, outs):
-        super().check_dtypes(ins[:1], outs)
-        check_indices(ins[1])
 
     def infer(self, ins, outs, p):
         data, idx = tuple(ins[0].dims), tuple(ins[1].dims)

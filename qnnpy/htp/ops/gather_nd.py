@@ -2,19 +2,14 @@
 ``batch_dims`` leading dimensions that data and indices share."""
 import numpy as np
 
-from qnnpy.htp.ops import DataMovement, OpError, Scalar, register
-from qnnpy.htp.ops._indexing import check_indices, wrapped
+from qnnpy.htp.ops import OpError, Scalar, register
+from qnnpy.htp.ops._indexing import Gathering, wrapped
 
 
 @register
-class GatherNd(DataMovement):
+class GatherNd(Gathering):
     type_name = "GatherNd"
-    num_inputs = (2, 2)
     params = {"batch_dims": Scalar("uint32", 0)}
-
-    def check_dtypes(self, ins, outs):
-        super().check_dtypes(ins[:1], outs)
-        check_indices(ins[1])
 
     def infer(self, ins, outs, p):
         data, idx, b = tuple(ins[0].dims), tuple(ins[1].dims), p["batch_dims"]
