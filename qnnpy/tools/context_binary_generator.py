@@ -238,10 +238,10 @@ def models_of(args) -> list[str]:
 
 
 def run(args) -> int:
-    refused = device_flags.report(args, "context-binary-generator", DEVICE_FLAGS)
-    if refused or args.input_output_tensor_mem_type != "raw":
-        print(f"qnnpy context-binary-generator: error: {refused or 'memhandle I/O tensors are not supported'}",
-              file=sys.stderr)
+    if not device_flags.accepted(args, "context-binary-generator", DEVICE_FLAGS):
+        return 1
+    if args.input_output_tensor_mem_type != "raw":
+        print("qnnpy context-binary-generator: error: memhandle I/O tensors are not supported", file=sys.stderr)
         return 1
     try:
         outputs = generate(models_of(args), args.binary_file, args.output_dir, args.adapter_weight_config,

@@ -47,14 +47,16 @@ def add(parser, names) -> None:
             parser.add_argument(f"--{name}", help=f"refused by qnnpy: {REFUSED[name]}")
 
 
-def report(args, tool: str, names) -> str | None:
-    """Print one note per device-only flag given; the first refused flag's message, if any."""
+def accepted(args, tool: str, names) -> bool:
+    """Print one note per device-only flag given; on the first refused flag print the error
+    line instead and return False, so that the tool stops before doing any work."""
     for name in names:
         value = getattr(args, name, None)
         if value in (None, False):
             continue
         if name in REFUSED:
-            return f"--{name} cannot be honoured: {REFUSED[name]}"
+            print(f"qnnpy {tool}: error: --{name} cannot be honoured: {REFUSED[name]}", file=sys.stderr)
+            return False
         shown = "" if value is True else f" {value}"
         print(f"qnnpy {tool}: note: --{name}{shown} accepted; no effect here: {FLAGS[name][1]}", file=sys.stderr)
-    return None
+    return True

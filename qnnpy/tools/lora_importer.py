@@ -359,9 +359,7 @@ DEVICE_FLAGS = ("debug", "skip_validation", "skip_apply_graph_transforms", "dump
 
 
 def run(args) -> int:
-    refused = device_flags.report(args, "lora-importer", DEVICE_FLAGS)
-    if refused:
-        print(f"qnnpy lora-importer: error: {refused}", file=sys.stderr)
+    if not device_flags.accepted(args, "lora-importer", DEVICE_FLAGS):
         return 1
     try:
         path = import_adapters(args.lora_config, args.input_model, args.input_network, args.output_dir, args.input_list,

@@ -279,7 +279,8 @@ DEVICE_FLAGS = ("backend", "perf_profile", "profiling_level", "profiling_option"
 
 
 def run(args) -> int:
-    device_flags.report(args, "net-run", DEVICE_FLAGS)
+    if not device_flags.accepted(args, "net-run", DEVICE_FLAGS):
+        return 1
     native = args.use_native_input_files or (set(args.native_input_tensor_names.split(","))
                                              if args.native_input_tensor_names else False)
     try:

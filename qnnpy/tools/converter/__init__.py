@@ -249,9 +249,7 @@ def add_quantizer_flags(parser) -> None:
 
 def run(args) -> int:
     import sys
-    refused = device_flags.report(args, "converter", DEVICE_FLAGS)
-    if refused:
-        print(f"qnnpy converter: error: {refused}", file=sys.stderr)
+    if not device_flags.accepted(args, "converter", DEVICE_FLAGS):
         return 1
     try:
         graph = convert(args.input_network, args.output_path, args.lora_weight_list, args.quantization_overrides,
