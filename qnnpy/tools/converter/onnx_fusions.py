@@ -6,7 +6,9 @@ import math
 
 import numpy as np
 import onnx
-from onnx import helper, numpy_helper
+from onnx import numpy_helper
+
+from qnnpy.tools.converter.onnx_import import attributes
 
 
 class _Fusion:
@@ -116,11 +118,12 @@ def _fuse_rms_norm(f: _Fusion) -> None:
             x = square.input[0]
         else:
             continue
-        axes = next((list(helper.get_attribute_value(a)) for a in mean.attribute if a.name == "axes"), None)
+        mean_attrs = attributes(mean)
+        axes = list(mean_attrs["axes"]) if "axes" in mean_attrs else None
         if axes is None and len(mean.input) > 1:
             axes = f.consts.get(mean.input[1])
             axes = None if axes is None else list(np.ravel(axes))
-        keep = next((helper.get_attribute_value(a) for a in mean.attribute if a.name == "keepdims"), 1)
+        keep = mean_attrs.get("keepdims", 1)
         if axes is None or len(axes) != 1 or axes[0] != -1 or not keep or f.single(square.output[0]) != mean_k:
             continue
         add_k = f.single(mean.output[0])

@@ -66,6 +66,15 @@ def qnn_type(dtype, what: str) -> str:
     return name
 
 
+def onnx_opset(opsets, default: int) -> int:
+    """The version of the default ONNX domain among ``opsets``."""
+    return next((o.version for o in opsets if o.domain in ("", "ai.onnx")), default)
+
+
+def attributes(node) -> dict:
+    return {a.name: helper.get_attribute_value(a) for a in node.attribute}
+
+
 def elem_dtype(elem_type: int):
     try:
         return np.dtype(helper.tensor_dtype_to_np_dtype(elem_type))
@@ -78,7 +87,7 @@ class Importer:
                  input_shapes: dict | None = None, symbols: dict | None = None):
         self.model = model
         self.g = model.graph
-        self.opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 1)
+        self.opset = onnx_opset(model.opset_import, 1)
         self.lora = lora_names
         self.out = Graph(graph_name, lora_weights=sorted(lora_names))
         self.consts: dict[str, np.ndarray] = {}
@@ -322,7 +331,7 @@ class Importer:
         ins = [i for i in node.input]
         touches_lora = any(i and self.name(i) in self.lora for i in ins)
         if node.op_type == "Transpose" and touches_lora and self.name(ins[0]) in self.consts:
-            attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+            attrs = attributes(node)
             perm = list(attrs["perm"]) if "perm" in attrs else None
             weight = self.consts[self.name(ins[0])]
             self.lora_transposes[node.output[0]] = (self.name(ins[0]), perm)
@@ -330,8 +339,7 @@ class Importer:
             return
         opsets = opsets or self.model.opset_import
         if node.op_type in self.sequence_handlers:
-            attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
-            self.sequence_handlers[node.op_type](self, node, attrs)
+            self.sequence_handlers[node.op_type](self, node, attributes(node))
             return
         if not touches_lora and node.op_type not in _NONDETERMINISTIC and \
                 all(self.const(i) is not None for i in ins if i) and self._fold(node, opsets):
@@ -344,7 +352,7 @@ class Importer:
             self._expand(node, opsets)
             return
         handler, known = entry
-        attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        attrs = attributes(node)
         unknown = sorted(set(attrs) - known)
         if unknown:
             self.refuse("attribute", f"attribute(s) {unknown} are not supported (qnnpy reads {sorted(known)})")
@@ -353,7 +361,7 @@ class Importer:
     def _expand(self, node, opsets) -> None:
         """An op without a handler that ONNX defines as a function: convert its body."""
         from qnnpy.tools.converter.onnx_functions import function_body
-        opset = next((o.version for o in opsets if o.domain in ("", "ai.onnx")), self.opset)
+        opset = onnx_opset(opsets, self.opset)
         types = [helper.make_tensor_type_proto(helper.np_dtype_to_tensor_dtype(self.dtype(i)), self.shape(i))
                  if i else onnx.TypeProto() for i in node.input]
         body = function_body(node, opset, types)
@@ -363,13 +371,20 @@ class Importer:
         outer = self.opset
         try:
             for inner in nodes:
-                self.opset = next((o.version for o in body_opsets if o.domain in ("", "ai.onnx")), outer)
+                self.opset = onnx_opset(body_opsets, outer)
                 if any(i and self.name(i) in self.refused for i in inner.input):
                     self.refused.update(inner.output)
                     continue
                 self._node(inner, body_opsets)
         finally:
             self.opset = outer
+
+    def _single_node_model(self, graph, opsets) -> onnx.ModelProto:
+        """``graph`` (one node) as a model of the source's IR version and local functions, for
+        onnx's reference evaluator and shape inference."""
+        model = helper.make_model(graph, opset_imports=opsets, ir_version=self.model.ir_version)
+        model.functions.extend(self.model.functions)
+        return model
 
     def _fold(self, node, opsets) -> bool:
         """Evaluate a node of constants; False when the reference evaluator cannot."""
@@ -379,9 +394,7 @@ class Importer:
                   for i, v in feeds.items()]
         graph = helper.make_graph([node], "fold", inputs, [helper.make_value_info(o, onnx.TypeProto())
                                                            for o in node.output if o])
-        model = helper.make_model(graph, opset_imports=opsets, ir_version=self.model.ir_version)
-        for f in self.model.functions:
-            model.functions.append(f)
+        model = self._single_node_model(graph, opsets)
         try:
             with np.errstate(all="ignore"):
                 results = ReferenceEvaluator(model).run(None, feeds)
@@ -404,9 +417,7 @@ class Importer:
             else:
                 inputs.append(helper.make_tensor_value_info(i, helper.np_dtype_to_tensor_dtype(dtype), shape))
         graph = helper.make_graph([node], "infer", inputs, [], initializer=initializers)
-        model = helper.make_model(graph, opset_imports=opsets, ir_version=self.model.ir_version)
-        for f in self.model.functions:
-            model.functions.append(f)
+        model = self._single_node_model(graph, opsets)
         try:
             inferred = shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
         except Exception as err:
