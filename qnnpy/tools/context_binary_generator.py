@@ -125,8 +125,7 @@ def generate(models: list[str], binary_file: str, output_dir: str, adapter_weigh
     ``jobs`` > 1 makes the sections in that many processes; the files are the same bytes."""
     if config_file:
         htp_config.read(config_file)
-    if not isinstance(jobs, int) or jobs < 1:
-        raise GeneratorError(f"--jobs must be a positive number, got {jobs!r}")
+    workers.check_count(jobs, GeneratorError)
     cases, share = read_adapter_config(adapter_weight_config) if adapter_weight_config else ([], False)
     session = Session(models)
     try:

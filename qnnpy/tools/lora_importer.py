@@ -238,8 +238,7 @@ def import_adapters(lora_config: str, input_model: str, input_network: str | Non
                     lora_map: str | None = None, use_native_input_files: bool = False, jobs: int = 1) -> str:
     """Run the importer; returns the path of lora_output_files.yaml. ``warn`` receives a line
     per adapter whose values the base's fixed encodings would clip."""
-    if not isinstance(jobs, int) or jobs < 1:
-        raise ImportError_(f"--jobs must be a positive number, got {jobs!r}")
+    workers.check_count(jobs, ImportError_)
     cases, base = read_config(lora_config)
     graphs, info = model_file.load(input_model)
     graph = graphs[0]

@@ -452,6 +452,11 @@ def test_generator_jobs_give_the_same_files_and_report_progress(imported, tmp_pa
     for key in one:
         with open(one[key], "rb") as a, open(two[key], "rb") as b:
             assert a.read() == b.read(), key
+    from qnnpy.tools.context_binary_generator import GeneratorError
+    for bad in (0, -2, 1.5):
+        with pytest.raises(GeneratorError, match="--jobs must be a positive number"):
+            generate([str(imported / "dec.qnnpy")], "base", str(tmp_path / "bad"), config, jobs=bad)
+    assert not (tmp_path / "bad").exists()
 
 
 def test_net_run_with_graph_switching_configs_gives_the_same_outputs(work, generated):
