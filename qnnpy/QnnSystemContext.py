@@ -127,15 +127,10 @@ def _describe(parsed) -> QnnSystemContext_BinaryInfo_t:
     """Binary info from the metadata alone: no graph is built and no weight is read."""
     meta = parsed.meta
     graphs = []
-    ctx_entries = meta.get("context_tensors")
-    context_binary._require(isinstance(ctx_entries, list) and isinstance(meta.get("graphs"), list),
-                            "metadata lacks context_tensors or graphs")
-    for t in ctx_entries:
-        context_binary.check_tensor_meta(t, len(parsed.data))
-    for g in meta["graphs"]:
-        context_binary.check_graph_meta(g, len(parsed.data))
+    ctx_entries, graph_entries = context_binary.check_entries(parsed)
+    for g in graph_entries:
         tensors = {t["id"]: t for t in g["tensors"] + ctx_entries}
-        used = [i for n in g.get("nodes") or [] for i in n.get("inputs", []) + n.get("outputs", [])]
+        used = [i for n in g["nodes"] for i in n["inputs"] + n["outputs"]]
         ids = sorted({i for i in used if i in tensors})
         ins = [tensors[i] for i in ids if tensors[i]["kind"] in INPUT_KINDS]
         outs = [tensors[i] for i in ids if tensors[i]["kind"] in OUTPUT_KINDS]
@@ -147,7 +142,7 @@ def _describe(parsed) -> QnnSystemContext_BinaryInfo_t:
             g["name"], len(ins), _tensor_list(ins, parsed), len(outs), _tensor_list(outs, parsed),
             len(upd), _tensor_list(upd, parsed))
         graphs.append(QnnSystemContext_GraphInfo_t(2, info))
-    ctx_tensors = [t for t in meta.get("context_tensors") or [] if t["kind"] not in STATIC_KINDS]
+    ctx_tensors = [t for t in ctx_entries if t["kind"] not in STATIC_KINDS]
     return QnnSystemContext_BinaryInfo_t(2, _binary_info_body(parsed, meta, graphs, ctx_tensors))
 
 

@@ -155,18 +155,26 @@ def layout(context: Context) -> container.Layout:
     return container.Layout(container.KIND_CONTEXT, meta, blobs)
 
 
-def check_context_meta(parsed: container.Parsed) -> None:
-    """A context binary's whole metadata, checked before any of it is used (by loading, a
-    graph build later on, or a residency digest)."""
-    meta = parsed.meta
-    ctx_tensors, graphs = meta.get("context_tensors"), meta.get("graphs")
-    _require(isinstance(ctx_tensors, list) and isinstance(graphs, list) and graphs,
-             "metadata lacks context_tensors or graphs")
+def check_entries(parsed: container.Parsed) -> tuple[list, list]:
+    """(context tensor entries, graph entries), each entry checked: what describing a
+    binary needs (QnnSystemContext reads nothing else)."""
+    ctx_tensors, graphs = parsed.meta.get("context_tensors"), parsed.meta.get("graphs")
+    _require(isinstance(ctx_tensors, list) and isinstance(graphs, list), "metadata lacks context_tensors or graphs")
     for t in ctx_tensors:
         check_tensor_meta(t, len(parsed.data))
-    names = set()
     for g in graphs:
         check_graph_meta(g, len(parsed.data))
+    return ctx_tensors, graphs
+
+
+def check_context_meta(parsed: container.Parsed) -> None:
+    """A context binary's whole metadata, checked before any of it is used (by loading, a
+    graph build later on, or a residency digest): its entries, at least one graph, and
+    graph names that are unique."""
+    _, graphs = check_entries(parsed)
+    _require(bool(graphs), "metadata lacks context_tensors or graphs")
+    names = set()
+    for g in graphs:
         _require(g["name"] not in names, f"graph '{g['name']}' appears twice")
         names.add(g["name"])
 
