@@ -50,14 +50,18 @@ class ConfigError(ValueError):
     pass
 
 
+def _known_keys(entry: dict, keys: set, where: str, path: str) -> None:
+    unknown = sorted(set(entry) - keys)
+    if unknown:
+        raise ConfigError(f"{path}: unknown keys {unknown} in {where}; known: {sorted(keys)}")
+
+
 def _objects(value, keys: set, where: str, path: str) -> list:
     """A list of objects (graphs, devices, a device's cores) with known keys only."""
     if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
         raise ConfigError(f"{path}: '{where}' must be a list of objects")
     for k, entry in enumerate(value):
-        unknown = sorted(set(entry) - keys)
-        if unknown:
-            raise ConfigError(f"{path}: unknown keys {unknown} in {where}[{k}]; known: {sorted(keys)}")
+        _known_keys(entry, keys, f"{where}[{k}]", path)
     return value
 
 
@@ -75,9 +79,7 @@ def _check_sections(doc: dict, path: str) -> None:
         value = doc.get(section, {})
         if not isinstance(value, dict):
             raise ConfigError(f"{path}: '{section}' must be an object")
-        unknown = sorted(set(value) - keys)
-        if unknown:
-            raise ConfigError(f"{path}: unknown keys {unknown} in {section}; known: {sorted(keys)}")
+        _known_keys(value, keys, section, path)
 
 
 def read(path: str) -> dict:

@@ -149,7 +149,8 @@ class Runner:
         return f"{graph}:{tensor}" in self.native_inputs or tensor in self.native_inputs
 
     def input_spec(self, graphs: list[RunGraph]) -> dict:
-        """The inputs of ``graphs``, which one input list serves (they must agree on them)."""
+        """The inputs of ``graphs``, which one input list serves (they must agree on them),
+        each with its own native flag (read_input_list's per-input override)."""
         spec = {}
         for g in graphs:
             for t in g.inputs:
@@ -169,10 +170,9 @@ class Runner:
                               f"{[g.name for g in self.graphs]}: give one, or one per graph")
         try:
             if len(paths) == 1:
-                samples = input_list.read_input_list(paths[0], self.input_spec(self.graphs), self.native_inputs)
+                samples = input_list.read_input_list(paths[0], self.input_spec(self.graphs))
                 return {g.name: samples for g in self.graphs}
-            return {g.name: input_list.read_input_list(p, self.input_spec([g]), self.native_inputs)
-                    for g, p in zip(self.graphs, paths)}
+            return {g.name: input_list.read_input_list(p, self.input_spec([g])) for g, p in zip(self.graphs, paths)}
         except input_list.InputListError as err:
             raise NetRunError(str(err)) from None
 
