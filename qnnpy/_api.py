@@ -8,7 +8,7 @@ which is what makes the API safe to use from several threads (and C threads via 
 import functools
 import threading
 
-from qnnpy import _log
+from qnnpy import _handles, _log
 from qnnpy.QnnCommon import QNN_COMMON_ERROR_GENERAL
 
 _call_lock = threading.RLock()
@@ -31,7 +31,7 @@ def config_list(config, err, what: str) -> list:
     """A C config array as Python passes it: None (NULL), or a list / tuple of configs that
     may end with None (C's terminator). Anything else, or a None before the end, gets ``err``
     and one line naming ``what``; callers check every item before applying any."""
-    if config is None or (isinstance(config, int) and not isinstance(config, bool) and config == 0):
+    if _handles.is_null(config):
         return []
     if not isinstance(config, (list, tuple)):
         fail(err, f"{what} must be None or a list, got {type(config).__name__}")
