@@ -18,6 +18,8 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+from qnnpy.tools.onnx_eval import evaluate_node
+
 
 @dataclass
 class WeightUse:
@@ -43,6 +45,7 @@ class _Graph:
         self.producer = {o: n for n in g.node for o in n.output}
         self.nodes = list(g.node)
         self.opsets = list(model.opset_import)
+        self.model = model
 
     def constant(self, name, depth=0):
         """The value of ``name`` when it is a constant, evaluating small constant subgraphs."""
@@ -56,20 +59,8 @@ class _Graph:
         values = [self.constant(i, depth + 1) if i else None for i in node.input]
         if not node.input or any(v is None for v, i in zip(values, node.input) if i):
             return None
-        return self._evaluate(node, values)
-
-    def _evaluate(self, node, values):
-        from onnx import helper
-        from onnx.reference import ReferenceEvaluator
-        feeds = {i: v for i, v in zip(node.input, values) if i}
-        graph = helper.make_graph([node], "c", [helper.make_tensor_value_info(i, helper.np_dtype_to_tensor_dtype(
-            v.dtype), v.shape) for i, v in feeds.items()], [helper.make_value_info(o, onnx.TypeProto())
-                                                            for o in node.output])
-        try:
-            result = ReferenceEvaluator(helper.make_model(graph, opset_imports=self.opsets)).run(None, feeds)
-        except Exception:  # not a constant we can evaluate: the caller treats it as unknown
-            return None
-        return np.asarray(result[0])
+        results = evaluate_node(node, {i: v for i, v in zip(node.input, values) if i}, self.opsets, self.model)
+        return None if not results else results[0]
 
     def through_reshapes(self, name) -> str:
         while (node := self.producer.get(name)) is not None and node.op_type in ("Reshape", "Flatten", "Squeeze",
@@ -77,14 +68,18 @@ class _Graph:
             name = node.input[0]
         return name
 
+    def _without_bias(self, add) -> list[str]:
+        """The inputs of ``add`` that are not a bias (a constant of at most one dimension),
+        each constant evaluated once."""
+        return [i for i in add.input if (c := self.constant(i)) is None or c.ndim > 1]
+
     def base_projection(self, name) -> tuple[str | None, "WeightUse | None"]:
         """(activation, weight) of a projection, through reshapes and an added bias."""
         while (node := self.producer.get(name)) is not None:
             if node.op_type in ("Reshape", "Flatten", "Squeeze", "Unsqueeze"):
                 name = node.input[0]
-            elif node.op_type == "Add" and len(node.input) == 2 and \
-                    any((c := self.constant(i)) is not None and c.ndim <= 1 for i in node.input):
-                name = next(i for i in node.input if self.constant(i) is None or self.constant(i).ndim > 1)
+            elif node.op_type == "Add" and len(node.input) == 2 and len(rest := self._without_bias(node)) == 1:
+                name = rest[0]
             else:
                 break
         x, weight = self.weight_of(self.producer.get(name))

@@ -21,6 +21,7 @@ import onnx
 from onnx import helper, numpy_helper, shape_inference
 
 from qnnpy.tools.converter.model import INPUT, NATIVE, OUTPUT, STATIC, UPDATABLE, Graph, Node, Tensor
+from qnnpy.tools.onnx_eval import evaluate_node, single_node_model
 
 
 class ConversionError(Exception):
@@ -379,31 +380,13 @@ class Importer:
         finally:
             self.opset = outer
 
-    def _single_node_model(self, graph, opsets) -> onnx.ModelProto:
-        """``graph`` (one node) as a model of the source's IR version and local functions, for
-        onnx's reference evaluator and shape inference."""
-        model = helper.make_model(graph, opset_imports=opsets, ir_version=self.model.ir_version)
-        model.functions.extend(self.model.functions)
-        return model
-
     def _fold(self, node, opsets) -> bool:
         """Evaluate a node of constants; False when the reference evaluator cannot."""
-        from onnx.reference import ReferenceEvaluator
-        feeds = {i: self.const(i) for i in node.input if i}
-        inputs = [helper.make_tensor_value_info(i, helper.np_dtype_to_tensor_dtype(v.dtype), v.shape)
-                  for i, v in feeds.items()]
-        graph = helper.make_graph([node], "fold", inputs, [helper.make_value_info(o, onnx.TypeProto())
-                                                           for o in node.output if o])
-        model = self._single_node_model(graph, opsets)
-        try:
-            with np.errstate(all="ignore"):
-                results = ReferenceEvaluator(model).run(None, feeds)
-        except Exception:
-            return False
-        if not all(isinstance(r, np.ndarray) or np.isscalar(r) for r in results):
+        results = evaluate_node(node, {i: self.const(i) for i in node.input if i}, opsets, self.model)
+        if results is None:
             return False
         for name, value in zip([o for o in node.output if o], results):
-            self.consts[name] = np.asarray(value)
+            self.consts[name] = value
         return True
 
     def _infer(self, node, opsets) -> None:
@@ -417,7 +400,7 @@ class Importer:
             else:
                 inputs.append(helper.make_tensor_value_info(i, helper.np_dtype_to_tensor_dtype(dtype), shape))
         graph = helper.make_graph([node], "infer", inputs, [], initializer=initializers)
-        model = self._single_node_model(graph, opsets)
+        model = single_node_model(graph, opsets, self.model)
         try:
             inferred = shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
         except Exception as err:
