@@ -39,19 +39,12 @@ def _chain(im, ins, out, qnn_type):
         acc = target
 
 
-@handles("Max")
-def _max(im, node, attrs):
-    _chain(im, [i for i in node.input if i], node.output[0], "ElementWiseMaximum")
+_VARIADIC = {"Max": "ElementWiseMaximum", "Min": "ElementWiseMinimum", "Sum": "ElementWiseAdd"}
 
 
-@handles("Min")
-def _min(im, node, attrs):
-    _chain(im, [i for i in node.input if i], node.output[0], "ElementWiseMinimum")
-
-
-@handles("Sum")
-def _sum(im, node, attrs):
-    _chain(im, [i for i in node.input if i], node.output[0], "ElementWiseAdd")
+@handles(*_VARIADIC)
+def _variadic(im, node, attrs):
+    _chain(im, [i for i in node.input if i], node.output[0], _VARIADIC[node.op_type])
 
 
 @handles("Mean")

@@ -81,7 +81,10 @@ def _gemm(im, node, attrs):
     im.emit("ElementWiseAdd", [product, addend], [out])
 
 
-def _softmax_like(im, node, attrs, qnn_type):
+@handles("Softmax", "LogSoftmax", attrs=("axis",))
+def _softmax(im, node, attrs):
+    """The HTP ops bear the ONNX names."""
+    qnn_type = node.op_type
     x, out = node.input[0], node.output[0]
     _real_only(im, node, x)
     dtype, shape = im.info(x)
@@ -98,15 +101,6 @@ def _softmax_like(im, node, attrs, qnn_type):
     im.emit(qnn_type, [x2], [y2], {"axis": 1})
     im.emit("Reshape", [y2], [out])
 
-
-@handles("Softmax", attrs=("axis",))
-def _softmax(im, node, attrs):
-    _softmax_like(im, node, attrs, "Softmax")
-
-
-@handles("LogSoftmax", attrs=("axis",))
-def _log_softmax(im, node, attrs):
-    _softmax_like(im, node, attrs, "LogSoftmax")
 
 
 def _norm_weights(im, names, normalized, out):

@@ -22,17 +22,10 @@ def axis_of(im, axis: int, rank: int) -> int:
 
 
 @handles("Reshape", attrs=("allowzero",))
-def _reshape(im, node, attrs):
-    im.emit("Reshape", [node.input[0]], [node.output[0]])
-
-
 @handles("Unsqueeze", "Squeeze", attrs=("axes",))
-def _squeeze(im, node, attrs):
-    im.emit("Reshape", [node.input[0]], [node.output[0]])
-
-
 @handles("Flatten", attrs=("axis",))
-def _flatten(im, node, attrs):
+def _reshape(im, node, attrs):
+    """The output shape is already known from shape inference: every one is a Reshape."""
     im.emit("Reshape", [node.input[0]], [node.output[0]])
 
 
@@ -111,17 +104,11 @@ def _slice(im, node, attrs):
             {"ranges": np.array(ranges, np.int32), "end_mask": end_mask})
 
 
-@handles("Gather", attrs=("axis",))
+@handles("Gather", "GatherElements", attrs=("axis",))
 def _gather(im, node, attrs):
+    """The HTP ops bear the ONNX names."""
     rank = len(im.shape(node.input[0]))
-    im.emit("Gather", [node.input[0], node.input[1]], [node.output[0]],
-            {"axis": axis_of(im, attrs.get("axis", 0), rank)})
-
-
-@handles("GatherElements", attrs=("axis",))
-def _gather_elements(im, node, attrs):
-    rank = len(im.shape(node.input[0]))
-    im.emit("GatherElements", [node.input[0], node.input[1]], [node.output[0]],
+    im.emit(node.op_type, [node.input[0], node.input[1]], [node.output[0]],
             {"axis": axis_of(im, attrs.get("axis", 0), rank)})
 
 
