@@ -2,6 +2,8 @@
 import contextlib
 import logging
 
+GENERAL = 1100  # QNN_COMMON_ERROR_GENERAL's value, shared by every namespace: "a qnnpy bug"
+
 
 @contextlib.contextmanager
 def quiet_log():

@@ -11,11 +11,10 @@ import random
 
 import numpy as np
 
-from tests.fuzz import quiet_log
+from tests.fuzz import GENERAL, quiet_log
 
 MODULES = ["QnnBackend", "QnnContext", "QnnDevice", "QnnGraph", "QnnLog", "QnnProfile", "QnnProperty",
            "QnnTensor", "QnnSystemContext", "QnnInterface", "QnnSystemInterface", "QnnHtpPerfInfrastructure"]
-GENERAL = 1100  # QNN_COMMON_ERROR_GENERAL's value, shared by every namespace
 
 
 def hostile_values(rng: random.Random):

@@ -16,9 +16,8 @@ import msgpack
 
 from qnnpy import QnnBackend, QnnContext, QnnGraph, QnnSystemContext
 from qnnpy.htp import container
-from tests.fuzz import quiet_log
+from tests.fuzz import GENERAL, quiet_log
 
-GENERAL = 1100
 LIMIT_SECONDS = 5
 
 

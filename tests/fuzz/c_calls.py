@@ -6,10 +6,10 @@ import pathlib
 import subprocess
 import tempfile
 
+from tests.fuzz import GENERAL
 from tests.shim.signatures import table_kinds
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-GENERAL = 1100
 
 
 def kinds_argument() -> str:
