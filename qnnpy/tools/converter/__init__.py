@@ -1,6 +1,6 @@
 """``qnnpy converter``: ONNX model -> ``.qnnpy`` model file (+ AIMET 1.0.0 encodings when
 quantized). Flag names follow qairt-converter / qairt-quantizer."""
-import copy
+import dataclasses
 import difflib
 import json
 import os
@@ -48,11 +48,18 @@ CALIBRATION_SAMPLE = 1 << 16  # values kept per tensor for range selection
 SOFTMAX_MARGIN = 20.0
 
 
+def _sharing_data(graph: Graph) -> Graph:
+    """A copy of ``graph`` whose tensor records may change while their data arrays (the
+    weights, read-only here) stay shared: calibration need not copy a model's weights."""
+    return dataclasses.replace(graph, tensors={n: dataclasses.replace(t) for n, t in graph.tensors.items()},
+                               outputs=list(graph.outputs))
+
+
 def calibrate(graph: Graph, samples: list[dict]) -> dict[str, np.ndarray]:
     """Values of every activation over the samples (at most CALIBRATION_SAMPLE, always with
     the extremes), computed by qnnpy itself: a copy of the float graph whose intermediates are
     all outputs (the public API reads only outputs)."""
-    probe = copy.deepcopy(graph)
+    probe = _sharing_data(graph)
     for t in probe.tensors.values():
         if t.role == NATIVE:
             t.role = OUTPUT
@@ -91,9 +98,9 @@ def calibrate_base_and_export(graph: Graph, samples: list[dict]) -> dict[str, np
     ranges = calibrate(graph, samples)
     if not graph.lora_weights:
         return ranges
-    base = copy.deepcopy(graph)
+    base = _sharing_data(graph)
     for name in base.lora_weights:
-        base.tensors[name].data = np.zeros_like(base.tensors[name].data)
+        base.tensors[name].data = np.zeros_like(graph.tensors[name].data)
     zeroed = calibrate(base, samples)
     return {name: np.concatenate([values, zeroed[name]]) for name, values in ranges.items()}
 
