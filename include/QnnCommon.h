@@ -1,6 +1,6 @@
 /* qnnpy — QnnCommon.h: handles, the error handle and the error-code ranges every QNN
  * component shares. Our own header, written to be source- and ABI-compatible with the QNN
- * API (core API 2.32). */
+ * API (core API 2.40). */
 #ifndef QNN_COMMON_H
 #define QNN_COMMON_H
 
@@ -19,7 +19,7 @@ extern "C" {
 #define UNNAMED
 
 #define QNN_API_VERSION_MAJOR 2
-#define QNN_API_VERSION_MINOR 32
+#define QNN_API_VERSION_MINOR 40
 #define QNN_API_VERSION_PATCH 0
 
 #define QNN_BACKEND_ID_NULL 0
@@ -78,6 +78,8 @@ typedef Qnn_Handle_t Qnn_LogHandle_t;
 typedef Qnn_Handle_t Qnn_MemHandle_t;
 typedef Qnn_Handle_t Qnn_ProfileHandle_t;
 typedef Qnn_Handle_t Qnn_SignalHandle_t;
+/* A DLC container opened by the system library (QnnSystemDlc); qnnpy keeps it opaque. */
+typedef void* QnnSystemDlc_Handle_t;
 
 typedef enum {
   QNN_COMMON_MIN_ERROR = QNN_MIN_ERROR_COMMON,

@@ -372,6 +372,9 @@ QNN_API Qnn_ErrorHandle_t QnnContext_getBinarySectionUpdate(const QnnContext_Buf
 QNN_API Qnn_ErrorHandle_t QnnContext_freeBinarySectionUpdate(QnnContext_Buffer_t binarySectionUpdate,
                                                              Qnn_LogHandle_t logger);
 
+/* Appends the context's binary to a DLC container opened by the system library. */
+QNN_API Qnn_ErrorHandle_t QnnContext_addToDlc(Qnn_ContextHandle_t context, QnnSystemDlc_Handle_t dlcHandle);
+
 QNN_API Qnn_ErrorHandle_t QnnContext_getProperty(Qnn_ContextHandle_t contextHandle,
                                                  QnnContext_Property_t** properties);
 

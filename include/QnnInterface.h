@@ -1,6 +1,6 @@
 /* qnnpy — QnnInterface.h: the provider record and the function table a backend library
- * hands out through QnnInterface_getProviders. The member order is the ABI (core API 2.32,
- * 71 entries). Our own header. */
+ * hands out through QnnInterface_getProviders. The member order is the ABI (core API 2.40,
+ * 75 entries). Our own header. */
 #ifndef QNN_INTERFACE_H
 #define QNN_INTERFACE_H
 
@@ -28,7 +28,7 @@ extern "C" {
 #define QNN_INTERFACE
 #endif
 
-/* The table type and member names carry the core API version: QnnInterface_ImplementationV2_32_t, v2_32. */
+/* The table type and member names carry the core API version: QnnInterface_ImplementationV2_40_t, v2_40. */
 /* One level of indirection so that macro arguments are expanded before they are pasted. */
 #define QNN_INTERFACE_PASTE_EXPANDED(a, b, c) QNN_PASTE_THREE(a, b, c)
 #define QNN_INTERFACE_VER_EVAL(major, minor) QNN_INTERFACE_PASTE_EXPANDED(major, _, minor)
@@ -120,6 +120,10 @@ typedef Qnn_ErrorHandle_t (*QnnContext_CreateFromBinaryWithCallbackFn_t)(Qnn_Bac
 typedef Qnn_ErrorHandle_t (*QnnContext_GetBinarySectionUpdateFn_t)(const QnnContext_Buffer_t* binaryBuffer, const QnnContext_Buffer_t* auxiliaryBuffer, const Qnn_Tensor_t** tensors, uint64_t numTensors, uint8_t keepUpdatable, Qnn_LogHandle_t logger, Qnn_ProfileHandle_t profile, Qnn_SignalHandle_t signal, QnnContext_Buffer_t* binarySectionUpdate);
 typedef Qnn_ErrorHandle_t (*QnnContext_FreeBinarySectionUpdateFn_t)(QnnContext_Buffer_t binarySectionUpdate, Qnn_LogHandle_t logger);
 
+typedef Qnn_ErrorHandle_t (*QnnContext_AddToDlcFn_t)(Qnn_ContextHandle_t context, QnnSystemDlc_Handle_t dlcHandle);
+/* The type of the 2.40 slots whose names and parameters no public source gives (docs/qnn-facts.md). */
+typedef Qnn_ErrorHandle_t (*QnnInterface_ReservedFn_t)(void);
+
 /* A NULL member: the backend does not implement that function. */
 typedef struct {
   QnnProperty_HasCapabilityFn_t propertyHasCapability;
@@ -193,9 +197,13 @@ typedef struct {
   QnnContext_CreateFromBinaryWithCallbackFn_t contextCreateFromBinaryWithCallback;
   QnnContext_GetBinarySectionUpdateFn_t contextGetBinarySectionUpdate;
   QnnContext_FreeBinarySectionUpdateFn_t contextFreeBinarySectionUpdate;
+  QnnContext_AddToDlcFn_t contextAddToDlc;
+  QnnInterface_ReservedFn_t reservedSlot72;
+  QnnInterface_ReservedFn_t reservedSlot73;
+  QnnInterface_ReservedFn_t reservedSlot74;
 } QNN_INTERFACE_VER_TYPE;
 
-#define QNN_INTERFACE_VER_TYPE_INIT {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+#define QNN_INTERFACE_VER_TYPE_INIT {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
 
 typedef struct {
   uint32_t backendId;

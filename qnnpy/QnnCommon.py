@@ -4,7 +4,7 @@ from enum import IntEnum
 from qnnpy._enum import export
 
 QNN_API_VERSION_MAJOR = 2
-QNN_API_VERSION_MINOR = 32
+QNN_API_VERSION_MINOR = 40
 QNN_API_VERSION_PATCH = 0
 QNN_BACKEND_ID_NULL = 0
 QNN_SUCCESS = 0

@@ -99,11 +99,16 @@ TABLE = [
     ("contextCreateFromBinaryWithCallback", None),
     ("contextGetBinarySectionUpdate", None),
     ("contextFreeBinarySectionUpdate", None),
+    # Members added after API 2.32: the real 2.40 table has 75 entries (docs/qnn-facts.md).
+    ("contextAddToDlc", None),
+    ("reservedSlot72", None),
+    ("reservedSlot73", None),
+    ("reservedSlot74", None),
 ]
 MEMBERS = tuple(name for name, _ in TABLE)
 
 
-class QnnInterface_ImplementationV2_32_t:
+class QnnInterface_ImplementationV2_40_t:
     """The function table: one attribute per C member, in C order (``MEMBERS``)."""
 
     __slots__ = MEMBERS
@@ -119,14 +124,14 @@ class QnnInterface_t:
     def __init__(self, backendId=0, providerName=None, apiVersion=None, table=None):
         self.backendId, self.providerName = backendId, providerName
         self.apiVersion = apiVersion or Qnn_ApiVersion_t()
-        setattr(self, QNN_INTERFACE_VER_NAME, table or QnnInterface_ImplementationV2_32_t({}))
+        setattr(self, QNN_INTERFACE_VER_NAME, table or QnnInterface_ImplementationV2_40_t({}))
 
 
 HTP_PROVIDER = QnnInterface_t(
     htp.BACKEND_ID, htp.PROVIDER_NAME,
     Qnn_ApiVersion_t(Qnn_Version_t(QNN_API_VERSION_MAJOR, QNN_API_VERSION_MINOR, QNN_API_VERSION_PATCH),
                      Qnn_Version_t(*htp.API_VERSION)),
-    QnnInterface_ImplementationV2_32_t(dict(TABLE)))
+    QnnInterface_ImplementationV2_40_t(dict(TABLE)))
 
 
 @qnn_api(QnnInterface_Error_t.QNN_INTERFACE_NO_ERROR, outputs=2)

@@ -205,16 +205,17 @@ def test_properties_versions_and_interface():
     assert QnnProperty.QnnProperty_hasCapability(QnnProperty.QNN_PROPERTY_BACKEND_SUPPORT_OP_PACKAGE) == 1000
     assert QnnProperty.QnnProperty_hasCapability(99999) == QnnProperty.QNN_PROPERTY_ERROR_UNKNOWN_KEY
     err, version = QnnBackend.QnnBackend_getApiVersion()
-    assert (version.coreApiVersion.major, version.coreApiVersion.minor) == (2, 32)
-    assert (version.backendApiVersion.major, version.backendApiVersion.minor) == (5, 43)
+    # the versions of the onnxruntime-qnn 2.7.0 wheel's libQnnHtp.so (QAIRT 2.51)
+    assert (version.coreApiVersion.major, version.coreApiVersion.minor) == (2, 40)
+    assert (version.backendApiVersion.major, version.backendApiVersion.minor) == (5, 51)
     err, providers, n = QnnInterface.QnnInterface_getProviders()
     assert (err, n, providers[0].backendId, providers[0].providerName) == (0, 1, 6, "HTP_QTI_AISW")
-    table = providers[0].v2_32
-    assert len(QnnInterface.MEMBERS) == 71 and QnnInterface.MEMBERS[21] == "graphExecute"
+    table = providers[0].v2_40
+    assert len(QnnInterface.MEMBERS) == 75 and QnnInterface.MEMBERS[21] == "graphExecute"
     assert QnnInterface.MEMBERS[61] == "contextApplyBinarySection"
     assert table.graphExecute is QnnGraph.QnnGraph_execute and table.memRegister is None
     err, sys_providers, n = QnnSystemInterface.QnnSystemInterface_getProviders()
-    assert len(QnnSystemInterface.MEMBERS) == 16 and sys_providers[0].v1_7.systemContextGetBinaryInfo
+    assert len(QnnSystemInterface.MEMBERS) == 90 and sys_providers[0].v1_15.systemContextGetBinaryInfo
 
 
 def test_supported_operations_and_validate_op_config(api):

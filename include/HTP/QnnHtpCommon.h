@@ -8,7 +8,7 @@
 #define QNN_HTP_INTERFACE_PROVIDER_NAME "HTP_QTI_AISW"
 
 #define QNN_HTP_API_VERSION_MAJOR 5
-#define QNN_HTP_API_VERSION_MINOR 43
+#define QNN_HTP_API_VERSION_MINOR 51
 #define QNN_HTP_API_VERSION_PATCH 0
 
 #define QNN_HTP_API_VERSION_INIT                                                        \

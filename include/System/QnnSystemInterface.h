@@ -1,5 +1,5 @@
 /* qnnpy — System/QnnSystemInterface.h: the system library's provider record and function
- * table (system API 1.7, 16 entries; the order is the ABI). Our own header. */
+ * table (system API 1.15, 90 entries; the order is the ABI). Our own header. */
 #ifndef QNN_SYSTEM_INTERFACE_H
 #define QNN_SYSTEM_INTERFACE_H
 
@@ -36,7 +36,6 @@ typedef enum {
 } QnnSystemInterface_Error_t;
 
 /* DLC and profile-serialization types: qnnpy implements neither, so they stay opaque here. */
-typedef void* QnnSystemDlc_Handle_t;
 typedef struct QnnSystemDlc_GraphConfigInfo QnnSystemDlc_GraphConfigInfo_t;
 typedef void* QnnSystemProfile_SerializationTargetHandle_t;
 typedef struct QnnSystemProfile_SerializationTarget QnnSystemProfile_SerializationTarget_t;
@@ -92,6 +91,9 @@ typedef Qnn_ErrorHandle_t (*QnnSystemProfile_serializeEventDataFn_t)(
 typedef Qnn_ErrorHandle_t (*QnnSystemProfile_freeSerializationTargetFn_t)(
     QnnSystemProfile_SerializationTargetHandle_t target);
 
+/* The DLC readers added after system API 1.7: qnnpy implements none of them (each answers
+ * NOT_SUPPORTED), so their members share one parameterless type here. */
+typedef Qnn_ErrorHandle_t (*QnnSystemInterface_UnimplementedFn_t)(void);
 typedef struct {
   QnnSystemContext_CreateFn_t systemContextCreate;
   QnnSystemContext_GetBinaryInfoFn_t systemContextGetBinaryInfo;
@@ -109,9 +111,83 @@ typedef struct {
   QnnSystemProfile_createSerializationTargetFn_t systemProfileCreateSerializationTarget;
   QnnSystemProfile_serializeEventDataFn_t systemProfileSerializeEventData;
   QnnSystemProfile_freeSerializationTargetFn_t systemProfileFreeSerializationTarget;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetRecordByName;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetRecordsByType;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetRecordDataSize;
+  QnnSystemInterface_UnimplementedFn_t systemDlcReadRecordDataMemoryMapped;
+  QnnSystemInterface_UnimplementedFn_t systemDlcFreeRecord;
+  QnnSystemInterface_UnimplementedFn_t systemDlcSave;
+  QnnSystemInterface_UnimplementedFn_t systemDlcCreateFromFileWithDestinationDir;
+  QnnSystemInterface_UnimplementedFn_t systemDlcCreateFromBinaryWithDestinationDir;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetBinarySize;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetBinary;
+  QnnSystemInterface_UnimplementedFn_t systemDlcCreateWithDestinationDir;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetComposableGraphInfoHandles;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoHandles;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetComposableGraphInfo;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfo;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetComposableGraphInfoGraphName;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetComposableGraphInfoNumInputTensors;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetComposableGraphInfoNumOutputTensors;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetGraphInfoInputTensorInfo;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetGraphInfoOutputTensorInfo;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetTensorInfoName;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetTensorInfoId;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetTensorInfoType;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetTensorInfoDataFormat;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetTensorInfoDataType;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetTensorInfoRank;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetTensorInfoDimensions;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetTensorInfoQuantParams;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsEncodingDefinition;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsEncoding;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsScaleOffsetScale;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsScaleOffsetOffset;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsBwScaleOffsetBitwidth;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsBwScaleOffsetScale;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsBwScaleOffsetOffset;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsAxisScaleOffsetAxis;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsAxisScaleOffsetNumScaleOffsets;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsAxisScaleOffsetScaleAtIndex;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsAxisScaleOffsetOffsetAtIndex;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsBwAxisScaleOffsetBitwidth;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsBwAxisScaleOffsetAxis;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsBwAxisScaleOffsetNumElements;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsBwAxisScaleOffsetScaleAtIndex;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetQuantParamsBwAxisScaleOffsetOffsetAtIndex;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoBackendId;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoBuildId;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoCoreApiVersion;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoBackendApiVersion;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoSocVersion;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoHwInfoBlobVersion;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoContextBlobVersion;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoHwInfoBlobSize;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoHwInfoBlob;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoContextBlobSize;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoNumContextTensors;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoContextTensorInfo;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoNumGraphs;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextGraphInfoHandle;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoSocModel;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoContextMetadataSize;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextBinaryInfoContextMetadata;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextGraphInfoGraphName;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextGraphInfoNumInputTensors;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextGraphInfoNumOutputTensors;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextGraphInfoNumUpdateableTensors;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextGraphInfoGraphBlobInfoSize;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextGraphInfoGraphBlobInfo;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextGraphInfoStartOpIndex;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextGraphInfoEndOpIndex;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextGraphInfoInputTensorInfo;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextGraphInfoOutputTensorInfo;
+  QnnSystemInterface_UnimplementedFn_t systemDlcGetContextGraphInfoUpdateableTensorInfo;
+  QnnSystemInterface_UnimplementedFn_t systemDlcFreeRecordRange;
+  QnnSystemInterface_UnimplementedFn_t reservedSlot89;
 } QNN_SYSTEM_INTERFACE_VER_TYPE;
 #define QNN_SYSTEM_INTERFACE_VER_TYPE_INIT \
-  {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+  {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
 
 /* Note: a single Qnn_Version_t, not a Qnn_ApiVersion_t as in QnnInterface_t. */
 typedef struct {

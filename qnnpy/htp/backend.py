@@ -10,7 +10,7 @@ from qnnpy.htp.ops import PACKAGE, REGISTRY
 BACKEND_ID = 6
 
 PROVIDER_NAME = "HTP_QTI_AISW"
-API_VERSION = (5, 43, 0)
+API_VERSION = (5, 51, 0)
 
 
 class HtpBackend:

@@ -11,8 +11,8 @@ never a crash or a silent success.
 import logging
 import traceback
 
-from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnGraph, QnnHtpPerfInfrastructure, QnnInterface, QnnLog,
-                   QnnProfile, QnnProperty, QnnSystemContext, QnnSystemInterface, QnnTensor, _log)
+from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnGraph, QnnHtpPerfInfrastructure, QnnLog, QnnProfile,
+                   QnnProperty, QnnSystemContext, QnnTensor, _log)
 from qnnpy.QnnCommon import QnnCommon_Error_t as CE
 from qnnpy.QnnGraph import Qnn_NotifyStatus_t
 from qnnpy.shim.cstructs import CStructs
@@ -468,6 +468,13 @@ def _unsupported(name: str):
     return stub
 
 
+def _unsupported_member(ffi):
+    """Body of qnnpy_<kind>_unsupported, behind the C stubs of reserved table members."""
+    def body(member):
+        return _unsupported(f"function table member {ffi.string(member).decode()}")()
+    return body
+
+
 def _on_error(name: str):
     def handler(exc_type, exc_value, tb):
         _log.emit(1, f"{name}: internal error in the qnnpy shim: "
@@ -480,15 +487,6 @@ def implemented(name: str) -> bool:
     return name.startswith("Qnn") and callable(getattr(Bridge, name, None))
 
 
-# The function tables the C providers hand out: a member is set only when the bridge implements it.
-HTP_TABLE = {member: fn.__name__ for member, fn in QnnInterface.TABLE if fn is not None and implemented(fn.__name__)}
-HTP_TABLE["logCreate"] = "QnnLog_create"
-SYSTEM_TABLE = {member: fn.__name__ for member, fn in QnnSystemInterface.TABLE
-                if fn is not None and implemented(fn.__name__)}
-SYSTEM_TABLE.update(systemLogCreate="QnnSystemLog_create", systemLogSetLogLevel="QnnSystemLog_setLogLevel",
-                    systemLogFree="QnnSystemLog_free")
-
-
 def install(ffi, lib, kind: str, exported: list[str], entries: list[str]) -> Bridge:
     """Register a Python body for every exported C function of one library, and for the
     entry points its hand-written C calls (``qnnpy_<kind>_<method>`` -> ``Bridge.<method>``)."""
@@ -497,6 +495,8 @@ def install(ffi, lib, kind: str, exported: list[str], entries: list[str]) -> Bri
         body = getattr(bridge, name) if implemented(name) else _unsupported(name)
         ffi.def_extern(name=name, onerror=_on_error(name))(body)
     for name in entries:
-        ffi.def_extern(name=name, onerror=_on_error(name))(getattr(bridge, name.removeprefix(f"qnnpy_{kind}_")))
+        method = name.removeprefix(f"qnnpy_{kind}_")
+        body = _unsupported_member(ffi) if method == "unsupported" else getattr(bridge, method)
+        ffi.def_extern(name=name, onerror=_on_error(name))(body)
     py_logger.debug("qnnpy shim (%s): %d functions", kind, len(exported))
     return bridge

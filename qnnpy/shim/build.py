@@ -5,8 +5,10 @@ standard headers, so only our declarations remain) into cffi's declarations, and
 function they declare becomes an exported entry point whose body is the matching function of
 :mod:`qnnpy.shim.bridge`. The two functions taking a ``va_list`` callback (QnnLog_create,
 QnnSystemLog_create) and the getProviders entry points are written in C (the *_prelude.c
-files). The provider tables list the functions the bridge implements; the others stay NULL,
-as on a backend that lacks them.
+files). No member of a provider table is NULL: a member whose function the headers declare
+points at that exported function (its body answers NOT_SUPPORTED with a log line when the
+bridge does not implement it); a member with no declared function (the reserved slots) gets a
+generated C stub that does the same, since a client calls any non-NULL member it finds.
 
 The embedded interpreter is the one running this build: its library is linked, and the
 folder holding qnnpy plus its site-packages (the venv with numpy) are baked into the
@@ -24,8 +26,6 @@ from dataclasses import dataclass
 
 import cffi
 
-from qnnpy.shim import bridge
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 INCLUDE = os.path.join(os.path.dirname(os.path.dirname(HERE)), "include")
 STUB_HEADERS = {"stdint.h": "", "stddef.h": "", "stdarg.h": "", "stdbool.h": "",
@@ -41,16 +41,23 @@ class Library:
     prelude: str
     entries: dict[str, str]  # Python entry points the prelude calls: C name -> declaration
     written_in_c: tuple   # exported by the prelude, not by Python
+    table_header: str     # declares the provider table (read for its members, not given to cffi)
+    table_type: str       # the provider table's struct type
 
 
-def _core_table():
-    from qnnpy.QnnInterface import MEMBERS
-    return [(member, bridge.HTP_TABLE.get(member)) for member in MEMBERS]
+def table_members(types: str, table_type_name: str) -> list[tuple[str, str]]:
+    """(member, member's pointer type) of a provider table, in ABI order, from the headers."""
+    body = re.search(r"typedef struct \{([^{}]*)\}\s*" + table_type_name + r"\s*;", types)
+    if body is None:
+        raise cffi.CDefError(f"{table_type_name} not found in the headers")
+    return re.findall(r"(\w+)\s+(\w+)\s*;", body.group(1))
 
 
-def _system_table():
-    from qnnpy.QnnSystemInterface import MEMBERS
-    return [(member, bridge.SYSTEM_TABLE.get(member)) for member in MEMBERS]
+def table_entries(members, functions) -> list[tuple[str, str | None]]:
+    """(member, C function or None for a stub): a member of type ``QnnX_YFn_t`` is served by
+    the declared function ``QnnX_y`` (names compared without case: QnnGlobalConfig_Set)."""
+    by_name = {name.lower(): name for name in functions}
+    return [(member, by_name.get(type_name.removesuffix("Fn_t").lower())) for type_name, member in members]
 
 
 LIBRARIES = [
@@ -72,14 +79,19 @@ LIBRARIES = [
                                             "const QnnHtpPerfInfrastructure_PowerConfig_t** config);",
                 "qnnpy_htp_perf_set_memory": "Qnn_ErrorHandle_t qnnpy_htp_perf_set_memory(uint32_t deviceId, "
                                              "uint32_t coreId, const QnnHtpPerfInfrastructure_MemoryConfig_t** config);",
-            }, ("QnnLog_create", "QnnInterface_getProviders")),
+                # behind the generated stubs of table members without a declared function
+                "qnnpy_htp_unsupported": "Qnn_ErrorHandle_t qnnpy_htp_unsupported(const char* member);",
+            }, ("QnnLog_create", "QnnInterface_getProviders"),
+            "QnnInterface.h", "QnnInterface_ImplementationV{version}_t"),
     Library("system", "_qnnpy_system", "libQnnSystem.so",
             ["System/QnnSystemContext.h", "System/QnnSystemLog.h"],
             "system_prelude.c", {
                 "qnnpy_system_log_create": "Qnn_ErrorHandle_t qnnpy_system_log_create(void* callback, QnnLog_Level_t "
                                            "maxLogLevel, Qnn_LogHandle_t* logger);",
                 "qnnpy_system_ready": "int qnnpy_system_ready(void);",
-            }, ("QnnSystemLog_create", "QnnSystemInterface_getProviders")),
+                "qnnpy_system_unsupported": "Qnn_ErrorHandle_t qnnpy_system_unsupported(const char* member);",
+            }, ("QnnSystemLog_create", "QnnSystemInterface_getProviders"),
+            "System/QnnSystemInterface.h", "QnnSystemInterface_ImplementationV{version}_t"),
 ]
 
 
@@ -106,15 +118,30 @@ def split(text: str) -> tuple[str, dict[str, str]]:
     return _FUNCTION.sub("", text).replace("va_list", "void*"), functions
 
 
-def _table_initializer(table) -> str:
-    return ", ".join(f".{member} = {function or 'NULL'}" for member, function in table)
+def _table_source(lib: Library, table, version: str) -> tuple[str, str]:
+    """(C stubs for the members without a function, the table's designated initializer)."""
+    struct = lib.table_type.format(version=version)
+    stubs = "".join(f"static Qnn_ErrorHandle_t qnnpy_stub_{member}(void) {{ return qnnpy_{lib.kind}_unsupported"
+                    f'("{member}"); }}\n' for member, function in table if function is None)
+    init = ", ".join(f".{member} = " + (function or f"(__typeof__((({struct}*)0)->{member}))qnnpy_stub_{member}")
+                     for member, function in table)
+    return stubs, init
 
 
 def build_library(lib: Library, output_dir: str, workdir: str, verbose: bool = False) -> str:
     types, functions = split(preprocess(lib.headers, workdir))
     exported = {n: p for n, p in functions.items()
                 if n not in lib.written_in_c and n.startswith("QnnSystem") == (lib.kind == "system")}
-    table = _core_table() if lib.kind == "htp" else _system_table()
+    from qnnpy import QnnInterface, QnnSystemInterface
+    api = QnnInterface if lib.kind == "htp" else QnnSystemInterface
+    version = api.QNN_INTERFACE_VER_NAME.removeprefix("v") if lib.kind == "htp" \
+        else api.QNN_SYSTEM_INTERFACE_VER_NAME.removeprefix("v")
+    members = table_members(preprocess([lib.table_header], os.path.join(workdir, "table")),
+                            lib.table_type.format(version=version))
+    if [m for _, m in members] != list(api.MEMBERS):
+        raise cffi.CDefError(f"{lib.target}: the header's table members differ from {api.__name__}.MEMBERS")
+    table = table_entries(members, {**exported, **{n: None for n in lib.written_in_c}})
+    stubs, initializer = _table_source(lib, table, version)
     ffi = cffi.FFI()
     ffi.cdef(types)
     ffi.cdef("void qnnpy_emit_log(void* callback, const char* message, QnnLog_Level_t level, uint64_t timestamp);")
@@ -125,11 +152,11 @@ def build_library(lib: Library, output_dir: str, workdir: str, verbose: bool = F
     package_root = os.path.dirname(os.path.dirname(HERE))
     site_dirs = [p for p in site.getsitepackages() + [site.getusersitepackages()] if os.path.isdir(p)]
     with open(os.path.join(HERE, lib.prelude)) as f:
-        prelude = f.read()
+        prelude = f.read().replace("/* QNNPY_TABLE_STUBS */", stubs)
     libpython = sysconfig.get_config_var("INSTSONAME") or sysconfig.get_config_var("LDLIBRARY")
     ffi.set_source(lib.module, prelude, include_dirs=[INCLUDE, HERE], libraries=["dl"],
                    define_macros=[("QNNPY_LIBPYTHON", f'"{libpython}"'),
-                                  ("QNNPY_INTERFACE_TABLE", _table_initializer(table))])
+                                  ("QNNPY_INTERFACE_TABLE", initializer)])
     ffi.embedding_init_code(f"""
 import site
 import sys

@@ -30,7 +30,11 @@ static QnnHtpDevice_Infrastructure_t qnnpy_htp_infrastructure_record = {
 
 static QnnDevice_Infrastructure_t qnnpy_htp_infrastructure(void) { return &qnnpy_htp_infrastructure_record; }
 
-/* The provider record; NULL members are functions qnnpy does not implement. */
+/* The provider record; every member is set (see qnnpy/shim/build.py). */
+/* Table members with no declared function: each logs and answers NOT_SUPPORTED. */
+Qnn_ErrorHandle_t qnnpy_htp_unsupported(const char* member);
+/* QNNPY_TABLE_STUBS */
+
 static const QnnInterface_t qnnpy_htp_provider = {
     .backendId = QNN_BACKEND_ID_HTP,
     .providerName = QNN_HTP_INTERFACE_PROVIDER_NAME,

@@ -14,8 +14,12 @@ QNN_SYSTEM_API Qnn_ErrorHandle_t QnnSystemLog_create(QnnLog_Callback_t callback,
 
 int qnnpy_system_ready(void);
 
+/* Table members with no declared function: each logs and answers NOT_SUPPORTED. */
+Qnn_ErrorHandle_t qnnpy_system_unsupported(const char* member);
+/* QNNPY_TABLE_STUBS */
+
 static const QnnSystemInterface_t qnnpy_system_provider = {
-    .backendId = QNN_BACKEND_ID_HTP,
+    .backendId = QNN_BACKEND_ID_NULL,
     .providerName = QNN_SYSTEM_INTERFACE_PROVIDER_NAME,
     .systemApiVersion = {QNN_SYSTEM_API_VERSION_MAJOR, QNN_SYSTEM_API_VERSION_MINOR, QNN_SYSTEM_API_VERSION_PATCH},
     .QNN_SYSTEM_INTERFACE_VER_NAME = {QNNPY_INTERFACE_TABLE},

@@ -71,18 +71,19 @@ SIZE(QnnGraph_Property_t, 16);
 SIZE(Qnn_NotifyStatus_t, 8);
 SIZE(QnnGraph_ExecuteEnvironment_t, 48);
 
-SIZE(QnnInterface_t, 608);
+SIZE(QnnInterface_t, 640);
 AT(QnnInterface_t, apiVersion, 16);
 AT(QnnInterface_t, QNN_INTERFACE_VER_NAME, 40);
-SIZE(QNN_INTERFACE_VER_TYPE, 568);
+SIZE(QNN_INTERFACE_VER_TYPE, 600);  /* 75 entries, as the real 2.40 table */
 AT(QNN_INTERFACE_VER_TYPE, graphExecute, 168);
 AT(QNN_INTERFACE_VER_TYPE, tensorUpdateGraphTensors, 456);
 AT(QNN_INTERFACE_VER_TYPE, contextApplyBinarySection, 488);
 AT(QNN_INTERFACE_VER_TYPE, contextFinalize, 528);
 AT(QNN_INTERFACE_VER_TYPE, contextFreeBinarySectionUpdate, 560);
-SIZE(QnnSystemInterface_t, 160);
+AT(QNN_INTERFACE_VER_TYPE, contextAddToDlc, 568);
+SIZE(QnnSystemInterface_t, 752);
 AT(QnnSystemInterface_t, QNN_SYSTEM_INTERFACE_VER_NAME, 32);
-SIZE(QNN_SYSTEM_INTERFACE_VER_TYPE, 128);
+SIZE(QNN_SYSTEM_INTERFACE_VER_TYPE, 720);
 
 SIZE(QnnContext_Config_t, 16);
 SIZE(QnnContext_AsyncExecutionQueueDepth_t, 8);

@@ -33,9 +33,9 @@ int main(int argc, char** argv) {
   QNN_SYSTEM_INTERFACE_VER_TYPE sys = load_system(argv[2]);
   long cases = atol(argv[3]);
   state = (uint64_t)atol(argv[4]) * 2654435761u + 1;
-  char* kinds[128];
+  char* kinds[256];
   size_t n_kinds = 0;
-  for (char* k = strtok(argv[5], ","); k != NULL && n_kinds < 128; k = strtok(NULL, ",")) kinds[n_kinds++] = k;
+  for (char* k = strtok(argv[5], ","); k != NULL && n_kinds < 256; k = strtok(NULL, ",")) kinds[n_kinds++] = k;
 
   Qnn_BackendHandle_t backend = NULL, freed = NULL;
   Qnn_ContextHandle_t context = NULL;

@@ -20,7 +20,7 @@ DOCUMENTED = {
     "graphExecute_null_inputs": 6000, "applyBinarySection_null_buffer": 5000,
     "getBinaryInfo_corrupt": 30010, "getBinaryInfo_null_out": 30001,
     "systemContextFree_twice_first": 0, "systemContextFree_twice_second": 30000,
-    "unimplemented_signalCreate": 0,   # 0 here means: the table slot is NULL
+    "unimplemented_signalCreate": 1000,  # the slot is set and answers NOT_SUPPORTED (no NULL slots)
     "exported_signalCreate": 1000,     # the exported symbol answers NOT_SUPPORTED
 }
 
