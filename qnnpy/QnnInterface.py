@@ -5,7 +5,7 @@ members qnnpy does not implement are None, the way a real backend leaves them NU
 """
 from enum import IntEnum
 
-from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnGraph, QnnLog, QnnProfile, QnnProperty,
+from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnError, QnnGraph, QnnLog, QnnProfile, QnnProperty,
                    QnnTensor)
 from qnnpy._api import qnn_api
 from qnnpy._enum import export
@@ -76,9 +76,9 @@ TABLE = [
     ("signalSetConfig", None),
     ("signalTrigger", None),
     ("signalFree", None),
-    ("errorGetMessage", None),
-    ("errorGetVerboseMessage", None),
-    ("errorFreeVerboseMessage", None),
+    ("errorGetMessage", QnnError.QnnError_getMessage),
+    ("errorGetVerboseMessage", QnnError.QnnError_getVerboseMessage),
+    ("errorFreeVerboseMessage", QnnError.QnnError_freeVerboseMessage),
     ("graphPrepareExecutionEnvironment", QnnGraph.QnnGraph_prepareExecutionEnvironment),
     ("graphReleaseExecutionEnvironment", QnnGraph.QnnGraph_releaseExecutionEnvironment),
     ("graphGetProperty", QnnGraph.QnnGraph_getProperty),

@@ -78,8 +78,19 @@ _KEYS = {
 }
 for _name, _value in _KEYS.items():
     globals()["QNN_PROPERTY_" + _name] = _value
-# Every TENSOR key from 502 to 532 is a valid key, including the encoding ones not named here.
-_VALID = set(_KEYS.values()) | set(range(502, 533))
+# Every TENSOR key from 502 to 532 is a valid key, including the encoding ones not named here,
+# except RETRIEVE_RAW, which the real HTP backend answers as an unknown key.
+_VALID = (set(_KEYS.values()) | set(range(502, 533))) - {516}
+
+# Group keys answer as the real HTP backend (onnxruntime-qnn 2.7.0's libQnnHtp.so) answers them:
+# a client such as ORT's QNN EP creates a device only when the DEVICE group is supported.
+GROUP_ANSWERS = {
+    QNN_PROPERTY_GROUP_CORE: 2000, QNN_PROPERTY_GROUP_BACKEND: 2000, QNN_PROPERTY_GROUP_CONTEXT: 2000,
+    QNN_PROPERTY_GROUP_GRAPH: 2000, QNN_PROPERTY_GROUP_TENSOR: 2000, QNN_PROPERTY_GROUP_OP_PACKAGE: 1000,
+    QNN_PROPERTY_GROUP_ERROR: 1000, QNN_PROPERTY_GROUP_MEMORY: 0, QNN_PROPERTY_GROUP_SIGNAL: 0,
+    QNN_PROPERTY_GROUP_LOG: 0, QNN_PROPERTY_GROUP_PROFILE: 0, QNN_PROPERTY_GROUP_DEVICE: 0,
+    QNN_PROPERTY_GROUP_CUSTOM: 0,
+}
 
 SUPPORTED_KEYS = {
     107,  # composition: context/graph create, addNode, finalize, tensor create, validateOpConfig
@@ -92,6 +103,9 @@ SUPPORTED_KEYS = {
     213, 214, 218, 219,  # binary sections: updatable, full-context (super adapters), weights, quant
     506, 507, 508,  # updateable static / native / app tensors
     206, 207, 208, 209, 217,  # ENABLE_GRAPHS, MEMORY_LIMIT_HINT, PERSISTENT_BINARY, compatibility, deferred init
+    210,  # QnnContext_validateBinary
+    1002,  # QnnError_getVerboseMessage
+    1502,  # QnnDevice_getInfrastructure (the HTP perf infrastructure)
     1403,  # profile max-events config
 }
 
@@ -104,6 +118,8 @@ def _check_key(key):
 
 def QnnProperty_hasCapability(key):
     """SUPPORTED, NOT_SUPPORTED (not an error: nothing is logged) or ERROR_UNKNOWN_KEY."""
+    if isinstance(key, int) and not isinstance(key, bool) and key in GROUP_ANSWERS:
+        return QnnProperty_Error_t(GROUP_ANSWERS[key])
     err = _check_key(key)
     if err != QnnProperty_Error_t.QNN_PROPERTY_SUPPORTED:
         return err

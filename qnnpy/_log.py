@@ -26,6 +26,15 @@ class Logger:
 
 _all_loggers: list[Logger] = []
 _route = threading.local()
+_failures: dict[int, str] = {}  # error code -> the last line logged for a failure with it (QnnError.h)
+
+
+def remember_failure(code: int, line: str) -> None:
+    _failures[code & 0xFFFF] = line
+
+
+def last_failure(code: int) -> str | None:
+    return _failures.get(code)
 
 
 def register(logger: Logger) -> None:

@@ -11,7 +11,7 @@ never a crash or a silent success.
 import logging
 import traceback
 
-from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnGraph, QnnHtpPerfInfrastructure, QnnLog, QnnProfile,
+from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnError, QnnGraph, QnnHtpPerfInfrastructure, QnnLog, QnnProfile,
                    QnnProperty, QnnSystemContext, QnnTensor, _log)
 from qnnpy.QnnCommon import QnnCommon_Error_t as CE
 from qnnpy.QnnGraph import Qnn_NotifyStatus_t
@@ -46,6 +46,8 @@ class Bridge:
         self.static: list = []     # C memory valid for the library's lifetime
         self.strings: dict = {}    # text -> its C string in ``static``, handed out again and again
         self.platform_infos: dict = {}  # C pointer -> (Python info, C memory) until freePlatformInfo
+        self.messages: dict = {}   # error code -> its C message, valid until the next getMessage for it
+        self.verbose: dict = {}    # C pointer -> a verbose message the client owns until it frees it
 
     def _missing(self, *pointers) -> bool:
         return any(p == self.NULL for p in pointers)
@@ -104,6 +106,32 @@ class Bridge:
 
     QnnSystemLog_setLogLevel = QnnLog_setLogLevel
     QnnSystemLog_free = QnnLog_free
+
+    # ---- error messages ------------------------------------------------------------------------
+
+    def QnnError_getMessage(self, handle, out):
+        if self._missing(out):
+            return QnnError.QNN_ERROR_INVALID_ARGUMENT
+        err, outs = _split(QnnError.QnnError_getMessage(int(handle)))
+        if not err:
+            text = self.ffi.new("char[]", outs[0].encode("utf-8", "replace"))
+            self.messages[int(handle) & 0xFFFF] = text
+            out[0] = text
+        return err
+
+    def QnnError_getVerboseMessage(self, handle, out):
+        if self._missing(out):
+            return QnnError.QNN_ERROR_INVALID_ARGUMENT
+        err, outs = _split(QnnError.QnnError_getVerboseMessage(int(handle)))
+        if not err:
+            text = self.ffi.new("char[]", outs[0].encode("utf-8", "replace"))
+            self.verbose[int(self.ffi.cast("uintptr_t", text))] = text
+            out[0] = text
+        return err
+
+    def QnnError_freeVerboseMessage(self, message):
+        text = self.verbose.pop(int(self.ffi.cast("uintptr_t", message)), None)
+        return QnnError.QnnError_freeVerboseMessage(None if text is None else self.ffi.string(text).decode())
 
     # ---- property, backend -----------------------------------------------------------------------
 
@@ -463,7 +491,9 @@ class Bridge:
 
 def _unsupported(name: str):
     def stub(*_args):
-        _log.emit(1, f"{name}: not implemented by qnnpy's emulated HTP")
+        line = f"{name}: not implemented by qnnpy's emulated HTP"
+        _log.emit(_log.ERROR, line)
+        _log.remember_failure(int(CE.QNN_COMMON_ERROR_NOT_SUPPORTED), line)
         return int(CE.QNN_COMMON_ERROR_NOT_SUPPORTED)
     return stub
 

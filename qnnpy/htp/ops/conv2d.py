@@ -1,7 +1,8 @@
 """Conv2d on NHWC activations with an HWIO filter [fh, fw, c_in/group, c_out].
 
 Lowered to one matrix product per group over strided windows of the padded input
-(numpy's sliding_window_view makes the windows without copying).
+(numpy's sliding_window_view makes the windows without copying). ``reuse_sparse_indices`` is
+accepted (ORT's QNN EP always sets it) and has no effect: qnnpy stores every filter dense.
 """
 import numpy as np
 
@@ -21,7 +22,8 @@ class Conv2d(OpDef):
     num_inputs = (2, 3)
     optional_inputs = (2,)
     params = {"stride": TensorParam(1), "pad_amount": TensorParam(2),
-              "dilation": TensorParam(1, (1, 1)), "group": Scalar("uint32", 1)}
+              "dilation": TensorParam(1, (1, 1)), "group": Scalar("uint32", 1),
+              "reuse_sparse_indices": Scalar("bool", False)}
 
     def infer(self, ins, outs, p):
         x, w = tuple(ins[0].dims), tuple(ins[1].dims)

@@ -1,0 +1,119 @@
+"""ONNX Runtime's QNN execution provider (the onnxruntime-qnn wheel, a real client that dlopens
+any ``backend_path``) runs on qnnpy's libQnnHtp.so with no skip options, and its outputs match
+ONNX Runtime's CPU provider, and the wheel's own libQnnHtp.so on the same session."""
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper
+
+ort_qnn = pytest.importorskip("onnxruntime_qnn", reason="the oracle extra (onnxruntime-qnn) is not installed")
+import onnxruntime as ort  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+REAL_HTP = pathlib.Path(ort_qnn.get_qnn_htp_path())
+
+
+def run_qnn_ep(backend, model, feeds, tmp_path, *options, expect_ok=True):
+    inputs, outputs = tmp_path / "inputs.npz", tmp_path / "outputs.npz"
+    np.savez(inputs, **feeds)
+    done = subprocess.run([sys.executable, "-m", "tests.shim.ort_session", str(backend), str(model), str(inputs),
+                           str(outputs), *options], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode in (0, 1), f"the ORT process died (signal {-done.returncode}):\n{done.stderr[-2000:]}"
+    if not expect_ok:
+        return done
+    assert done.returncode == 0, done.stderr[-2000:]
+    with np.load(outputs) as saved:
+        return [saved[f"arr_{i}"] for i in range(len(saved.files))]
+
+
+def cpu(model, feeds):
+    return ort.InferenceSession(str(model), providers=["CPUExecutionProvider"]).run(None, feeds)
+
+
+def conv_model(path):
+    rng = np.random.default_rng(0)
+    w, b = rng.standard_normal((8, 3, 3, 3)).astype(np.float32), rng.standard_normal(8).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "W", "B"], ["c"], pads=[1, 1, 1, 1], strides=[1, 1]),
+         helper.make_node("Relu", ["c"], ["r"]),
+         helper.make_node("MaxPool", ["r"], ["p"], kernel_shape=[2, 2], strides=[2, 2]),
+         helper.make_node("Flatten", ["p"], ["f"]),
+         helper.make_node("Gemm", ["f", "G"], ["y"], transB=1),
+         helper.make_node("Softmax", ["y"], ["s"], axis=-1)],
+        "conv", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 16, 16])],
+        [helper.make_tensor_value_info("s", TensorProto.FLOAT, [1, 10])],
+        [helper.make_tensor("W", TensorProto.FLOAT, w.shape, w.ravel()), helper.make_tensor("B", TensorProto.FLOAT, [8], b),
+         helper.make_tensor("G", TensorProto.FLOAT, [10, 512], (rng.standard_normal((10, 512)) * 0.004).astype(np.float32).ravel())])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 9
+    onnx.save(model, path)
+    return path, {"x": rng.standard_normal((1, 3, 16, 16)).astype(np.float32)}
+
+
+@pytest.fixture(scope="module")
+def conv(tmp_path_factory):
+    return conv_model(tmp_path_factory.mktemp("conv") / "conv.onnx")
+
+
+@pytest.fixture(scope="module")
+def qdq(tmp_path_factory, conv):
+    """The conv model quantized by ONNX Runtime's own QDQ tool (uint8 activations and weights)."""
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    model, feeds = conv
+    rng = np.random.default_rng(1)
+
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            self.batches = iter([{"x": rng.standard_normal((1, 3, 16, 16)).astype(np.float32)} for _ in range(8)])
+
+        def get_next(self):
+            return next(self.batches, None)
+    out = tmp_path_factory.mktemp("qdq") / "conv.qdq.onnx"
+    quantize_static(str(model), str(out), Reader(), quant_format=QuantFormat.QDQ,
+                    activation_type=QuantType.QUInt8, weight_type=QuantType.QUInt8)
+    return out, feeds
+
+
+def test_float_conv_model_matches_cpu_and_the_real_backend(shim, conv, tmp_path):
+    model, feeds = conv
+    ours = run_qnn_ep(shim / "libQnnHtp.so", model, feeds, tmp_path)[0]
+    np.testing.assert_allclose(ours, cpu(model, feeds)[0], rtol=1e-4, atol=1e-6)
+    real = run_qnn_ep(REAL_HTP, model, feeds, tmp_path)[0]
+    np.testing.assert_allclose(ours, real, rtol=1e-4, atol=1e-6)
+
+
+def test_qdq_model_runs_quantized_and_matches_the_real_backend(shim, qdq, tmp_path):
+    model, feeds = qdq
+    ours = run_qnn_ep(shim / "libQnnHtp.so", model, feeds, tmp_path)[0]
+    real = run_qnn_ep(REAL_HTP, model, feeds, tmp_path)[0]
+    step = 1 / 255  # the softmax output's uint8 scale: both backends run the graph in fixed point
+    assert np.abs(ours - real).max() <= 2 * step, np.abs(ours - real).max()
+    assert np.abs(ours - cpu(model, feeds)[0]).max() <= 4 * step
+
+
+def test_ep_context_saved_on_qnnpy_loads_and_runs(shim, conv, tmp_path):
+    model, feeds = conv
+    saved = tmp_path / "conv_ctx.onnx"
+    first = run_qnn_ep(shim / "libQnnHtp.so", model, feeds, tmp_path, "ep.context_enable=1",
+                       f"ep.context_file_path={saved}")[0]
+    assert saved.exists()
+    assert any(n.op_type == "EPContext" for n in onnx.load(saved).graph.node)
+    again = run_qnn_ep(shim / "libQnnHtp.so", saved, feeds, tmp_path)[0]
+    np.testing.assert_array_equal(first, again)
+
+
+def test_a_failing_qnn_call_reaches_ort_as_an_error_not_a_crash(shim, tmp_path):
+    node = helper.make_node("EPContext", ["x"], ["y"], domain="com.microsoft", embed_mode=1, main_context=1,
+                            ep_cache_context=b"not a context binary" * 8, source="QNN")
+    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)])
+    model.ir_version = 9
+    onnx.save(model, tmp_path / "bad.onnx")
+    done = run_qnn_ep(shim / "libQnnHtp.so", tmp_path / "bad.onnx", {"x": np.zeros((1, 4), np.float32)}, tmp_path,
+                      expect_ok=False)
+    assert done.returncode == 1 and "ORT error" in done.stderr
