@@ -117,3 +117,34 @@ def test_a_failing_qnn_call_reaches_ort_as_an_error_not_a_crash(shim, tmp_path):
     done = run_qnn_ep(shim / "libQnnHtp.so", tmp_path / "bad.onnx", {"x": np.zeros((1, 4), np.float32)}, tmp_path,
                       expect_ok=False)
     assert done.returncode == 1 and "ORT error" in done.stderr
+
+
+# Keys where qnnpy answers differently from the wheel's libQnnHtp.so on purpose (docs/qnn-facts.md):
+# features qnnpy implements that the x86 build does not claim, and features of the real HTP
+# qnnpy does not implement (signals, op packages, shared memory, sparsity, ...).
+QNNPY_ONLY = {"CONTEXT_SUPPORT_DEFERRED_GRAPH_INIT", "GRAPH_SUPPORT_ASYNC_EXECUTION", "TENSOR_SUPPORT_CONTEXT_TENSORS",
+              "PROFILE_SUPPORT_MAX_EVENTS_CONFIG", "ERROR_GET_VERBOSE_MESSAGE"}
+REAL_ONLY = {"BACKEND_SUPPORT_OP_PACKAGE", "BACKEND_SUPPORT_PLATFORM_OPTIONS",
+             "CONTEXT_SUPPORT_CREATE_FROM_BINARY_WITH_SIGNALS", "CONTEXT_SUPPORT_GRAPH_RETENTION_ORDER",
+             "CONTEXT_SUPPORT_BINARY_SECTION_UPDATES", "GRAPH_SUPPORT_PRIORITY_CONTROL", "GRAPH_SUPPORT_EXECUTE_SIGNAL",
+             "GRAPH_SUPPORT_BATCH_MULTIPLE", "GRAPH_SUPPORT_ONLINE_PREPARE",
+             "GRAPH_SUPPORT_UPDATABLE_WEIGHTS_BINARY_SECTION_CREATION", "OP_PACKAGE_SUPPORTS_OP_IMPLS",
+             "OP_PACKAGE_SUPPORTS_DUPLICATE_NAMES", "TENSOR_SUPPORT_SPARSITY", "MEMORY_SUPPORT_MEM_TYPE_ION",
+             "MEMORY_SUPPORT_MEM_TYPE_CUSTOM", "SIGNAL_SUPPORT_ABORT", "SIGNAL_SUPPORT_TIMEOUT",
+             "LOG_SUPPORTS_DEFAULT_STREAM", "PROFILE_SUPPORTS_EXTENDED_EVENT", "PROFILE_SUPPORT_OPTRACE_CONFIG"}
+
+
+def test_capabilities_answer_as_the_real_backend_except_the_documented_keys(shim):
+    import json
+
+    def answers(library):
+        done = subprocess.run([sys.executable, "-m", "tests.shim.capabilities", str(library)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    ours, real = answers(shim / "libQnnHtp.so"), answers(REAL_HTP)
+    differ = {k.removeprefix("QNN_PROPERTY_") for k in ours if ours[k] != real[k]}
+    print(f"hasCapability: {len(ours) - len(differ)} of {len(ours)} keys answer as the real backend")
+    assert differ == QNNPY_ONLY | REAL_ONLY, differ ^ (QNNPY_ONLY | REAL_ONLY)
+    assert all(ours[f"QNN_PROPERTY_{k}"] == 0 for k in QNNPY_ONLY)
+    assert all(ours[f"QNN_PROPERTY_{k}"] == 1000 for k in REAL_ONLY)
