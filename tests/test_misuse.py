@@ -299,3 +299,17 @@ def test_graphs_may_reuse_names_but_not_context_tensor_names(api):
     assert QnnTensor.QnnTensor_createContextTensor(api.context, make_tensor("shared", QNN_TENSOR_TYPE_APP_WRITE, F32, (1,))) == 0
     assert QnnTensor.QnnTensor_createGraphTensor(g2, make_tensor("shared", QNN_TENSOR_TYPE_NATIVE, F32, (1,))) == \
         QnnTensor.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM
+
+
+def test_error_messages_name_the_code_and_say_what_was_wrong():
+    from qnnpy import QnnContext, QnnError
+    assert QnnContext.QnnContext_free(0xBAD, None) == QnnContext.QNN_CONTEXT_ERROR_INVALID_HANDLE
+    err, text = QnnError.QnnError_getMessage(QnnContext.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    assert err == 0 and text.startswith("QNN_CONTEXT_ERROR_INVALID_HANDLE: QnnContext_free: 0xbad")
+    assert QnnError.QnnError_getVerboseMessage(5002) == (0, text)
+    assert QnnError.QnnError_getMessage(0) == (0, "QNN_SUCCESS")
+    # the real backend's answers for a code no API returns and for a wrong argument
+    assert QnnError.QnnError_getMessage(12345)[0] == QnnError.QNN_ERROR_INVALID_ERROR_HANDLE == 10001
+    assert QnnError.QnnError_getMessage("5002")[0] == QnnError.QNN_ERROR_INVALID_ARGUMENT
+    assert QnnError.QnnError_freeVerboseMessage(text) == 0
+    assert QnnError.QnnError_freeVerboseMessage(5) == QnnError.QNN_ERROR_INVALID_ARGUMENT

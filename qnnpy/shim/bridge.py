@@ -109,25 +109,24 @@ class Bridge:
 
     # ---- error messages ------------------------------------------------------------------------
 
-    def QnnError_getMessage(self, handle, out):
+    def _message(self, fn, handle, out, keep) -> int:
+        """Write fn's message for ``handle`` to ``out``; ``keep(text)`` holds the C string."""
         if self._missing(out):
             return QnnError.QNN_ERROR_INVALID_ARGUMENT
-        err, outs = _split(QnnError.QnnError_getMessage(int(handle)))
+        err, outs = _split(fn(int(handle)))
         if not err:
             text = self.ffi.new("char[]", outs[0].encode("utf-8", "replace"))
-            self.messages[int(handle) & 0xFFFF] = text
+            keep(text)
             out[0] = text
         return err
 
+    def QnnError_getMessage(self, handle, out):
+        return self._message(QnnError.QnnError_getMessage, handle, out,
+                             lambda text: self.messages.__setitem__(int(handle) & 0xFFFF, text))
+
     def QnnError_getVerboseMessage(self, handle, out):
-        if self._missing(out):
-            return QnnError.QNN_ERROR_INVALID_ARGUMENT
-        err, outs = _split(QnnError.QnnError_getVerboseMessage(int(handle)))
-        if not err:
-            text = self.ffi.new("char[]", outs[0].encode("utf-8", "replace"))
-            self.verbose[int(self.ffi.cast("uintptr_t", text))] = text
-            out[0] = text
-        return err
+        return self._message(QnnError.QnnError_getVerboseMessage, handle, out,
+                             lambda text: self.verbose.__setitem__(int(self.ffi.cast("uintptr_t", text)), text))
 
     def QnnError_freeVerboseMessage(self, message):
         text = self.verbose.pop(int(self.ffi.cast("uintptr_t", message)), None)
