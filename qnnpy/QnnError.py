@@ -5,6 +5,7 @@ followed by the last line it logged for a failure with that code (the line that 
 wrong), which is what a developer needs. A code no API returns gets INVALID_ERROR_HANDLE, as on
 the real backend.
 """
+import functools
 from enum import IntEnum
 
 from qnnpy import _log
@@ -26,6 +27,7 @@ export(QnnError_Error_t, globals())
 E = QnnError_Error_t
 
 
+@functools.cache
 def _code_names() -> dict[int, str]:
     """code -> the name of the enum member of the component whose range holds it."""
     from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnGraph, QnnHtpPerfInfrastructure, QnnInterface, QnnLog,
@@ -42,19 +44,15 @@ def _code_names() -> dict[int, str]:
     return names
 
 
-_NAMES: dict[int, str] = {}
-
-
 def message(errorHandle) -> str:
-    if not _NAMES:
-        _NAMES.update(_code_names())
     if isinstance(errorHandle, bool) or not isinstance(errorHandle, int) or errorHandle < 0:
         fail(E.QNN_ERROR_INVALID_ARGUMENT, f"errorHandle must be a Qnn_ErrorHandle_t, got {errorHandle!r}")
     code = QNN_GET_ERROR_CODE(errorHandle)
-    if code not in _NAMES:
+    names = _code_names()
+    if code not in names:
         fail(E.QNN_ERROR_INVALID_ERROR_HANDLE, f"error handle {errorHandle} holds no QNN error code")
     detail = _log.last_failure(code)
-    return _NAMES[code] + (f": {detail}" if detail else "")
+    return names[code] + (f": {detail}" if detail else "")
 
 
 @qnn_api(E.QNN_ERROR_NO_ERROR, outputs=1)

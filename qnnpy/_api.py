@@ -59,15 +59,12 @@ def qnn_api(success, outputs: int = 0):
                 try:
                     result = fn(*args, **kwargs)
                 except QnnError as err:
-                    _log.emit(_log.ERROR, f"{name}: {err.message}")
-                    _log.remember_failure(int(err.code), f"{name}: {err.message}")
+                    _log.failure(int(err.code), f"{name}: {err.message}")
                     return failed(err.code)
                 except Exception as err:  # never let an internal fault escape to the client
                     _log.py_logger.debug("internal error in %s", name, exc_info=True)
-                    line = (f"{name}: internal error ({type(err).__name__}: {err});"
-                            " this is a qnnpy bug, please report it with this line")
-                    _log.emit(_log.ERROR, line)
-                    _log.remember_failure(int(QNN_COMMON_ERROR_GENERAL), line)
+                    _log.failure(int(QNN_COMMON_ERROR_GENERAL), f"{name}: internal error ({type(err).__name__}: "
+                                 f"{err}); this is a qnnpy bug, please report it with this line")
                     return failed(QNN_COMMON_ERROR_GENERAL)
             if outputs == 0:
                 return success

@@ -8,6 +8,8 @@ import logging
 import threading
 import time
 
+from qnnpy.QnnCommon import QNN_GET_ERROR_CODE
+
 ERROR, WARN, INFO, VERBOSE, DEBUG = 1, 2, 3, 4, 5
 _PY_LEVELS = {ERROR: logging.ERROR, WARN: logging.WARNING, INFO: logging.INFO,
               VERBOSE: logging.DEBUG, DEBUG: logging.DEBUG}
@@ -29,8 +31,10 @@ _route = threading.local()
 _failures: dict[int, str] = {}  # error code -> the last line logged for a failure with it (QnnError.h)
 
 
-def remember_failure(code: int, line: str) -> None:
-    _failures[code & 0xFFFF] = line
+def failure(code: int, line: str) -> None:
+    """Log the line that explains a failed call, and keep it as that code's message."""
+    emit(ERROR, line)
+    _failures[QNN_GET_ERROR_CODE(code)] = line
 
 
 def last_failure(code: int) -> str | None:

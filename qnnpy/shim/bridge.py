@@ -13,7 +13,7 @@ import traceback
 
 from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnError, QnnGraph, QnnHtpPerfInfrastructure, QnnLog, QnnProfile,
                    QnnProperty, QnnSystemContext, QnnTensor, _log)
-from qnnpy.QnnCommon import QnnCommon_Error_t as CE
+from qnnpy.QnnCommon import QNN_GET_ERROR_CODE, QnnCommon_Error_t as CE
 from qnnpy.QnnGraph import Qnn_NotifyStatus_t
 from qnnpy.shim.cstructs import CStructs
 
@@ -122,7 +122,7 @@ class Bridge:
 
     def QnnError_getMessage(self, handle, out):
         return self._message(QnnError.QnnError_getMessage, handle, out,
-                             lambda text: self.messages.__setitem__(int(handle) & 0xFFFF, text))
+                             lambda text: self.messages.__setitem__(QNN_GET_ERROR_CODE(handle), text))
 
     def QnnError_getVerboseMessage(self, handle, out):
         return self._message(QnnError.QnnError_getVerboseMessage, handle, out,
@@ -490,9 +490,7 @@ class Bridge:
 
 def _unsupported(name: str):
     def stub(*_args):
-        line = f"{name}: not implemented by qnnpy's emulated HTP"
-        _log.emit(_log.ERROR, line)
-        _log.remember_failure(int(CE.QNN_COMMON_ERROR_NOT_SUPPORTED), line)
+        _log.failure(int(CE.QNN_COMMON_ERROR_NOT_SUPPORTED), f"{name}: not implemented by qnnpy's emulated HTP")
         return int(CE.QNN_COMMON_ERROR_NOT_SUPPORTED)
     return stub
 
