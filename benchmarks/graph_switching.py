@@ -78,8 +78,8 @@ def child(path: str, hint_mb: int) -> dict:
     _, backend = QnnBackend.QnnBackend_create(None, None)
     _, sysctx = QnnSystemContext.QnnSystemContext_create()
     _, info, _ = QnnSystemContext.QnnSystemContext_getBinaryInfo(sysctx, mapped, len(mapped))
-    io = {g.graphInfoV2.graphName: (g.graphInfoV2.graphInputs, g.graphInfoV2.graphOutputs)
-          for g in info.contextBinaryInfoV2.graphs}
+    io = {g.graphInfoV3.graphName: (g.graphInfoV3.graphInputs, g.graphInfoV3.graphOutputs)
+          for g in info.contextBinaryInfoV3.graphs}
     err, ctx = QnnContext.QnnContext_createFromBinary(backend, None, configs, mapped, len(mapped), None)
     assert err == 0
     x, alpha = np.ones((SEQ, WIDTH), np.float32), np.ones(1, np.float32)

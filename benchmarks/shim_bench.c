@@ -39,7 +39,8 @@ int main(int argc, char** argv) {
   Qnn_ContextBinarySize_t info_size = 0;
   CHECK(sys.systemContextCreate(&sysctx));
   CHECK(sys.systemContextGetBinaryInfo(sysctx, base, base_size, &info, &info_size));
-  const QnnSystemContext_GraphInfoV2_t* g = &info->contextBinaryInfoV2.graphs[0].graphInfoV2;
+  uint32_t num_graphs = 0;
+  const QnnSystemContext_GraphInfoV2_t* g = graph_info_v2(&binary_info_graphs(info, &num_graphs)[0]);
   Qnn_Tensor_t in[4], out = g->graphOutputs[0];
   for (uint32_t i = 0; i < g->numGraphInputs && i < 4; ++i) {
     in[i] = g->graphInputs[i];

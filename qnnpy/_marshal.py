@@ -172,7 +172,8 @@ def io_binding(tensor, err) -> IoBinding:
 
 
 def tensor_struct(tid: int, spec: TensorSpec) -> Qnn_Tensor_t:
-    """A registered tensor described back to the client (binary info), without data."""
+    """A registered tensor described back to the client (binary info), without data. Version 1,
+    as the real system library describes them: nothing qnnpy stores needs V2's extra fields."""
     body = Qnn_TensorV2_t(id=tid, name=spec.name, type=spec.kind, dataType=Qnn_DataType_t(spec.dtype),
                           rank=len(spec.dims), dimensions=list(spec.dims),
                           memType=Qnn_TensorMemType_t.QNN_TENSORMEMTYPE_RAW)
@@ -189,4 +190,4 @@ def tensor_struct(tid: int, spec: TensorSpec) -> Qnn_Tensor_t:
             qp.axisScaleOffsetEncoding.numScaleOffsets = int(enc.scales.size)
             qp.axisScaleOffsetEncoding.scaleOffset = [
                 Qnn_ScaleOffset_t(float(s), int(o)) for s, o in zip(enc.scales, enc.offsets)]
-    return Qnn_Tensor_t(Qnn_TensorVersion_t.QNN_TENSOR_VERSION_2, v2=body)
+    return Qnn_Tensor_t(Qnn_TensorVersion_t.QNN_TENSOR_VERSION_1, v1=body)

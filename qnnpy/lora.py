@@ -75,8 +75,8 @@ def binary_info(data: bytes | bytearray | memoryview):
 def io_encodings(info, graph_name: str) -> dict:
     """{tensor name: Qnn_QuantizeParams_t} for the I/O tensors a section's binary info sets in
     a graph."""
-    for graph in info.contextBinaryInfoV2.graphs:
-        g = graph.graphInfoV2
+    for graph in info.contextBinaryInfoV3.graphs:
+        g = graph.graphInfoV3
         if g.graphName == graph_name:
             return {t.v2.name: t.v2.quantizeParams for t in list(g.graphInputs) + list(g.graphOutputs)}
     raise KeyError(f"the section does not cover graph '{graph_name}'")

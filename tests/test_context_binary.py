@@ -1,4 +1,6 @@
 """getBinary -> createFromBinary is lossless, and hostile bytes only ever give error codes."""
+import struct
+
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
@@ -78,13 +80,23 @@ def test_binary_info_describes_graphs_and_io(api):
     err, sysctx = QnnSystemContext.QnnSystemContext_create()
     assert err == 0
     err, info, _ = QnnSystemContext.QnnSystemContext_getBinaryInfo(sysctx, buf, len(buf))
-    assert err == 0 and info.version == 2
-    body = info.contextBinaryInfoV2
-    assert body.backendId == 6 and body.numGraphs == 1
-    g = body.graphs[0].graphInfoV2
+    assert err == 0 and info.version == 3  # what the real QAIRT 2.51 system library returns
+    body = info.contextBinaryInfoV3
+    assert body.backendId == 6 and body.numGraphs == 1 and body.graphs[0].version == 3
+    g = body.graphs[0].graphInfoV3
     assert g.graphName == "block"
     assert [t.v2.name for t in g.graphInputs] == ["x"] and [t.v2.name for t in g.graphOutputs] == ["y"]
     assert list(g.graphInputs[0].v2.dimensions) == [1, SEQ, HIDDEN]
+    # the HTP records, decoded with the layout measured on the real library (40 + 72 bytes)
+    assert g.graphBlobInfoSize == len(g.graphBlobInfo) == 112
+    v1_version, spill, vtcm = struct.unpack_from("<I4xQI", g.graphBlobInfo, 0)
+    v2_version, io_size, op_data, const, ddr, shared = struct.unpack_from("<I28xQQQQQ", g.graphBlobInfo, 40)
+    assert (v1_version, v2_version, spill, vtcm, op_data, ddr, shared) == (1, 2, 0, 0, 0, 0, 0)
+    assert io_size == 2 * SEQ * HIDDEN * 4
+    weights = sum(w.nbytes for w in tb.make_weights(HIDDEN, seed=3).values())
+    assert weights <= const < weights + 1024
+    assert struct.unpack("<II", body.contextMetadata) == (1, 0) and body.contextMetadataSize == 8
+    assert body.platformInfo.version == 1 and body.platformInfo.v1.numHwDevices == 1
     assert QnnSystemContext.QnnSystemContext_free(sysctx) == 0
 
 
@@ -158,5 +170,5 @@ def _io_structs(api):
     _, sysctx = S.QnnSystemContext_create()
     buf = _binary(api)
     _, info, _ = S.QnnSystemContext_getBinaryInfo(sysctx, buf, len(buf))
-    g = info.contextBinaryInfoV2.graphs[0].graphInfoV2
+    g = info.contextBinaryInfoV3.graphs[0].graphInfoV3
     return g.graphInputs[0], g.graphOutputs[0]

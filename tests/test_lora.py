@@ -225,7 +225,7 @@ def test_binary_info_of_a_section(api):
     _, sysctx = QnnSystemContext.QnnSystemContext_create()
     err, info, _ = QnnSystemContext.QnnSystemContext_getBinaryInfo(sysctx, section, len(section))
     assert err == 0
-    graphs = {g.graphInfoV2.graphName: g.graphInfoV2 for g in info.contextBinaryInfoV2.graphs}
+    graphs = {g.graphInfoV3.graphName: g.graphInfoV3 for g in info.contextBinaryInfoV3.graphs}
     assert set(graphs) == {"mlp_4", "mlp_8"}
     names = {t.v2.name for t in graphs["mlp_4"].updateableTensors}
     assert names == {f"layers.{i}.lora_{ab}.weight" for i in range(2) for ab in "AB"}

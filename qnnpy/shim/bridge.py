@@ -442,14 +442,15 @@ class Bridge:
         return err, outs
 
     def _c_binary_info(self, info, keep: list):
+        """BinaryInfo V3 with GraphInfo V3, owned by the system context until it is freed."""
         c, ffi = self.c, self.ffi
         out = ffi.new("QnnSystemContext_BinaryInfo_t*")
         keep.append(out)
         out.version = info.version
-        src, dst = info.contextBinaryInfoV2, out.contextBinaryInfoV2
+        src, dst = info.contextBinaryInfoV3, out.contextBinaryInfoV3
         dst.backendId, dst.buildId, dst.socVersion = src.backendId, c.c_string(src.buildId, keep), \
             c.c_string(src.socVersion, keep)
-        for part in ("coreApiVersion", "backendApiVersion", "hwInfoBlobVersion", "contextBlobVersion"):
+        for part in ("coreApiVersion", "backendApiVersion", "contextBlobVersion"):
             v = getattr(src, part)
             target = getattr(dst, part)
             target.major, target.minor, target.patch = v.major, v.minor, v.patch
@@ -460,15 +461,28 @@ class Bridge:
         array = ffi.new("QnnSystemContext_GraphInfo_t[]", max(1, len(graphs)))
         keep.append(array)
         for i, g in enumerate(graphs):
-            gi, gd = g.graphInfoV2, array[i].graphInfoV2
+            gi, gd = g.graphInfoV3, array[i].graphInfoV3
             array[i].version = g.version
             gd.graphName = c.c_string(gi.graphName, keep)
             gd.numGraphInputs, gd.graphInputs = len(gi.graphInputs or []), c.c_tensors(gi.graphInputs or [], keep)
             gd.numGraphOutputs, gd.graphOutputs = len(gi.graphOutputs or []), c.c_tensors(gi.graphOutputs or [], keep)
             gd.numUpdateableTensors = len(gi.updateableTensors or [])
             gd.updateableTensors = c.c_tensors(gi.updateableTensors or [], keep)
+            gd.graphBlobInfoSize, gd.graphBlobInfo = len(gi.graphBlobInfo or b""), self._c_bytes(gi.graphBlobInfo, keep)
+            gd.startOpIndex, gd.endOpIndex = gi.startOpIndex, gi.endOpIndex
         dst.numGraphs, dst.graphs = len(graphs), array if graphs else self.NULL
+        dst.platformInfo = c.c_platform_info(src.platformInfo, keep) if src.platformInfo else self.NULL
+        dst.contextMetadataSize = len(src.contextMetadata or b"")
+        dst.contextMetadata = self._c_bytes(src.contextMetadata, keep)
+        dst.socModel = src.socModel
         return out
+
+    def _c_bytes(self, data: bytes | None, keep: list):
+        if not data:
+            return self.NULL
+        held = self.ffi.new("char[]", data)
+        keep.append(held)
+        return held
 
     def QnnSystemContext_getBinaryInfo(self, handle, buffer, size, info, info_size):
         if self._missing(info_size):

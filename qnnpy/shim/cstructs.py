@@ -156,7 +156,7 @@ class CStructs:
     def fill_tensor(self, t, py: Qnn_Tensor_t, keep: list) -> None:
         """A backend-owned description (binary info): no client buffer."""
         b = py.v2
-        t.version = Qnn_TensorVersion_t.QNN_TENSOR_VERSION_2
+        t.version = py.version
         body = t.v2
         body.id, body.name, body.type = b.id, self.c_string(b.name, keep), b.type
         body.dataFormat, body.dataType, body.rank = b.dataFormat, b.dataType, len(b.dimensions or [])

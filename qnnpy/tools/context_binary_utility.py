@@ -3,15 +3,17 @@
 Built on QnnSystemContext_getBinaryInfo (the same call a client makes on device): backend id,
 build id (the SDK version stamp a section must match), API versions, sizes, context tensors,
 and per graph its inputs, outputs and updatable tensors with data types, shapes and
-quantization encodings. For a section, the graphs are those it covers, the I/O tensors are
+quantization encodings, plus the HTP's records (the context's DSP architecture, each graph's
+memory needs in bytes). For a section, the graphs are those it covers, the I/O tensors are
 those whose encodings it sets, and the updatable tensors are the ones it carries.
 """
+import dataclasses
 import json
 import os
 import sys
 import tempfile
 
-from qnnpy import lora
+from qnnpy import QnnHtpSystemContext as HtpInfo, lora
 from qnnpy.htp import container, dtypes
 from qnnpy.QnnTypes import Qnn_QuantizationEncoding_t as QE
 from qnnpy.QnnTypes import Qnn_TensorType_t
@@ -48,9 +50,17 @@ def _tensor(t) -> dict:
             "quantization": _encoding(b.quantizeParams)}
 
 
+def _graph_records(blob) -> dict | None:
+    """The HTP's per-graph records (memory needs), as a device client would decode them."""
+    if not blob:
+        return None
+    v1, v2 = HtpInfo.unpack_graph_blob_info(blob)
+    return {**dataclasses.asdict(v1), **{k: v for k, v in dataclasses.asdict(v2).items() if k != "version"}}
+
+
 def describe(data) -> dict:
     """The JSON document for one binary; ValueError when it is not readable."""
-    info = lora.binary_info(data).contextBinaryInfoV2
+    info = lora.binary_info(data).contextBinaryInfoV3
     kind = container.HEADER.unpack_from(data, 0)[2]  # the documented header: magic, version, kind
     return {
         "kind": KINDS.get(kind, f"kind {kind}"),
@@ -61,11 +71,13 @@ def describe(data) -> dict:
         "backendApiVersion": _version(info.backendApiVersion),
         "socVersion": info.socVersion,
         "contextBlobSize": info.contextBlobSize,
+        "dspArch": HtpInfo.unpack_context_blob_info(info.contextMetadata).dspArch,
         "contextTensors": [_tensor(t) for t in info.contextTensors or []],
-        "graphs": [{"name": g.graphInfoV2.graphName,
-                    "inputs": [_tensor(t) for t in g.graphInfoV2.graphInputs or []],
-                    "outputs": [_tensor(t) for t in g.graphInfoV2.graphOutputs or []],
-                    "updateableTensors": [_tensor(t) for t in g.graphInfoV2.updateableTensors or []]}
+        "graphs": [{"name": g.graphInfoV3.graphName,
+                    "inputs": [_tensor(t) for t in g.graphInfoV3.graphInputs or []],
+                    "outputs": [_tensor(t) for t in g.graphInfoV3.graphOutputs or []],
+                    "updateableTensors": [_tensor(t) for t in g.graphInfoV3.updateableTensors or []],
+                    "htp": _graph_records(g.graphInfoV3.graphBlobInfo)}
                    for g in info.graphs or []],
     }
 

@@ -91,8 +91,8 @@ class Client:
         self.err, self.context = QnnContext.QnnContext_createFromBinary(backend, None, persistent, self.base,
                                                                         len(self.base), None)
         _, self.graph = QnnGraph.QnnGraph_retrieve(self.context, graph)
-        g = next(g.graphInfoV2 for g in lora.binary_info(self.base).contextBinaryInfoV2.graphs
-                 if g.graphInfoV2.graphName == graph)
+        g = next(g.graphInfoV3 for g in lora.binary_info(self.base).contextBinaryInfoV3.graphs
+                 if g.graphInfoV3.graphName == graph)
         self.inputs = {t.v2.name: t for t in g.graphInputs}
         self.output = g.graphOutputs[0]
         self.sections = []

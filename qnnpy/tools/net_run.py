@@ -126,7 +126,7 @@ class Runner:
 
     def __init__(self, binary, configs, native_inputs: "bool | set[str]", native_outputs: bool):
         self.binary, self.native_inputs, self.native_outputs = binary, native_inputs, native_outputs
-        info = lora.binary_info(binary).contextBinaryInfoV2
+        info = lora.binary_info(binary).contextBinaryInfoV3
         enabled = next((c.enableGraphs for c in configs if c.option == QNN_CONTEXT_CONFIG_ENABLE_GRAPHS), None)
         _, self.backend = QnnBackend.QnnBackend_create(None, None)
         err, self.context = QnnContext.QnnContext_createFromBinary(self.backend, None, configs, binary, len(binary),
@@ -137,7 +137,7 @@ class Runner:
         # LoRA weight sharing: a graph cannot execute before a section is applied to it
         self.needs_adapter = any(getattr(c.customConfig, "loraWeightSharingEnabled", False) for c in configs)
         self.graphs = []
-        for g in (graph.graphInfoV2 for graph in info.graphs):
+        for g in (graph.graphInfoV3 for graph in info.graphs):
             if enabled is None or g.graphName in enabled:
                 _, handle = QnnGraph.QnnGraph_retrieve(self.context, g.graphName)
                 self.graphs.append(RunGraph(g.graphName, handle, list(g.graphInputs), list(g.graphOutputs)))
@@ -200,7 +200,7 @@ class Runner:
     def apply(self, update: Update, section) -> list[RunGraph]:
         """Apply one section; returns the graphs it covers, their I/O encodings refreshed."""
         info = lora.binary_info(section)  # read once: which graphs it covers and their new I/O encodings
-        covered = {g.graphInfoV2.graphName for g in info.contextBinaryInfoV2.graphs}
+        covered = {g.graphInfoV3.graphName for g in info.contextBinaryInfoV3.graphs}
         by_name = {g.name: g for g in self.graphs}
         if update.graph is not None and update.graph not in by_name:
             raise NetRunError(f"--binary_updates names graph '{update.graph}'; the context has {sorted(by_name)}")

@@ -15,6 +15,7 @@
 #include "HTP/QnnHtpDevice.h"
 #include "HTP/QnnHtpGraph.h"
 #include "HTP/QnnHtpProfile.h"
+#include "HTP/QnnHtpSystemContext.h"
 #include "QnnInterface.h"
 #include "QnnSdkBuildId.h"
 #include "System/QnnSystemInterface.h"
@@ -128,6 +129,15 @@ SIZE(QnnSystemContext_BinaryInfoV3_t, 136);
 AT(QnnSystemContext_BinaryInfoV3_t, contextBlobSize, 64);
 AT(QnnSystemContext_BinaryInfoV3_t, socModel, 128);
 SIZE(QnnSystemContext_BinaryInfo_t, 144);
+/* the HTP records behind graphBlobInfo and contextMetadata, as the real 2.51 library fills them */
+SIZE(QnnHtpSystemContext_GraphBlobInfo_t, 40);
+AT(QnnHtpSystemContext_GraphBlobInfo_t, contextBinaryGraphBlobInfoV1.vtcmSize, 16);
+AT(QnnHtpSystemContext_GraphBlobInfo_t, contextBinaryGraphBlobInfoV1.numHvxThreads, 32);
+SIZE(QnnHtpSystemContext_GraphBlobInfoV2_t, 72);
+AT(QnnHtpSystemContext_GraphBlobInfoV2_t, ioTensorSize, 32);
+AT(QnnHtpSystemContext_GraphBlobInfoV2_t, sharedWeightsSize, 64);
+SIZE(QnnHtpSystemContext_ContextBlobInfo_t, 8);
+SIZE(QnnHtpSystemContext_HwBlobInfo_t, 24);
 SIZE(QnnHtpContext_CustomConfig_t, 24);
 SIZE(QnnHtpContext_GroupRegistration_t, 16);
 SIZE(QnnHtpContext_CustomProperty_t, 16);

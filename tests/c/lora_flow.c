@@ -66,9 +66,10 @@ static void to_float(const Qnn_Tensor_t* t, const void* raw, float* out, uint32_
 }
 
 static const QnnSystemContext_GraphInfoV2_t* find_graph(const QnnSystemContext_BinaryInfo_t* info, const char* name) {
-  const QnnSystemContext_BinaryInfoV2_t* b = &info->contextBinaryInfoV2;
-  for (uint32_t i = 0; i < b->numGraphs; ++i) {
-    if (strcmp(b->graphs[i].graphInfoV2.graphName, name) == 0) return &b->graphs[i].graphInfoV2;
+  uint32_t count = 0;
+  const QnnSystemContext_GraphInfo_t* graphs = binary_info_graphs(info, &count);
+  for (uint32_t i = 0; i < count; ++i) {
+    if (strcmp(graph_info_v2(&graphs[i])->graphName, name) == 0) return graph_info_v2(&graphs[i]);
   }
   return NULL;
 }
@@ -118,7 +119,7 @@ int main(int argc, char** argv) {
   CHECK(sys.systemContextCreate(&sysctx));
   CHECK(sys.systemContextGetBinaryInfo(sysctx, base, base_size, &info, &info_size));
   const QnnSystemContext_GraphInfoV2_t* g = find_graph(info, graph_name);
-  if (info->version != QNN_SYSTEM_CONTEXT_BINARY_INFO_VERSION_2 || g == NULL || g->numGraphOutputs != 1) {
+  if (info->version != QNN_SYSTEM_CONTEXT_BINARY_INFO_VERSION_3 || g == NULL || g->numGraphOutputs != 1) {
     fprintf(stderr, "graph %s not described as expected\n", graph_name);
     return 1;
   }

@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
   CHECK(sys.systemContextGetBinaryInfo(sysctx, base, base_size, &info, &info_size));
   REPORT("getBinaryInfo_corrupt", sys.systemContextGetBinaryInfo(sysctx, corrupt, base_size, &info, &info_size));
   REPORT("getBinaryInfo_null_out", sys.systemContextGetBinaryInfo(sysctx, base, base_size, NULL, &info_size));
-  const QnnSystemContext_GraphInfoV2_t* g = &info->contextBinaryInfoV2.graphs[0].graphInfoV2;
+  uint32_t num_graphs = 0;
+  const QnnSystemContext_GraphInfoV2_t* g = graph_info_v2(&binary_info_graphs(info, &num_graphs)[0]);
   Qnn_Tensor_t inputs[8];
   for (uint32_t i = 0; i < g->numGraphInputs && i < 8; ++i) {
     inputs[i] = g->graphInputs[i];

@@ -63,6 +63,34 @@ static inline QNN_SYSTEM_INTERFACE_VER_TYPE load_system(const char* path) {
   return providers[0]->QNN_SYSTEM_INTERFACE_VER_NAME;
 }
 
+/* The graph list of a binary info of any version, read the way sample applications do. */
+static inline const QnnSystemContext_GraphInfo_t* binary_info_graphs(const QnnSystemContext_BinaryInfo_t* info,
+                                                                     uint32_t* count) {
+  switch (info->version) {
+    case QNN_SYSTEM_CONTEXT_BINARY_INFO_VERSION_1:
+      *count = info->contextBinaryInfoV1.numGraphs;
+      return info->contextBinaryInfoV1.graphs;
+    case QNN_SYSTEM_CONTEXT_BINARY_INFO_VERSION_2:
+      *count = info->contextBinaryInfoV2.numGraphs;
+      return info->contextBinaryInfoV2.graphs;
+    case QNN_SYSTEM_CONTEXT_BINARY_INFO_VERSION_3:
+      *count = info->contextBinaryInfoV3.numGraphs;
+      return info->contextBinaryInfoV3.graphs;
+    default:
+      fprintf(stderr, "unknown binary info version %d\n", (int)info->version);
+      exit(1);
+  }
+}
+
+/* A graph's body with its updateable tensors: V2 is a prefix of V3, so both read as V2. */
+static inline const QnnSystemContext_GraphInfoV2_t* graph_info_v2(const QnnSystemContext_GraphInfo_t* g) {
+  if (g->version != QNN_SYSTEM_CONTEXT_GRAPH_INFO_VERSION_2 && g->version != QNN_SYSTEM_CONTEXT_GRAPH_INFO_VERSION_3) {
+    fprintf(stderr, "graph info version %d has no updateable tensors\n", (int)g->version);
+    exit(1);
+  }
+  return &g->graphInfoV2;
+}
+
 static inline void log_to_stderr(const char* fmt, QnnLog_Level_t level, uint64_t timestamp, va_list args) {
   (void)timestamp;
   fprintf(stderr, "[qnn %d] ", (int)level);

@@ -99,8 +99,8 @@ def exercise(binary: bytes, base: bytes | None) -> str:
             err, context = QnnContext.QnnContext_createFromBinary(backend, None, None, binary, len(binary), None)
             outcomes.append(err)
             if err == 0 and info is not None:
-                for graph_info in info.contextBinaryInfoV2.graphs:
-                    outcomes.append(QnnGraph.QnnGraph_retrieve(context, graph_info.graphInfoV2.graphName)[0])
+                for graph_info in info.contextBinaryInfoV3.graphs:
+                    outcomes.append(QnnGraph.QnnGraph_retrieve(context, graph_info.graphInfoV3.graphName)[0])
         else:
             err, context = QnnContext.QnnContext_createFromBinary(backend, None, None, base, len(base), None)
             assert err == 0, "the unmutated base must load"

@@ -38,7 +38,7 @@ def _python_codes(base_path) -> dict:
     _, backend = QnnBackend.QnnBackend_create(None, None)
     _, ctx = QnnContext.QnnContext_createFromBinary(backend, None, None, blob, len(blob), None)
     _, graph = QnnGraph.QnnGraph_retrieve(ctx, "fp32")
-    info = lora.binary_info(blob).contextBinaryInfoV2.graphs[0].graphInfoV2
+    info = lora.binary_info(blob).contextBinaryInfoV3.graphs[0].graphInfoV3
     small = [io_tensor(t, np.zeros(1, np.float32)) for t in info.graphInputs]
     codes = {"graphExecute_wrong_size": int(QnnGraph.QnnGraph_execute(
         graph, small, len(small), [io_tensor(info.graphOutputs[0], np.zeros(4, np.float32))], 1, None, None)),

@@ -13,6 +13,8 @@ from onnx import TensorProto, helper
 ort_qnn = pytest.importorskip("onnxruntime_qnn", reason="the oracle extra (onnxruntime-qnn) is not installed")
 import onnxruntime as ort  # noqa: E402
 
+from tests.shim.conftest import run  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 REAL_HTP = pathlib.Path(ort_qnn.get_qnn_htp_path())
 
@@ -104,6 +106,37 @@ def test_ep_context_saved_on_qnnpy_loads_and_runs(shim, conv, tmp_path):
     assert any(n.op_type == "EPContext" for n in onnx.load(saved).graph.node)
     again = run_qnn_ep(shim / "libQnnHtp.so", saved, feeds, tmp_path)[0]
     np.testing.assert_array_equal(first, again)
+
+
+def test_binary_info_of_an_ep_context_reads_as_the_real_libraries_does(shim, harness, conv, tmp_path):
+    """ORT saves the context binary of each backend beside its EP-context model; each system
+    library describes its own backend's binary to the same C reader, and the two descriptions
+    have the same versions, I/O and HTP record layout (V3 BinaryInfo and GraphInfo, a V1+V2
+    graph blob of 112 bytes, a V1 context record of 8)."""
+    import json
+    model, feeds = conv
+    described = {}
+    for name, htp in (("qnnpy", shim / "libQnnHtp.so"), ("real", REAL_HTP)):
+        folder = tmp_path / name
+        folder.mkdir()
+        run_qnn_ep(htp, model, feeds, folder, "ep.context_enable=1", "ep.context_embed_mode=0",
+                   f"ep.context_file_path={folder / 'ctx.onnx'}")
+        done = run(harness("binary_info"), htp.parent / "libQnnSystem.so", folder / "ctx_qnn.bin")
+        assert done.returncode == 0, done.stderr[-2000:]
+        described[name] = json.loads(done.stdout)
+    ours, real = described["qnnpy"], described["real"]
+    for key in ("version", "backendId", "coreApiVersion", "backendApiVersion", "platformInfoVersion", "socModel"):
+        assert ours[key] == real[key], key
+    assert len(ours["contextMetadata"]) == len(real["contextMetadata"]) == 16
+    assert ours["contextMetadata"][:8] == real["contextMetadata"][:8] == "01000000"
+    [g_ours], [g_real] = ours["graphs"], real["graphs"]
+    assert g_ours["name"] == g_real["name"] and g_ours["version"] == g_real["version"] == 3 and g_ours["numUpdateableTensors"] == g_real["numUpdateableTensors"]
+
+    def io(g):
+        return [(t["version"], t["id"], t["name"], t["type"], t["dataType"], t["dims"]) for t in g["inputs"] + g["outputs"]]
+    assert io(g_ours) == io(g_real)
+    for blob in (g_ours["graphBlobInfo"], g_real["graphBlobInfo"]):
+        assert len(blob) == 224 and blob[:8] == "01000000" and blob[80:88] == "02000000"
 
 
 def test_a_failing_qnn_call_reaches_ort_as_an_error_not_a_crash(shim, tmp_path):

@@ -2,6 +2,7 @@
 onnxruntime running the ONNX model with each adapter merged into the base weights; and the
 config-file edge cases, which must fail with a clear message and write nothing."""
 import json
+import math
 import os
 import shutil
 
@@ -181,6 +182,10 @@ def test_context_binary_utility_describes_a_base_binary(work, tmp_path):
     (graph,) = info["graphs"]
     assert graph["name"] == "dec" and [t["name"] for t in graph["inputs"]] == ["x", "alpha"]
     assert {t["name"] for t in graph["updateableTensors"]} == set(decoder.lora_weight_names())
+    width = {"8": 1, "16": 2, "32": 4}
+    io = sum(math.prod(t["dimensions"]) * width[t["dataType"].rsplit("_", 1)[-1]]
+             for t in graph["inputs"] + graph["outputs"])
+    assert info["dspArch"] == 0 and graph["htp"]["ioTensorSize"] == io and graph["htp"]["vtcmSize"] == 0
 
 
 def test_utility_refuses_a_corrupt_binary(work, tmp_path, capsys):
