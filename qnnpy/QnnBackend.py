@@ -5,7 +5,7 @@ from enum import IntEnum
 from qnnpy import _handles, _log, _lookup, _marshal
 from qnnpy._api import QnnError, config_list, fail, qnn_api
 from qnnpy._enum import export
-from qnnpy.htp import backend as htp
+from qnnpy.htp import backend as htp, identity
 from qnnpy.QnnTypes import Qnn_ApiVersion_t, Qnn_ErrorReportingConfig_t, Qnn_Version_t
 from qnnpy.QnnCommon import QNN_API_VERSION_MAJOR, QNN_API_VERSION_MINOR, QNN_API_VERSION_PATCH
 
@@ -49,7 +49,7 @@ export(QnnBackend_PropertyOption_t, globals())
 QNN_OP_PACKAGE_ERROR_VALIDATION_FAILURE = 3110
 E = QnnBackend_Error_t
 _OK = E.QNN_BACKEND_NO_ERROR
-QNN_HTP_API_VERSION_MAJOR, QNN_HTP_API_VERSION_MINOR, QNN_HTP_API_VERSION_PATCH = htp.API_VERSION
+QNN_HTP_API_VERSION_MAJOR, QNN_HTP_API_VERSION_MINOR, QNN_HTP_API_VERSION_PATCH = identity.API_VERSION
 
 
 @dataclass(slots=True)
@@ -135,7 +135,7 @@ def QnnBackend_setConfig(backend, config):
 @qnn_api(_OK, outputs=1)
 def QnnBackend_getApiVersion():
     return Qnn_ApiVersion_t(Qnn_Version_t(QNN_API_VERSION_MAJOR, QNN_API_VERSION_MINOR,
-                                          QNN_API_VERSION_PATCH), Qnn_Version_t(*htp.API_VERSION))
+                                          QNN_API_VERSION_PATCH), Qnn_Version_t(*identity.API_VERSION))
 
 
 @qnn_api(_OK, outputs=1)
@@ -166,6 +166,9 @@ def QnnBackend_validateOpConfig(backend, opConfig):
     err = QNN_OP_PACKAGE_ERROR_VALIDATION_FAILURE
     spec = _marshal.node_spec(opConfig, err, obj.storage_dtype)
     ins, outs = _marshal.node_tensor_specs(opConfig, err, obj.storage_dtype)
+    if (spec.package, spec.op_type) not in obj.supported_operations():
+        fail(E.QNN_BACKEND_ERROR_OP_PACKAGE_NOT_FOUND,  # the real backend's answer for an op nobody provides
+             f"no registered op package provides {spec.package!r} / {spec.op_type!r}")
     try:
         obj.validate_op_config(spec, ins, outs)
     except QnnError as exc:

@@ -266,9 +266,11 @@ def QnnContext_getBinary(context, binaryBuffer, binaryBufferSize):
              "binaryBuffer must be a writable buffer object (bytearray, numpy array, mmap)")
     if view.readonly:
         fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, "binaryBuffer is read-only")
-    if not isinstance(binaryBufferSize, int) or binaryBufferSize > view.nbytes \
-            or binaryBufferSize < layout.total:
-        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
+    if not isinstance(binaryBufferSize, int) or binaryBufferSize > view.nbytes:
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, f"binaryBufferSize {binaryBufferSize!r} does not describe the "
+                                                   f"{view.nbytes}-byte buffer")
+    if binaryBufferSize < layout.total:
+        fail(E.QNN_CONTEXT_ERROR_GET_BINARY_FAILED,  # the real backend's code for a buffer too small
              f"the binary needs {layout.total} bytes; binaryBufferSize is {binaryBufferSize} and "
              f"the buffer holds {view.nbytes} (ask QnnContext_getBinarySize first)")
     layout.write(view)

@@ -170,6 +170,8 @@ def QnnGraph_finalize(graphHandle, profileHandle, signalHandle):
 
 @qnn_api(_OK, outputs=1)
 def QnnGraph_retrieve(contextHandle, graphName):
+    if _handles.is_null(contextHandle):  # NULL is an argument error on the real backend, a stale handle 6001
+        fail(E.QNN_GRAPH_ERROR_INVALID_ARGUMENT, "contextHandle is NULL")
     context = _lookup.context(contextHandle, E.QNN_GRAPH_ERROR_INVALID_HANDLE)
     if not isinstance(graphName, str):
         fail(E.QNN_GRAPH_ERROR_INVALID_NAME, "graphName must be a string")

@@ -9,7 +9,7 @@ from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnError, QnnGraph, QnnLog
                    QnnTensor)
 from qnnpy._api import qnn_api
 from qnnpy._enum import export
-from qnnpy.htp import backend as htp
+from qnnpy.htp import identity as htp
 from qnnpy.QnnTypes import Qnn_ApiVersion_t, Qnn_Version_t
 from qnnpy.QnnCommon import QNN_API_VERSION_MAJOR, QNN_API_VERSION_MINOR, QNN_API_VERSION_PATCH
 

@@ -15,7 +15,7 @@ from qnnpy import QnnHtpSystemContext as HtpInfo
 from qnnpy._api import fail, qnn_api
 from qnnpy._enum import export
 from qnnpy.backend_api import TensorSpec
-from qnnpy.htp import backend as htp, container, context_binary, dtypes
+from qnnpy.htp import container, context_binary, dtypes, identity as htp
 from qnnpy.htp.ir import INPUT_KINDS, OUTPUT_KINDS, STATIC_KINDS
 from qnnpy.QnnCommon import QNN_API_VERSION_MAJOR, QNN_API_VERSION_MINOR, QNN_API_VERSION_PATCH
 from qnnpy.QnnTypes import Qnn_TensorType_t as TT, Qnn_Version_t

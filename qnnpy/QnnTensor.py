@@ -7,6 +7,7 @@ from enum import IntEnum
 from qnnpy import _lookup, _marshal
 from qnnpy._api import fail, qnn_api
 from qnnpy._enum import export
+from qnnpy.QnnGraph import QnnGraph_Error_t
 
 
 class QnnTensor_Error_t(IntEnum):
@@ -30,6 +31,8 @@ _OK = E.QNN_TENSOR_NO_ERROR
 
 
 def _register(context, graph, tensor) -> None:
+    if tensor is None:
+        fail(E.QNN_TENSOR_ERROR_INVALID_HANDLE, "tensor is NULL")  # the real backend's code
     backend = context.backend
     spec = _marshal.tensor_spec(tensor, E.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM, backend.storage_dtype)
     tensor.v1.id = backend.add_tensor(context, graph, spec)
@@ -42,7 +45,7 @@ def QnnTensor_createContextTensor(context, tensor):
 
 @qnn_api(_OK)
 def QnnTensor_createGraphTensor(graph, tensor):
-    obj = _lookup.graph(graph, E.QNN_TENSOR_ERROR_INVALID_HANDLE)
+    obj = _lookup.graph(graph, QnnGraph_Error_t.QNN_GRAPH_ERROR_INVALID_HANDLE)  # a graph code, as the real backend answers
     _register(obj.context, obj, tensor)
 
 

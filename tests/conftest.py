@@ -1,6 +1,13 @@
 import pytest
+from hypothesis import settings
 
 from tests.support import fresh_api
+
+# The suite is deterministic (CI and a newcomer see the same examples); property searches that
+# go looking for new failures run with `python -m pytest tests --hypothesis-profile=explore`.
+settings.register_profile("deterministic", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile("deterministic")
 
 
 @pytest.fixture

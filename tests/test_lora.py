@@ -193,9 +193,10 @@ def test_updates_wait_for_finalize_and_are_checked(api):
     ghost = struct("layers.0.lora_A.weight")
     ghost.v1.id = 9999
     assert QnnTensor.QnnTensor_updateGraphTensors(g, [ghost], 1) == QnnTensor.QNN_TENSOR_ERROR_DOES_NOT_EXIST
-    # nothing of the refused calls was queued: finalize keeps the adapter as it was
+    # nothing of the refused calls was queued: finalize has nothing to commit (the real backend's
+    # NOT_SUPPORTED for finalizing a finalized graph) and the adapter stays as it was
     after = run(g, io, x, 1.0)[1]
-    assert QnnGraph.QnnGraph_finalize(g, None, None) == 0
+    assert QnnGraph.QnnGraph_finalize(g, None, None) == QnnGraph.QNN_GRAPH_ERROR_UNSUPPORTED_FEATURE
     assert np.array_equal(run(g, io, x, 1.0)[1], after)
     unfinalized = api.graph("fresh")
     assert QnnTensor.QnnTensor_updateGraphTensors(unfinalized, [ghost], 1) == QnnGraph.QNN_GRAPH_ERROR_GRAPH_NOT_FINALIZED
@@ -250,8 +251,9 @@ def test_random_call_sequences_keep_the_invariants(api, seed):
         if action == "update":
             assert setup.update(adapters[k], "mlp_4") == 0
             pending = adapters[k]
-        elif action == "finalize":
-            assert QnnGraph.QnnGraph_finalize(g, None, None) == 0
+        elif action == "finalize":  # only queued updates make a finalized graph finalizable again
+            expected = 0 if pending is not None else QnnGraph.QNN_GRAPH_ERROR_UNSUPPORTED_FEATURE
+            assert QnnGraph.QnnGraph_finalize(g, None, None) == expected
             current, pending = (pending, None) if pending is not None else (current, None)
         elif action == "section":
             sections[k] = setup.make_section(adapters[k], "mlp_4")

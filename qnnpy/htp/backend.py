@@ -6,11 +6,17 @@ from qnnpy.htp.errors import CommonError, ContextError, GraphError, TensorError,
 from qnnpy.htp.context_binary import BUILD_ID  # noqa: F401  (re-exported for the API)
 from qnnpy.htp.ir import Context, Graph, check_op, find_op
 from qnnpy.htp.ops import PACKAGE, REGISTRY
+from qnnpy.QnnSystemContext import QnnSystemContext_Error_t as SystemError_
 
-BACKEND_ID = 6
+# createFromBinary's answer per kind of bad binary. Foreign and malformed bytes get the system
+# context codes, as the real backend answers them (it parses with its system library);
+# checksum and metadata failures, which the real format cannot detect, are CREATE_FROM_BINARY.
+_LOAD_ERRORS = {container.ARGUMENT: ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
+                container.FOREIGN: SystemError_.QNN_SYSTEM_CONTEXT_ERROR_INVALID_ARGUMENT,
+                container.MALFORMED: SystemError_.QNN_SYSTEM_CONTEXT_ERROR_MALFORMED_BINARY,
+                container.VERSION: ContextError.QNN_CONTEXT_ERROR_BINARY_VERSION,
+                container.CORRUPT: ContextError.QNN_CONTEXT_ERROR_CREATE_FROM_BINARY}
 
-PROVIDER_NAME = "HTP_QTI_AISW"
-API_VERSION = (5, 51, 0)
 
 
 class HtpBackend:
@@ -86,8 +92,7 @@ class HtpBackend:
             build = set() if deferred else set(kept[:1]) if memory_limit is not None else None
             context = context_binary.load(self, parsed, build)
         except container.ContainerError as err:
-            fail(ContextError.QNN_CONTEXT_ERROR_BINARY_VERSION if err.version
-                 else ContextError.QNN_CONTEXT_ERROR_CREATE_FROM_BINARY, f"context binary rejected: {err}")
+            fail(_LOAD_ERRORS[err.kind], f"context binary rejected: {err}")
         context.disabled = set(names) - set(kept)
         if memory_limit is not None or deferred:
             context.residency = residency.Residency(context, parsed, memory_limit)
@@ -106,7 +111,7 @@ class HtpBackend:
             if name in context.disabled:
                 fail(GraphError.QNN_GRAPH_ERROR_DISABLED,
                      f"graph '{name}' was not enabled (QNN_CONTEXT_CONFIG_ENABLE_GRAPHS) when the context was loaded")
-            fail(GraphError.QNN_GRAPH_ERROR_GRAPH_DOES_NOT_EXIST,
+            fail(GraphError.QNN_GRAPH_ERROR_INVALID_NAME,  # the real backend's code for an unknown name
                  f"no graph named '{name}'; this context has {sorted(context.graphs)}")
         if context.residency is not None and context.residency.limit is None:
             self.resident(graph)  # deferred init: retrieving a graph builds it
@@ -147,12 +152,23 @@ class HtpBackend:
 
     @staticmethod
     def finalize(graph: Graph) -> None:
-        """Finalize, then let queued tensor updates (the graph's and the context's) take effect."""
+        """Finalize, then let queued tensor updates (the graph's and the context's) take effect.
+        A finalized graph is finalized again only for tensor updates: its own queued ones, or
+        context tensor updates committed since its last finalize (each graph of a super
+        adapter is finalized in turn). Otherwise the real backend answers NOT_SUPPORTED, and
+        so does qnnpy."""
+        context = graph.context
+        if graph.finalized and not graph.pending and not context.pending and graph.name not in context.refinalize:
+            fail(GraphError.QNN_GRAPH_ERROR_UNSUPPORTED_FEATURE,
+                 f"graph '{graph.name}' is already finalized and has no tensor updates to commit")
         graph.finalize()
-        changes = list(graph.pending.values()) + list(graph.context.pending.values())
+        if context.pending:
+            context.refinalize = {name for name, g in context.graphs.items() if g.finalized}
+        context.refinalize.discard(graph.name)
+        changes = list(graph.pending.values()) + list(context.pending.values())
         graph.pending.clear()
-        graph.context.pending.clear()
-        updates.commit(graph.context, changes)
+        context.pending.clear()
+        updates.commit(context, changes)
 
     @staticmethod
     def update_tensors(context: Context, graph: Graph | None, requested: list) -> None:

@@ -29,11 +29,21 @@ ALIGN = 64
 
 
 class ContainerError(Exception):
-    """``version`` is True when the bytes are sound but were made by another format or SDK."""
+    """``kind`` says what is wrong, so that each caller can answer with its own QNN code:
+    ARGUMENT (the size argument does not fit the buffer), FOREIGN (not this format at all),
+    MALFORMED (this format, but cut short or with regions that do not fit), VERSION (sound
+    bytes of another format version or SDK), CORRUPT (the checksum or metadata disagrees)."""
 
-    def __init__(self, message: str, version: bool = False):
+    def __init__(self, message: str, kind: str = "corrupt"):
         super().__init__(message)
-        self.version = version
+        self.kind = kind
+
+    @property
+    def version(self) -> bool:
+        return self.kind == VERSION
+
+
+ARGUMENT, FOREIGN, MALFORMED, VERSION, CORRUPT = "argument", "foreign", "malformed", "version", "corrupt"
 
 
 def _align(n: int) -> int:
@@ -155,34 +165,36 @@ def parse(buffer, size, kind: int | None, verify_checksum: bool = True) -> Parse
     except TypeError as err:
         raise ContainerError(f"the binary buffer is not a contiguous buffer object ({err})") from None
     if not isinstance(size, int) or size < 0 or size > view.nbytes:
-        raise ContainerError(f"binaryBufferSize {size} does not fit the {view.nbytes}-byte buffer")
+        raise ContainerError(f"binaryBufferSize {size} does not fit the {view.nbytes}-byte buffer", ARGUMENT)
+    if size == 0:
+        raise ContainerError("binaryBufferSize is 0", ARGUMENT)
     if size < HEADER_SIZE:
         raise ContainerError(f"{size} bytes is too short for a qnnpy binary (header alone is "
-                             f"{HEADER_SIZE})")
+                             f"{HEADER_SIZE})", FOREIGN)
     (magic, version, got_kind, sdk, meta_off, meta_size, data_off, data_size, total,
      stored_sum) = HEADER.unpack_from(view, 0)
     if magic != MAGIC:
-        raise ContainerError("not a qnnpy binary (bad magic); was it made by another SDK or backend?")
+        raise ContainerError("not a qnnpy binary (bad magic); was it made by another SDK or backend?", FOREIGN)
     if any(view[HEADER.size:HEADER_SIZE]):
-        raise ContainerError("the header's reserved bytes are not zero: not a binary this qnnpy wrote")
+        raise ContainerError("the header's reserved bytes are not zero: not a binary this qnnpy wrote", FOREIGN)
     if version != FORMAT_VERSION:
         raise ContainerError(f"binary format version {version}; this qnnpy reads version "
-                             f"{FORMAT_VERSION}", version=True)
+                             f"{FORMAT_VERSION}", VERSION)
     if total > size:
-        raise ContainerError(f"binary is truncated: header says {total} bytes, buffer has {size}")
+        raise ContainerError(f"binary is truncated: header says {total} bytes, buffer has {size}", MALFORMED)
     if total < size:
         raise ContainerError(f"binaryBufferSize is {size} but the binary is {total} bytes; pass "
                              "the exact size QnnContext_getBinary wrote")
     if not (meta_off == HEADER_SIZE and meta_off + meta_size <= data_off
             and data_off % ALIGN == 0 and data_off + data_size == total):
-        raise ContainerError("binary header describes regions that do not fit together")
+        raise ContainerError("binary header describes regions that do not fit together", MALFORMED)
     view = view[:total]
     if verify_checksum and checksum(view, buffer) != stored_sum:
         raise ContainerError("checksum mismatch: the binary is corrupted (modified or truncated)")
     sdk_text = sdk.rstrip(b"\0").decode("ascii", "replace")
     if sdk_text != SDK_VERSION:
         raise ContainerError(f"binary was made by SDK {sdk_text}; this backend is SDK "
-                             f"{SDK_VERSION} and both must match", version=True)
+                             f"{SDK_VERSION} and both must match", VERSION)
     if kind is not None and got_kind != kind:
         raise ContainerError(f"binary kind {got_kind} is not the expected kind {kind} (a context "
                              "binary is kind 1, a binary section kind 2)")

@@ -130,17 +130,24 @@ def _check_encoding(b: IoBinding, tensor: Tensor, role: str, strict: bool) -> No
 
 def _match(bindings: list[IoBinding], expected: list[Tensor], role: str,
            strict: bool = False) -> dict[int, IoBinding]:
+    """Client tensors are matched by id alone, as the real backend matches them (a right name
+    with a wrong id is refused there too); the message names the id the client should use."""
     by_id = {t.id: t for t in expected}
-    by_name = {t.name: t for t in expected}
+    required = [t.name for t in expected if t.kind not in OPTIONAL_KINDS]
+    if not bindings and required:  # the real backend's code for a missing (NULL) tensor array
+        fail(GraphError.QNN_GRAPH_ERROR_INVALID_ARGUMENT, f"no {role}s are given; the graph needs {required}")
     matched: dict[int, IoBinding] = {}
     for b in bindings:
-        tensor = by_id.get(b.id) or (by_name.get(b.name) if b.name else None)
+        tensor = by_id.get(b.id)
         if tensor is None:
+            same_name = next((t for t in expected if b.name and t.name == b.name), None)
+            hint = (f"; '{b.name}' has id {same_name.id}: tensors are matched by id, take it from tensor "
+                    "creation or QnnSystemContext_getBinaryInfo") if same_name else ""
             fail(GraphError.QNN_GRAPH_ERROR_INVALID_TENSOR,
-                 f"{role} tensor id {b.id} ('{b.name}') is not a graph {role}; the graph's "
-                 f"{role}s are {[t.name for t in expected]}")
+                 f"{role} tensor id {b.id} ('{b.name}') is not a graph {role}{hint}; the graph's "
+                 f"{role}s are {[(t.name, t.id) for t in expected]}")
         if tensor.id in matched:
-            fail(GraphError.QNN_GRAPH_ERROR_INVALID_ARGUMENT, f"{role} '{tensor.name}' is given twice")
+            fail(GraphError.QNN_GRAPH_ERROR_INVALID_TENSOR, f"{role} '{tensor.name}' is given twice")
         if b.dtype != tensor.dtype:
             fail(GraphError.QNN_GRAPH_ERROR_INVALID_TENSOR,
                  f"{role} '{tensor.name}' is registered as {dtypes.name(tensor.dtype)} but the "

@@ -124,6 +124,8 @@ def check_tensor_spec(spec: TensorSpec, graph_scope: bool) -> None:
     if spec.dtype == DT.QNN_DATATYPE_STRING:
         fail(TensorError.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM,
              f"{where}: STRING is not allowed for graph or context tensors")
+    if spec.dtype not in DT._value2member_map_:
+        fail(TensorError.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM, f"{where}: {spec.dtype!r} is not a Qnn_DataType_t")
     if not dtypes.supported(spec.dtype):
         fail(TensorError.QNN_TENSOR_ERROR_UNSUPPORTED_TENSOR_PARAM,
              f"{where}: data type {dtypes.name(spec.dtype)} is not supported by the emulated HTP")
@@ -277,7 +279,7 @@ class Graph:
         for pos, tid in enumerate(spec.inputs):
             tensor = self.lookup(tid) if tid else None
             if tensor is None and tid:
-                fail(GraphError.QNN_GRAPH_ERROR_INVALID_TENSOR,
+                fail(GraphError.QNN_GRAPH_ERROR_INVALID_OP_CONFIG,
                      f"node '{spec.name}': input {pos} has tensor id {tid}, which is not "
                      f"registered in graph '{self.name}' or its context")
             if tensor is None or tensor.kind == TT.QNN_TENSOR_TYPE_NULL:
@@ -370,6 +372,7 @@ class Context:
         self.device = None
         self.configs: dict = {}
         self.pending: dict = {}  # context tensor id -> updates.Change
+        self.refinalize: set = set()  # graphs to finalize again after committed context tensor updates
         self.lora_weight_sharing = False  # HTP custom config: execute needs an applied section
         self.skip_section_validation = False  # HTP custom config: sections' checksum unchecked
         self.residency = None  # residency.Residency when graphs are switched or loaded lazily
@@ -391,7 +394,7 @@ class Context:
         check_tensor_spec(spec, graph_scope=graph is not None)
         taken = self._name_taken(spec.name, graph)
         if taken:
-            fail(TensorError.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM,
+            fail(TensorError.QNN_TENSOR_ERROR_ALREADY_EXISTS,
                  f"tensor name '{spec.name}' is already registered {taken}; names must be unique within a "
                  "graph and against the context's tensors")
         if tid is None:

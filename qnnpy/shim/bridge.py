@@ -23,8 +23,8 @@ BACKEND_ARGUMENT = QnnBackend.QnnBackend_Error_t.QNN_BACKEND_ERROR_INVALID_ARGUM
 CONTEXT_ARGUMENT = QnnContext.QnnContext_Error_t.QNN_CONTEXT_ERROR_INVALID_ARGUMENT
 GRAPH_ARGUMENT = QnnGraph.QnnGraph_Error_t.QNN_GRAPH_ERROR_INVALID_ARGUMENT
 GRAPH_NAME = QnnGraph.QnnGraph_Error_t.QNN_GRAPH_ERROR_INVALID_NAME
-TENSOR_PARAM = QnnTensor.QnnTensor_Error_t.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM
-LOG_ARGUMENT = QnnLog.QnnLog_Error_t.QNN_LOG_ERROR_INVALID_ARGUMENT
+TENSOR_HANDLE = QnnTensor.QnnTensor_Error_t.QNN_TENSOR_ERROR_INVALID_HANDLE
+LOG_HANDLE = QnnLog.QnnLog_Error_t.QNN_LOG_ERROR_INVALID_HANDLE  # the real backend's code for a NULL out-pointer
 SYSTEM_ARGUMENT = QnnSystemContext.QnnSystemContext_Error_t.QNN_SYSTEM_CONTEXT_ERROR_INVALID_ARGUMENT
 PERF_INPUT = QnnHtpPerfInfrastructure.E.QNN_HTP_PERF_INFRASTRUCTURE_ERROR_INVALID_INPUT
 
@@ -89,13 +89,13 @@ class Bridge:
 
     def log_create(self, callback, level, logger) -> int:
         if self._missing(logger):
-            return LOG_ARGUMENT
+            return LOG_HANDLE
         emit = self.lib.qnnpy_emit_log
         target = self.ffi.cast("void*", callback)
 
         def forward(fmt, lvl, timestamp, args):
             emit(target, (fmt % args).encode("utf-8", "replace"), int(lvl), int(timestamp))
-        return self._call_with_handle_out(logger, LOG_ARGUMENT, QnnLog.QnnLog_create,
+        return self._call_with_handle_out(logger, LOG_HANDLE, QnnLog.QnnLog_create,
                                           None if callback == self.NULL else forward, level)
 
     def QnnLog_setLogLevel(self, logger, level):
@@ -361,7 +361,7 @@ class Bridge:
 
     def _create_tensor(self, fn, owner, tensor):
         if self._missing(tensor):
-            return TENSOR_PARAM
+            return TENSOR_HANDLE  # the real backend's code for a NULL tensor
         py = self.c.tensor(tensor)
         err = fn(self.c.handle(owner), py)
         if not err:

@@ -1,5 +1,6 @@
 /* Harness (d): several C threads execute one graph concurrently through libQnnHtp.so; every
- * result must equal the one computed alone. Usage: threads libQnnHtp.so base.bin graph x.raw */
+ * result must equal the one computed alone. Usage: threads libQnnHtp.so libQnnSystem.so base.bin graph x.raw
+ * The I/O tensors (ids included) come from the system library's binary info, as on device. */
 #include <pthread.h>
 #include <string.h>
 
@@ -45,38 +46,29 @@ static void* worker(void* arg) {
 }
 
 int main(int argc, char** argv) {
-  if (argc != 5) return 2;
+  if (argc != 6) return 2;
   qnn = load_backend(argv[1]);
   size_t base_size, x_size;
-  void* base = read_file(argv[2], &base_size);
-  x = (float*)read_file(argv[4], &x_size);
+  void* base = read_file(argv[3], &base_size);
+  x = (float*)read_file(argv[5], &x_size);
   Qnn_BackendHandle_t backend = NULL;
   Qnn_ContextHandle_t context = NULL;
   CHECK(qnn.backendCreate(NULL, NULL, &backend));
   CHECK(qnn.contextCreateFromBinary(backend, NULL, NULL, base, base_size, &context, NULL));
-  CHECK(qnn.graphRetrieve(context, argv[3], &graph));
-  /* the decoder's I/O: x [1, 64, 256] and alpha [1] float32; logits like x */
-  static uint32_t x_dims[] = {1, 64, 256}, a_dims[] = {1}, y_dims[] = {1, 64, 256};
-  const char* names[] = {"x", "alpha"};
-  uint32_t* dims[] = {x_dims, a_dims};
-  for (int i = 0; i < 2; ++i) {
-    Qnn_Tensor_t t = {QNN_TENSOR_VERSION_2, {.v2 = QNN_TENSOR_V2_INIT}};
-    t.v2.name = names[i];
-    t.v2.type = QNN_TENSOR_TYPE_APP_WRITE;
-    t.v2.dataType = QNN_DATATYPE_FLOAT_32;
-    t.v2.rank = i == 0 ? 3 : 1;
-    t.v2.dimensions = dims[i];
-    t.v2.memType = QNN_TENSORMEMTYPE_RAW;
-    input_template[i] = t;
-  }
-  Qnn_Tensor_t o = {QNN_TENSOR_VERSION_2, {.v2 = QNN_TENSOR_V2_INIT}};
-  o.v2.name = "logits";
-  o.v2.type = QNN_TENSOR_TYPE_APP_READ;
-  o.v2.dataType = QNN_DATATYPE_FLOAT_32;
-  o.v2.rank = 3;
-  o.v2.dimensions = y_dims;
-  o.v2.memType = QNN_TENSORMEMTYPE_RAW;
-  output_template = o;
+  CHECK(qnn.graphRetrieve(context, argv[4], &graph));
+  /* the decoder's I/O: x [1, 64, 256] and alpha [1] float32 in; logits like x out */
+  QNN_SYSTEM_INTERFACE_VER_TYPE sys = load_system(argv[2]);
+  QnnSystemContext_Handle_t sysctx = NULL;
+  const QnnSystemContext_BinaryInfo_t* info = NULL;
+  Qnn_ContextBinarySize_t info_size = 0;
+  CHECK(sys.systemContextCreate(&sysctx));
+  CHECK(sys.systemContextGetBinaryInfo(sysctx, base, base_size, &info, &info_size));
+  uint32_t num_graphs = 0;
+  const QnnSystemContext_GraphInfoV2_t* g = graph_info_v2(&binary_info_graphs(info, &num_graphs)[0]);
+  if (g->numGraphInputs != 2 || g->numGraphOutputs != 1) return 1;
+  input_template[0] = g->graphInputs[0];
+  input_template[1] = g->graphInputs[1];
+  output_template = g->graphOutputs[0];
   x_elements = y_elements = 64 * 256;
   expected = (float*)malloc(y_elements * sizeof(float));
   CHECK(execute(1.0f, expected));
@@ -90,6 +82,7 @@ int main(int argc, char** argv) {
     failures += (long)result;
   }
   printf("failures %ld of %d\n", failures, THREADS * ROUNDS);
+  CHECK(sys.systemContextFree(sysctx));
   CHECK(qnn.contextFree(context, NULL));
   CHECK(qnn.backendFree(backend));
   return failures != 0;

@@ -12,11 +12,11 @@ from tests.shim.conftest import run
 
 DOCUMENTED = {
     "getProviders_null_list": 1004, "getProviders_null_count": 1004,   # QNN_INTERFACE_ERROR_INVALID_PARAMETER
-    "logCreate_null_out": 11003, "logged_for_corrupt": 1, "log_mentions_checksum": 1,
+    "logCreate_null_out": 11004, "logged_for_corrupt": 1, "log_mentions_checksum": 1,
     "backendCreate_null_out": 4004, "backendFree_twice": 4011, "getApiVersion_null": 4004,
     "contextCreate_freed_backend": 5002, "contextCreate_null_out": 5000, "contextFree_twice": 5002,
-    "createFromBinary_null_buffer": 5000, "createFromBinary_truncated": 5005, "createFromBinary_corrupt": 5005,
-    "graphRetrieve_null_name": 6003, "graphRetrieve_unknown": 6002, "graphRetrieve_freed_context": 6001,
+    "createFromBinary_null_buffer": 5000, "createFromBinary_truncated": 30010, "createFromBinary_corrupt": 5005,
+    "graphRetrieve_null_name": 6003, "graphRetrieve_unknown": 6003, "graphRetrieve_freed_context": 6001,
     "graphExecute_null_inputs": 6000, "applyBinarySection_null_buffer": 5000,
     "getBinaryInfo_corrupt": 30010, "getBinaryInfo_null_out": 30001,
     "systemContextFree_twice_first": 0, "systemContextFree_twice_second": 30000,

@@ -19,5 +19,5 @@ def made(tmp_path_factory):
 
 def test_concurrent_executes_from_c_threads(shim, harness, made):
     folder, base = made
-    done = run(harness("threads"), shim / "libQnnHtp.so", base, "fp32", folder / "x.raw")
+    done = run(harness("threads"), shim / "libQnnHtp.so", shim / "libQnnSystem.so", base, "fp32", folder / "x.raw")
     assert done.returncode == 0 and "failures 0 of 20" in done.stdout, done.stdout + done.stderr[-2000:]
