@@ -36,6 +36,7 @@ typedef struct {
   uint32_t coreType;
   QnnDevice_CoreInfoExtension_t coreInfoExtension;
 } QnnDevice_CoreInfoV1_t;
+#define QNN_DEVICE_CORE_INFO_V1_INIT {QNN_DEVICE_DEFAULT_CORE_ID, 0u, NULL}
 
 typedef enum {
   QNN_DEVICE_CORE_INFO_VERSION_1 = 1,
@@ -48,6 +49,7 @@ typedef struct {
     QnnDevice_CoreInfoV1_t v1;
   };
 } QnnDevice_CoreInfo_t;
+#define QNN_DEVICE_CORE_INFO_INIT {QNN_DEVICE_CORE_INFO_VERSION_1, {QNN_DEVICE_CORE_INFO_V1_INIT}}
 
 typedef struct {
   uint32_t deviceId;
@@ -56,6 +58,7 @@ typedef struct {
   QnnDevice_CoreInfo_t* cores;
   QnnDevice_DeviceInfoExtension_t deviceInfoExtension;
 } QnnDevice_HardwareDeviceInfoV1_t;
+#define QNN_DEVICE_HARDWARE_DEVICE_INFO_V1_INIT {QNN_DEVICE_DEFAULT_DEVICE_ID, 0u, 0u, NULL, NULL}
 
 typedef enum {
   QNN_DEVICE_HARDWARE_DEVICE_INFO_VERSION_1 = 1,
@@ -68,11 +71,14 @@ typedef struct {
     QnnDevice_HardwareDeviceInfoV1_t v1;
   };
 } QnnDevice_HardwareDeviceInfo_t;
+#define QNN_DEVICE_HARDWARE_DEVICE_INFO_INIT \
+  {QNN_DEVICE_HARDWARE_DEVICE_INFO_VERSION_1, {QNN_DEVICE_HARDWARE_DEVICE_INFO_V1_INIT}}
 
 typedef struct {
   uint32_t numHwDevices;
   QnnDevice_HardwareDeviceInfo_t* hwDevices;
 } QnnDevice_PlatformInfoV1_t;
+#define QNN_DEVICE_PLATFORM_INFO_V1_INIT {0u, NULL}
 
 typedef enum {
   QNN_DEVICE_PLATFORM_INFO_VERSION_1 = 1,
@@ -85,6 +91,7 @@ typedef struct {
     QnnDevice_PlatformInfoV1_t v1;
   };
 } QnnDevice_PlatformInfo_t;
+#define QNN_DEVICE_PLATFORM_INFO_INIT {QNN_DEVICE_PLATFORM_INFO_VERSION_1, {QNN_DEVICE_PLATFORM_INFO_V1_INIT}}
 
 typedef enum {
   QNN_DEVICE_CONFIG_OPTION_CUSTOM = 0,

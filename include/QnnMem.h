@@ -37,10 +37,12 @@ typedef struct {
   uint32_t* dimSize;
   const char* shapeConfig;
 } Qnn_MemShape_t;
+#define QNN_MEM_SHAPE_INIT {0u, NULL, NULL}
 
 typedef struct {
   int32_t fd;
 } Qnn_MemIonInfo_t;
+#define QNN_MEM_ION_INFO_INIT {QNN_MEM_INVALID_FD}
 
 typedef void* Qnn_MemInfoCustom_t;
 
@@ -48,6 +50,7 @@ typedef struct {
   int32_t fd;
   void* data;
 } Qnn_MemDmaBufInfo_t;
+#define QNN_MEM_DMA_BUF_INFO_INIT {QNN_MEM_INVALID_FD, NULL}
 
 typedef struct {
   Qnn_MemShape_t memShape;
@@ -59,6 +62,8 @@ typedef struct {
     Qnn_MemDmaBufInfo_t dmaBufInfo;
   };
 } Qnn_MemDescriptor_t;
+#define QNN_MEM_DESCRIPTOR_INIT \
+  {QNN_MEM_SHAPE_INIT, QNN_DATATYPE_UNDEFINED, QNN_MEM_TYPE_UNDEFINED, {QNN_MEM_ION_INFO_INIT}}
 
 QNN_API Qnn_ErrorHandle_t QnnMem_register(Qnn_ContextHandle_t context,
                                           const Qnn_MemDescriptor_t* memDescriptors,

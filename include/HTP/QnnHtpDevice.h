@@ -40,11 +40,18 @@ typedef struct {
   bool useSecureProcessDomain;
 } QnnHtpDevice_UseSecureProcessDomain_t;
 
+typedef struct {
+  uint32_t deviceId;
+  bool enableAsyncExecute;
+} QnnHtpDevice_AsyncExecute_t;
+
 typedef enum {
   QNN_HTP_DEVICE_CONFIG_OPTION_SOC = 0,
   QNN_HTP_DEVICE_CONFIG_OPTION_ARCH = 1,
   QNN_HTP_DEVICE_CONFIG_OPTION_SIGNEDPD = 2,
   QNN_HTP_DEVICE_CONFIG_OPTION_SECUREPD = 3,
+  QNN_HTP_DEVICE_CONFIG_OPTION_ASYNC_EXECUTE = 4,
+  QNN_HTP_DEVICE_CONFIG_OPTION_HTP_EXTENSION = 0x7fff0000,
   QNN_HTP_DEVICE_CONFIG_OPTION_UNKNOWN = 0x7fffffff
 } QnnHtpDevice_ConfigOption_t;
 
@@ -56,6 +63,8 @@ typedef struct {
     QnnHtpDevice_Minimum_Arch_t arch;
     QnnHtpDevice_UseSignedProcessDomain_t useSignedProcessDomain;
     QnnHtpDevice_UseSecureProcessDomain_t useSecureProcessDomain;
+    QnnHtpDevice_AsyncExecute_t asyncExecute;
+    void* htpExtension; /* makes the union pointer-aligned: it starts at byte 8, as the backend reads it */
   };
 } QnnHtpDevice_CustomConfig_t;
 

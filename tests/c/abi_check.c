@@ -151,7 +151,8 @@ SIZE(QnnHtpDevice_PerfInfrastructure_t, 32);
 SIZE(QnnHtpDevice_Infrastructure_t, 40);
 AT(QnnHtpDevice_Infrastructure_t, perfInfra, 8);
 SIZE(QnnHtpDevice_OnChipDeviceInfoExtension_t, 24);
-SIZE(QnnHtpDevice_CustomConfig_t, 12);
+SIZE(QnnHtpDevice_CustomConfig_t, 16); /* the real 2.51 backend reads the union at +8 */
+AT(QnnHtpDevice_CustomConfig_t, arch, 8);
 
 /* The init macros must compile. */
 static const Qnn_Tensor_t tensor_init = QNN_TENSOR_INIT;
@@ -165,10 +166,16 @@ static const QnnSystemContext_BinaryInfo_t binary_info_init = QNN_SYSTEM_CONTEXT
 static const Qnn_ApiVersion_t htp_version = QNN_HTP_API_VERSION_INIT;
 static const QnnHtpPerfInfrastructure_PowerConfig_t power_init = QNN_HTP_PERF_INFRASTRUCTURE_POWER_CONFIG_INIT;
 static const QnnHtpDevice_PerfInfrastructure_t perf_init = QNN_HTP_DEVICE_PERF_INFRASTRUCTURE_INIT;
+static const QnnDevice_CoreInfo_t core_info_init = QNN_DEVICE_CORE_INFO_INIT;
+static const QnnDevice_HardwareDeviceInfo_t device_info_init = QNN_DEVICE_HARDWARE_DEVICE_INFO_INIT;
+static const QnnDevice_PlatformInfo_t platform_info_init = QNN_DEVICE_PLATFORM_INFO_INIT;
+static const Qnn_MemDescriptor_t mem_descriptor_init = QNN_MEM_DESCRIPTOR_INIT;
+static const Qnn_MemDmaBufInfo_t dma_buf_init = QNN_MEM_DMA_BUF_INFO_INIT;
 
 int main(void) {
   return (int)(tensor_init.version + param_init.paramType + op_init.version + interface_init.backendId +
                system_interface_init.backendId + context_config_init.option + htp_config_init.option +
                binary_info_init.version + htp_version.backendApiVersion.major + power_init.option +
-               (perf_init.setPowerConfig == NULL)) == 0;
+               (perf_init.setPowerConfig == NULL) + core_info_init.version + device_info_init.version +
+               platform_info_init.version + mem_descriptor_init.memType + (uint32_t)dma_buf_init.fd) == 0;
 }
