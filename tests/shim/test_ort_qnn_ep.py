@@ -181,3 +181,45 @@ def test_capabilities_answer_as_the_real_backend_except_the_documented_keys(shim
     assert differ == QNNPY_ONLY | REAL_ONLY, differ ^ (QNNPY_ONLY | REAL_ONLY)
     assert all(ours[f"QNN_PROPERTY_{k}"] == 0 for k in QNNPY_ONLY)
     assert all(ours[f"QNN_PROPERTY_{k}"] == 1000 for k in REAL_ONLY)
+
+
+def test_lora_sections_through_the_run_option(shim, tmp_path):
+    """A qnnpy base binary with updatable LoRA weights, wrapped in an EPContext model; ORT's run
+    option ``qnn.lora_config`` (``<graph>;<section path>``) applies an adapter per run. Outputs
+    match onnxruntime on the model with that adapter merged into its weights; a corrupted
+    section reaches ORT as an error."""
+    from qnnpy.examples import decoder
+    from qnnpy.tools import lora_demo
+    inputs = lora_demo.write_inputs(str(tmp_path))
+    made = lora_demo.offline(str(tmp_path), "fp32", False)
+    shape = [1, decoder.SEQ, decoder.HIDDEN]
+    node = helper.make_node("EPContext", ["x", "alpha"], ["logits"], name="fp32", domain="com.microsoft", embed_mode=0,
+                            main_context=1, ep_cache_context=str(pathlib.Path(made["base"]).relative_to(tmp_path)),
+                            source="QNN")
+    graph = helper.make_graph([node], "lora", [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape),
+                                               helper.make_tensor_value_info("alpha", TensorProto.FLOAT, [1])],
+                              [helper.make_tensor_value_info("logits", TensorProto.FLOAT, shape)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)])
+    model.ir_version = 9
+    onnx.save(model, tmp_path / "lora_ctx.onnx")
+    x = np.random.default_rng(4).standard_normal(shape).astype(np.float32)
+    feeds = {"x": x, "alpha": np.ones(1, np.float32)}
+    for name in (None, "A", "B"):
+        options = []
+        if name is not None:
+            (tmp_path / f"{name}.cfg").write_text(f"fp32;{made[f'fp32_{name}.bin']}")
+            options = [f"run.qnn.lora_config={tmp_path / f'{name}.cfg'}"]
+        got = run_qnn_ep(shim / "libQnnHtp.so", tmp_path / "lora_ctx.onnx", feeds, tmp_path, *options)[0]
+        reference = inputs["model"]
+        if name is not None:
+            rank, lora_alpha, _ = lora_demo.ADAPTERS[name]
+            reference = decoder.merged_model(inputs["model"], inputs["tensors"][name], rank, lora_alpha, 1.0)
+        ref = lora_demo.reference(reference, x)
+        np.testing.assert_allclose(got, ref, rtol=0, atol=1e-4 * float(np.abs(ref).max()), err_msg=str(name))
+    corrupt = bytearray(pathlib.Path(made["fp32_A.bin"]).read_bytes())
+    corrupt[-1] ^= 0xFF
+    (tmp_path / "bad.bin").write_bytes(corrupt)
+    (tmp_path / "bad.cfg").write_text(f"fp32;{tmp_path / 'bad.bin'}")
+    done = run_qnn_ep(shim / "libQnnHtp.so", tmp_path / "lora_ctx.onnx", feeds, tmp_path,
+                      f"run.qnn.lora_config={tmp_path / 'bad.cfg'}", expect_ok=False)
+    assert done.returncode == 1 and "ORT error" in done.stderr
