@@ -59,6 +59,7 @@ typedef struct {
   QnnProfile_EventValue_t value;
   const char* identifier;
 } QnnProfile_EventData_t;
+#define QNN_PROFILE_EVENT_DATA_INIT {0u, 0u, 0u, NULL}
 
 typedef struct {
   Qnn_OpaqueObject_t opaqueObject;
@@ -75,6 +76,7 @@ typedef struct {
   uint64_t timestamp;
   const char* identifier;
 } QnnProfile_ExtendedEventDataV1_t;
+#define QNN_PROFILE_EXTENDED_EVENT_DATA_V1_INIT {0u, 0u, {QNN_SCALAR_INIT}, 0u, NULL}
 
 typedef enum {
   QNN_PROFILE_DATA_VERSION_1 = 1,
@@ -87,6 +89,7 @@ typedef struct {
     QnnProfile_ExtendedEventDataV1_t v1;
   };
 } QnnProfile_ExtendedEventData_t;
+#define QNN_PROFILE_EXTENDED_EVENT_DATA_INIT {QNN_PROFILE_DATA_VERSION_1, {QNN_PROFILE_EXTENDED_EVENT_DATA_V1_INIT}}
 
 typedef enum {
   QNN_PROFILE_CONFIG_OPTION_CUSTOM = 0,

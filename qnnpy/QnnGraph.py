@@ -202,8 +202,8 @@ def QnnGraph_execute(graphHandle, inputs, numInputs, outputs, numOutputs, profil
     ins = _tensor_list(inputs, numInputs, "Inputs")
     outs = _tensor_list(outputs, numOutputs, "Outputs")
     try:
-        with QnnProfile.timed(profile, QnnProfile.QNN_PROFILE_EVENTTYPE_EXECUTE, graph.name):
-            graph.context.backend.execute(graph, ins, outs)
+        with QnnProfile.timed(profile, QnnProfile.QNN_PROFILE_EVENTTYPE_EXECUTE, graph.name) as nodes:
+            graph.context.backend.execute(graph, ins, outs, nodes if QnnProfile.detailed(profile) else None)
     finally:
         QnnProfile.report_residency(profile, graph.context)
 

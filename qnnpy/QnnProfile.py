@@ -84,6 +84,7 @@ class Profile:
 
 _event_ids = itertools.count(1)
 _events: dict[int, QnnProfile_EventData_t] = {}
+_sub_events: dict[int, list[int]] = {}  # event id -> its sub-events' ids
 
 
 def resolve(handle, err):
@@ -93,10 +94,27 @@ def resolve(handle, err):
 
 @contextmanager
 def timed(profile: Profile | None, event_type: int, identifier: str):
-    """Record the wall time of the enclosed work as one event, when a profile is given."""
+    """Record the wall time of the enclosed work as one event, when a profile is given. The
+    work may append (identifier, microseconds) pairs to the yielded list: they become the
+    event's NODE sub-events. Each profiled call starts the profile afresh: the real backend's
+    getEvents answers only the last call's events (measured: 1 after finalize, then the
+    execute's 7, again 7 after a second execute)."""
+    if profile is not None:
+        _drop_events(profile)
     start = time.perf_counter_ns()
-    yield
-    add_event(profile, event_type, (time.perf_counter_ns() - start) // 1000, identifier)
+    parts: list = []
+    yield parts
+    parent = add_event(profile, event_type, (time.perf_counter_ns() - start) // 1000, identifier)
+    if parent is not None:
+        for name, micros in parts:
+            eid = next(_event_ids)
+            _events[eid] = QnnProfile_EventData_t(QNN_PROFILE_EVENTTYPE_NODE, QNN_PROFILE_EVENTUNIT_MICROSEC, micros, name)
+            _sub_events.setdefault(parent, []).append(eid)
+
+
+def detailed(profile: Profile | None) -> bool:
+    """Whether a call should collect per-node times for ``profile``."""
+    return profile is not None and profile.level == QNN_PROFILE_LEVEL_DETAILED
 
 
 # HTP event types (HTP/QnnHtpProfile.h) used for graph switching: no dedicated ids exist, so
@@ -109,11 +127,14 @@ _RESIDENCY_EVENTS = {"evict": QNN_HTP_PROFILE_EVENTTYPE_GRAPH_EXECUTE_YIELD_INST
                      "reapply": QNN_HTP_PROFILE_EVENTTYPE_GRAPH_APPLY_BINARY_SECTION_QNN}
 
 
-def add_event(profile: Profile | None, event_type: int, value: int, identifier: str) -> None:
+def add_event(profile: Profile | None, event_type: int, value: int, identifier: str) -> int | None:
+    """The new event's id, or None when there is no profile or it is full."""
     if profile is not None and (profile.max_events is None or len(profile.events) < profile.max_events):
         eid = next(_event_ids)
         _events[eid] = QnnProfile_EventData_t(event_type, QNN_PROFILE_EVENTUNIT_MICROSEC, value, identifier)
         profile.events.append(eid)
+        return eid
+    return None
 
 
 def report_residency(profile: Profile | None, context) -> None:
@@ -169,7 +190,8 @@ def QnnProfile_getEvents(profile):
 def QnnProfile_getSubEvents(eventId):
     if not isinstance(eventId, int) or eventId not in _events:
         fail(E.QNN_PROFILE_ERROR_INVALID_HANDLE, f"event id {eventId!r} is unknown")
-    return [], 0
+    children = _sub_events.get(eventId, [])
+    return list(children), len(children)
 
 
 @qnn_api(_OK, outputs=1)
@@ -180,9 +202,15 @@ def QnnProfile_getEventData(eventId):
     return QnnProfile_EventData_t(data.type, data.unit, data.value, data.identifier)
 
 
+def _drop_events(profile: Profile) -> None:
+    for eid in profile.events:
+        _events.pop(eid, None)
+        for child in _sub_events.pop(eid, []):
+            _events.pop(child, None)
+    profile.events = []
+
+
 @qnn_api(_OK)
 def QnnProfile_free(profile):
-    obj = _profile(profile)
-    for eid in obj.events:
-        _events.pop(eid, None)
+    _drop_events(_profile(profile))
     _handles.free(profile)

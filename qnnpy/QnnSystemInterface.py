@@ -1,5 +1,5 @@
 """System/QnnSystemInterface.h: the system library's provider and function table."""
-from qnnpy import QnnSystemContext
+from qnnpy import QnnSystemContext, QnnSystemProfile
 from qnnpy._api import qnn_api
 from qnnpy.QnnInterface import QnnInterface_Error_t
 from qnnpy.QnnTypes import Qnn_Version_t
@@ -22,9 +22,9 @@ TABLE = [
     ("systemDlcComposeGraphs", None),
     ("systemDlcGetOpMappings", None),
     ("systemDlcFree", None),
-    ("systemProfileCreateSerializationTarget", None),
-    ("systemProfileSerializeEventData", None),
-    ("systemProfileFreeSerializationTarget", None),
+    ("systemProfileCreateSerializationTarget", QnnSystemProfile.QnnSystemProfile_createSerializationTarget),
+    ("systemProfileSerializeEventData", QnnSystemProfile.QnnSystemProfile_serializeEventData),
+    ("systemProfileFreeSerializationTarget", QnnSystemProfile.QnnSystemProfile_freeSerializationTarget),
 ]
 # Members added after system API 1.7, none implemented: the DLC record, graph-info and tensor-info
 # readers, then one slot whose name no public source gives (the real 1.15 table has 90 entries).

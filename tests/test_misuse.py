@@ -231,20 +231,45 @@ def test_supported_operations_and_validate_op_config(api):
         QnnBackend.QNN_BACKEND_ERROR_NOT_SUPPORTED
 
 
-def test_profile_records_wall_time_events(api):
-    graph, _, x, _, y = _mlp(api)
-    err, prof = QnnProfile.QnnProfile_create(api.backend, QnnProfile.QNN_PROFILE_LEVEL_BASIC)
+def _event_types(prof) -> list:
+    err, events, n = QnnProfile.QnnProfile_getEvents(prof)
+    assert err == 0 and n == len(events)
+    return [QnnProfile.QnnProfile_getEventData(e)[1] for e in events]
+
+
+@pytest.mark.parametrize("level", [QnnProfile.QNN_PROFILE_LEVEL_BASIC, QnnProfile.QNN_PROFILE_LEVEL_DETAILED])
+def test_profile_records_each_calls_wall_time_events(api, level):
+    """A profiled call replaces the profile's events with its own, as the real backend does;
+    at DETAILED the execute event has one NODE sub-event per node, in execution order."""
+    graph = api.graph()
+    b = GraphBuilder(graph)
+    x = b.tensor("x", QNN_TENSOR_TYPE_APP_WRITE, F32, (2, 4))
+    h = b.tensor("h", QNN_TENSOR_TYPE_NATIVE, F32, (2, 8))
+    y = b.tensor("y", QNN_TENSOR_TYPE_APP_READ, F32, (2, 8))
+    b.node("MatMul", [x, b.static("w", np.ones((4, 8), np.float32))], [h], name="project")
+    b.node("Relu", [h], [y], name="activate")
+    err, prof = QnnProfile.QnnProfile_create(api.backend, level)
     assert QnnGraph.QnnGraph_finalize(graph, prof, None) == 0
+    (finalize,) = _event_types(prof)
+    assert finalize.type == QnnProfile.QNN_PROFILE_EVENTTYPE_FINALIZE
+    assert finalize.unit == QnnProfile.QNN_PROFILE_EVENTUNIT_MICROSEC
+    _, (old_event,), _ = QnnProfile.QnnProfile_getEvents(prof)
     out = np.zeros((2, 8), np.float32)
     assert QnnGraph.QnnGraph_execute(graph, [io_tensor(x, np.ones((2, 4), np.float32))], 1,
                                      [io_tensor(y, out)], 1, prof, None) == 0
-    err, events, n = QnnProfile.QnnProfile_getEvents(prof)
-    types = [QnnProfile.QnnProfile_getEventData(e)[1].type for e in events]
-    assert types == [QnnProfile.QNN_PROFILE_EVENTTYPE_FINALIZE, QnnProfile.QNN_PROFILE_EVENTTYPE_EXECUTE]
-    assert QnnProfile.QnnProfile_getEventData(events[0])[1].unit == QnnProfile.QNN_PROFILE_EVENTUNIT_MICROSEC
+    assert [e.type for e in _event_types(prof)] == [QnnProfile.QNN_PROFILE_EVENTTYPE_EXECUTE]
+    assert QnnProfile.QnnProfile_getEventData(old_event)[0] == QnnProfile.QNN_PROFILE_ERROR_INVALID_HANDLE
+    _, (execute,), _ = QnnProfile.QnnProfile_getEvents(prof)
+    err, subs, n = QnnProfile.QnnProfile_getSubEvents(execute)
+    nodes = [QnnProfile.QnnProfile_getEventData(s)[1] for s in subs]
+    if level == QnnProfile.QNN_PROFILE_LEVEL_DETAILED:
+        assert [(e.type, e.identifier) for e in nodes] == [(QnnProfile.QNN_PROFILE_EVENTTYPE_NODE, "project"),
+                                                           (QnnProfile.QNN_PROFILE_EVENTTYPE_NODE, "activate")]
+    else:
+        assert nodes == []
     assert QnnGraph.QnnGraph_finalize(graph, 777, None) == QnnGraph.QNN_GRAPH_ERROR_SET_PROFILE
     assert QnnProfile.QnnProfile_free(prof) == 0
-    assert QnnProfile.QnnProfile_getEventData(events[0])[0] == QnnProfile.QNN_PROFILE_ERROR_INVALID_HANDLE
+    assert QnnProfile.QnnProfile_getEventData(execute)[0] == QnnProfile.QNN_PROFILE_ERROR_INVALID_HANDLE
 
 
 def test_version_1_tensors_work_everywhere(api):

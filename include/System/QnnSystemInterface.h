@@ -9,6 +9,7 @@
 #include "System/QnnSystemCommon.h"
 #include "System/QnnSystemContext.h"
 #include "System/QnnSystemLog.h"
+#include "System/QnnSystemProfile.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -35,12 +36,8 @@ typedef enum {
   QNN_SYSTEM_INTERFACE_MAX_ERROR = QNN_MAX_ERROR_SYSTEM
 } QnnSystemInterface_Error_t;
 
-/* DLC and profile-serialization types: qnnpy implements neither, so they stay opaque here. */
+/* DLC types: qnnpy does not implement the DLC readers, so they stay opaque here. */
 typedef struct QnnSystemDlc_GraphConfigInfo QnnSystemDlc_GraphConfigInfo_t;
-typedef void* QnnSystemProfile_SerializationTargetHandle_t;
-typedef struct QnnSystemProfile_SerializationTarget QnnSystemProfile_SerializationTarget_t;
-typedef struct QnnSystemProfile_SerializationTargetConfig QnnSystemProfile_SerializationTargetConfig_t;
-typedef struct QnnSystemProfile_ProfileData QnnSystemProfile_ProfileData_t;
 
 typedef Qnn_ErrorHandle_t (*QnnSystemContext_CreateFn_t)(QnnSystemContext_Handle_t* sysCtxHandle);
 typedef Qnn_ErrorHandle_t (*QnnSystemContext_GetBinaryInfoFn_t)(QnnSystemContext_Handle_t sysCtxHandle,

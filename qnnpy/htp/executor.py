@@ -9,6 +9,7 @@ execute leaves them untouched.
 """
 import math
 import os
+import time
 
 import numpy as np
 
@@ -166,7 +167,9 @@ def _match(bindings: list[IoBinding], expected: list[Tensor], role: str,
 
 
 def execute(graph: Graph, inputs: list[IoBinding], outputs: list[IoBinding], strict: bool = False,
-            budget: int | None = None) -> None:
+            budget: int | None = None, node_times: list | None = None) -> None:
+    """``node_times``, when given, receives (node name, microseconds) per node run: the
+    per-node events of a DETAILED profile."""
     if not graph.finalized:
         fail(GraphError.QNN_GRAPH_ERROR_GRAPH_NOT_FINALIZED,
              f"graph '{graph.name}' is not finalized; call QnnGraph_finalize first")
@@ -182,8 +185,14 @@ def execute(graph: Graph, inputs: list[IoBinding], outputs: list[IoBinding], str
         t = graph.lookup(tid)
         values[plan.slot[tid]] = numerics.to_values(arr, t.dtype, t.encoding)
     try:
-        for step in plan.steps:
-            _run_step(step, values, plan)
+        if node_times is None:
+            for step in plan.steps:
+                _run_step(step, values, plan)
+        else:
+            for step in plan.steps:
+                start = time.perf_counter_ns()
+                _run_step(step, values, plan)
+                node_times.append((step.node.spec.name, (time.perf_counter_ns() - start) // 1000))
     except OpError as err:
         fail(GraphError.QNN_GRAPH_ERROR_GENERAL, f"graph '{graph.name}': {err}")
     for tid, arr in out_arrays.items():

@@ -15,7 +15,8 @@ from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnError, QnnGraph, QnnHtp
                    QnnProperty, QnnSystemContext, QnnTensor, _log)
 from qnnpy.QnnCommon import QNN_GET_ERROR_CODE, QnnCommon_Error_t as CE
 from qnnpy.QnnGraph import Qnn_NotifyStatus_t
-from qnnpy.shim.cstructs import CStructs
+from qnnpy import QnnSystemProfile as SP
+from qnnpy.shim.cstructs import SCALAR_MEMBERS, CStructs
 
 py_logger = logging.getLogger("qnnpy.shim")
 
@@ -494,6 +495,62 @@ class Bridge:
 
     def QnnSystemContext_getMetadata(self, handle, buffer, size, info):
         return self._binary_info(QnnSystemContext.QnnSystemContext_getMetadata, handle, buffer, size, info)[0]
+
+    # ---- system profile ------------------------------------------------------------------------
+
+    def QnnSystemProfile_createSerializationTarget(self, info, configs, num_configs, target):
+        if self._missing(target) or (num_configs and self._missing(configs)):
+            return SYSTEM_ARGUMENT
+        c = self.c
+        py_info = SP.QnnSystemProfile_SerializationTarget_t(info.type, SP.QnnSystemProfile_SerializationTargetFile_t(
+            c.string(info.file.fileName), c.string(info.file.fileDirectory)))
+        py_configs = []
+        for i in range(num_configs):
+            item, header = configs[i], configs[i].serializationHeader
+            py_configs.append(SP.QnnSystemProfile_SerializationTargetConfig_t(
+                item.type, item.maxNumMessages, SP.QnnSystemProfile_SerializationFileHeader_t(
+                    c.string(header.appName), c.string(header.appVersion), c.string(header.backendVersion))
+                if item.type == SP.QNN_SYSTEM_PROFILE_SERIALIZATION_TARGET_CONFIG_SERIALIZATION_HEADER else None))
+        return self._call_with_handle_out(target, SYSTEM_ARGUMENT, SP.QnnSystemProfile_createSerializationTarget,
+                                          py_info, py_configs, num_configs)
+
+    def _profile_event(self, event, depth: int = 0):
+        """One C event tree as Python. Deeper than the API accepts, the walk stops and the API
+        refuses the (truncated) tree with its own message: no unbounded recursion on client data."""
+        c = self.c
+        if event.type == SP.QNN_SYSTEM_PROFILE_EXTENDED_EVENT_DATA:
+            v1 = event.extendedEventData.v1
+            scalar = c.scalar(v1.value)
+            member = SCALAR_MEMBERS.get(scalar.dataType)
+            data = QnnProfile.QnnProfile_EventData_t(v1.type, v1.unit, getattr(scalar, member) if member else 0,
+                                                     c.string(v1.identifier))
+            timestamp = v1.timestamp
+        else:
+            d = event.eventData
+            data, timestamp = QnnProfile.QnnProfile_EventData_t(d.type, d.unit, d.value, c.string(d.identifier)), 0
+        count = event.numSubEvents if event.profileSubEventData != self.NULL else 0
+        subs = [self._profile_event(event.profileSubEventData[i], depth + 1) for i in range(count)] \
+            if depth <= SP.MAX_EVENT_DEPTH else [SP.QnnSystemProfile_ProfileEventV1_t()] * count
+        return SP.QnnSystemProfile_ProfileEventV1_t(event.type, data, timestamp, subs, len(subs))
+
+    def QnnSystemProfile_serializeEventData(self, target, data, num_events):
+        if num_events and self._missing(data):
+            return SYSTEM_ARGUMENT
+        records = []
+        for i in range(num_events):
+            if data[i] == self.NULL:
+                return SYSTEM_ARGUMENT
+            record, h = data[i][0], data[i][0].v1.header
+            header = SP.QnnSystemProfile_HeaderV1_t(h.startTime, h.stopTime, h.startMem, h.stopMem, h.methodType,
+                                                    h.visibility, self.c.string(h.graphName))
+            events = [self._profile_event(record.v1.profilingEvents[k]) for k in range(record.v1.numProfilingEvents)] \
+                if record.v1.profilingEvents != self.NULL else []
+            records.append(SP.QnnSystemProfile_ProfileData_t(record.version, SP.QnnSystemProfile_ProfileDataV1_t(
+                header, events, len(events))))
+        return SP.QnnSystemProfile_serializeEventData(self.c.handle(target), records, num_events)
+
+    def QnnSystemProfile_freeSerializationTarget(self, target):
+        return SP.QnnSystemProfile_freeSerializationTarget(self.c.handle(target))
 
     def QnnSystemContext_free(self, handle):
         err = QnnSystemContext.QnnSystemContext_free(self.c.handle(handle))

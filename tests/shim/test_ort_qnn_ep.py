@@ -223,3 +223,37 @@ def test_lora_sections_through_the_run_option(shim, tmp_path):
     done = run_qnn_ep(shim / "libQnnHtp.so", tmp_path / "lora_ctx.onnx", feeds, tmp_path,
                       f"run.qnn.lora_config={tmp_path / 'bad.cfg'}", expect_ok=False)
     assert done.returncode == 1 and "ORT error" in done.stderr
+
+
+def _profile_rows(csv_path) -> list[dict]:
+    import csv
+    with open(csv_path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("level", ["basic", "detailed"])
+def test_profiling_levels_write_the_same_kinds_of_rows_as_the_real_backend(shim, conv, tmp_path, level):
+    """ORT's profiling_level basic / detailed: QnnProfile events become ORT's CSV and go through
+    the system library's serialization target. Each backend reports the finalize once and the
+    execute once (a profiled call replaces the previous call's events), and at detailed one
+    NODE row per executed node; qnnpy's serialized records are JSON lines."""
+    import json
+    model, feeds = conv
+    rows = {}
+    for name, htp in (("qnnpy", shim / "libQnnHtp.so"), ("real", REAL_HTP)):
+        csv_path = tmp_path / f"{name}.csv"
+        run_qnn_ep(htp, model, feeds, tmp_path, f"profiling_level={level}", f"profiling_file_path={csv_path}")
+        rows[name] = _profile_rows(csv_path)
+    for name, found in rows.items():
+        messages = [r["Message"] for r in found if r["Event Level"] == "ROOT"]
+        assert messages.count("FINALIZE") == 1 and messages.count("EXECUTE") == 1, (name, messages)
+        nodes = [r for r in found if r["Message"] == "NODE"]
+        assert (len(nodes) > 0) == (level == "detailed"), name
+    ours_nodes = [r["Event Identifier"] for r in rows["qnnpy"] if r["Message"] == "NODE"]
+    real_nodes = [r["Event Identifier"] for r in rows["real"] if r["Message"] == "NODE"]
+    # the real backend adds its Input/Output pseudo-ops and suffixes ":OpId_<n> (cycles)"
+    assert ours_nodes == [n.split(":")[0] for n in real_nodes if not n.startswith(("Input ", "Output "))]
+    records = [json.loads(line) for line in (tmp_path / "qnnpy_qnn.log").read_text().splitlines()]
+    assert records[0]["appName"] == "OnnxRuntime" and records[-1]["method"] == "BACKEND_EXECUTE"
+    (execute,) = [e for e in records[-1]["events"] if e["type"] == 400]
+    assert [e["identifier"] for e in execute["subEvents"]] == ours_nodes
