@@ -5,6 +5,8 @@ from enum import IntEnum
 from qnnpy import _handles, _log, _lookup, _marshal, QnnProfile
 from qnnpy._api import config_list, fail, qnn_api
 from qnnpy._enum import export
+from qnnpy.QnnHtpGraph import QnnHtpGraph_ConfigOption_t as HGO, QnnHtpGraph_CustomConfig_t
+from qnnpy.QnnTypes import Qnn_Precision_t
 
 
 class QnnGraph_Error_t(IntEnum):
@@ -103,9 +105,26 @@ def _graph(handle):
     return _lookup.graph(handle, E.QNN_GRAPH_ERROR_INVALID_HANDLE, E.QNN_GRAPH_ERROR_INVALID_CONTEXT)
 
 
+def _htp_option(custom, graph) -> QnnHtpGraph_CustomConfig_t:
+    """A checked HTP custom graph config (HTP/QnnHtpGraph.h)."""
+    if not isinstance(custom, QnnHtpGraph_CustomConfig_t):
+        fail(E.QNN_GRAPH_ERROR_INVALID_ARGUMENT,
+             "customConfig must point at a QnnHtpGraph_CustomConfig_t (HTP/QnnHtpGraph.h)")
+    if custom.option not in HGO._value2member_map_:
+        fail(E.QNN_GRAPH_ERROR_INVALID_ARGUMENT, f"HTP graph config option {custom.option!r} is unknown")
+    if custom.option == HGO.QNN_HTP_GRAPH_CONFIG_OPTION_PRECISION:
+        if custom.precision not in (Qnn_Precision_t.QNN_PRECISION_FLOAT32, Qnn_Precision_t.QNN_PRECISION_FLOAT16):
+            fail(E.QNN_GRAPH_ERROR_INVALID_ARGUMENT, f"precision {custom.precision!r} is not FLOAT32 (0) or FLOAT16 (1)")
+        if graph is not None and graph.finalized:
+            fail(E.QNN_GRAPH_ERROR_GRAPH_FINALIZED,
+                 f"graph '{graph.name}' is finalized; its precision is chosen at QnnGraph_create or before finalize")
+    return custom
+
+
 def _apply_configs(graph, config) -> None:
-    """Validate all configs first, then apply them: setConfig is all-or-nothing."""
-    chosen = {}
+    """Validate all configs first, then apply them: setConfig is all-or-nothing. Of the HTP
+    custom configs only PRECISION changes results; the rest are said to have no effect."""
+    chosen, customs = {}, []
     for item in config_list(config, E.QNN_GRAPH_ERROR_INVALID_ARGUMENT, "config"):
         if not isinstance(item, QnnGraph_Config_t):
             fail(E.QNN_GRAPH_ERROR_INVALID_ARGUMENT, f"{item!r} is not a QnnGraph_Config_t")
@@ -114,18 +133,27 @@ def _apply_configs(graph, config) -> None:
                  "continuous profiling is not supported; pass a profile handle to each call instead")
         if item.option not in (0, 3, 5, 6, 7):
             fail(E.QNN_GRAPH_ERROR_INVALID_ARGUMENT, f"graph config option {item.option!r} is unknown")
-        chosen[item.option] = item
-    if graph is not None:
-        graph.configs = {**graph.configs, **chosen}
-    for option in chosen:  # accepted as the device accepts them, but said plainly
-        _log.emit(_log.INFO, f"graph config {QnnGraph_ConfigOption_t(option).name} accepted; it has no effect on "
-                             "the emulated HTP (no priorities, no HTP custom graph options, profiling per call)")
+        if item.option == QnnGraph_ConfigOption_t.QNN_GRAPH_CONFIG_OPTION_CUSTOM:
+            customs.append(_htp_option(item.customConfig, graph))
+        else:
+            chosen[item.option] = item
+    if graph is None:
+        return
+    graph.configs = {**graph.configs, **chosen}
+    for custom in customs:
+        if custom.option == HGO.QNN_HTP_GRAPH_CONFIG_OPTION_PRECISION:
+            graph.context.backend.set_precision(graph, custom.precision == Qnn_Precision_t.QNN_PRECISION_FLOAT16)
+    noted = [QnnGraph_ConfigOption_t(o).name for o in chosen] + [
+        HGO(c.option).name for c in customs if c.option != HGO.QNN_HTP_GRAPH_CONFIG_OPTION_PRECISION]
+    for name in dict.fromkeys(noted):  # accepted as the device accepts them, but said plainly
+        _log.emit(_log.INFO, f"graph config {name} accepted; it changes no result on the emulated HTP (no "
+                             "priorities or device preparation to tune, profiling per call)")
 
 
 @qnn_api(_OK, outputs=1)
 def QnnGraph_create(contextHandle, graphName, config):
     context = _lookup.context(contextHandle, E.QNN_GRAPH_ERROR_INVALID_HANDLE)
-    _apply_configs(None, config)
+    _apply_configs(None, config)  # checked before the graph exists; applied once it does
     graph = context.backend.create_graph(context, graphName)
     _apply_configs(graph, config)
     return _lookup.graph_handle(graph)

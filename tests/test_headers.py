@@ -13,7 +13,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 INCLUDE = ROOT / "include"
 MODULES = ["QnnCommon", "QnnTypes", "QnnBackend", "QnnContext", "QnnGraph", "QnnTensor", "QnnDevice", "QnnLog",
            "QnnProperty", "QnnProfile", "QnnOpDef", "QnnSystemContext", "QnnInterface", "QnnSystemInterface",
-           "QnnHtpContext", "QnnHtpDevice", "QnnHtpPerfInfrastructure", "QnnHtpSystemContext", "QnnSystemProfile"]
+           "QnnHtpContext", "QnnHtpDevice", "QnnHtpGraph", "QnnHtpPerfInfrastructure", "QnnHtpSystemContext",
+           "QnnSystemProfile"]
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None or shutil.which("g++") is None, reason="needs gcc and g++")
 
 

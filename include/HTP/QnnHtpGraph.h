@@ -1,5 +1,5 @@
-/* qnnpy — HTP/QnnHtpGraph.h: HTP custom graph configs (accepted; they tune device preparation,
- * which the emulator does not need). A C (pre-C23) file must include <stdbool.h> first.
+/* qnnpy — HTP/QnnHtpGraph.h: HTP custom graph configs. PRECISION FLOAT16 computes the graph at half
+ * precision; the others tune device preparation. A C (pre-C23) file must include <stdbool.h> first.
  * Our own header. */
 #ifndef QNN_HTP_GRAPH_H
 #define QNN_HTP_GRAPH_H

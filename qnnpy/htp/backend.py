@@ -137,6 +137,12 @@ class HtpBackend:
         return graph
 
     @staticmethod
+    def set_precision(graph: Graph, half: bool) -> None:
+        """HTP precision config: float32 tensors computed at float16 precision (see QnnHtpGraph)."""
+        graph.float16 = half
+        graph.plan = None
+
+    @staticmethod
     def add_tensor(context: Context, graph: Graph | None, spec: TensorSpec) -> int:
         if context.from_binary:
             fail(CommonError.QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED,

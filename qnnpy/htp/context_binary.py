@@ -95,6 +95,7 @@ def check_graph_meta(g, data_size: int) -> None:
     _require(isinstance(g, dict) and isinstance(g.get("name"), str), "a graph entry is malformed")
     _require(isinstance(g.get("tensors"), list) and isinstance(g.get("nodes"), list),
              f"graph '{g['name']}' lacks tensors or nodes")
+    _require(g.get("precision", "float32") in ("float32", "float16"), f"graph '{g['name']}': unknown precision")
     for t in g["tensors"]:
         check_tensor_meta(t, data_size)
         encoding_from_meta(t.get("encoding"))
@@ -142,7 +143,10 @@ def layout(context: Context) -> container.Layout:
                   "inputs": list(n.spec.inputs), "outputs": list(n.spec.outputs)}
                  for n in graph.nodes]
         tensors = [tensor_meta(graph.tensors[i], i, blobs) for i in sorted(used) if i in graph.tensors]
-        graphs.append({"name": graph.name, "tensors": tensors, "nodes": nodes})
+        entry = {"name": graph.name, "tensors": tensors, "nodes": nodes}
+        if graph.float16:
+            entry["precision"] = "float16"  # HTP precision config: float32 computed at half precision
+        graphs.append(entry)
     context_tensors = [tensor_meta(context.tensors[i], i, blobs) for i in sorted(used_context_ids)]
     offsets, _ = container.blob_offsets(blobs)
     refs = [[offset, int(blob.nbytes)] for offset, blob in zip(offsets, blobs)]
@@ -212,6 +216,7 @@ def build_graph(graph: Graph, parsed: container.Parsed) -> None:
         for n in g["nodes"]:  # checked by check_graph_meta when the binary was loaded
             graph.add_node(NodeSpec(n["name"], n["package"], n["type"], [_param_from_meta(p, parsed) for p in n["params"]],
                                     list(n["inputs"]), list(n["outputs"])))
+        graph.float16 = g.get("precision") == "float16"
         graph.finalize()
     except BaseException:
         graph.drop_built()

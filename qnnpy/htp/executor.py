@@ -30,6 +30,7 @@ class Step:
 
 class Plan:
     def __init__(self, graph: Graph, budget: int | None = None):
+        self.half = graph.float16
         self.slot: dict[int, int] = {}
         self.values: list = []
         self.tensors: list[Tensor] = []
@@ -46,8 +47,8 @@ class Plan:
                 total += math.prod(t.dims) * 4
                 outs.append(s)
             # Tensors, not their encodings: an applied adapter may change an encoding later.
-            rounding = [(s, t) for s, t in zip(outs, node.outputs)
-                        if dtypes.is_fixed(t.dtype) or t.dtype == dtypes.DT.QNN_DATATYPE_FLOAT_16]
+            rounding = [(s, t, self.compute_dtype(t)) for s, t in zip(outs, node.outputs)
+                        if dtypes.is_fixed(t.dtype) or self.compute_dtype(t) == dtypes.DT.QNN_DATATYPE_FLOAT_16]
             self.steps.append(Step(node, ins, outs, rounding))
         budget = budget or _physical_memory()
         if total > budget:
@@ -57,7 +58,7 @@ class Plan:
         try:
             for s, t in enumerate(self.tensors):
                 if t.kind in STATIC_KINDS:
-                    self.values[s] = t.values()
+                    self.values[s] = self.static_values(t)
                 elif t not in self.inputs:
                     self.values[s] = np.empty(t.dims, dtype=dtypes.value_dtype(t.dtype))
         except MemoryError:
@@ -68,7 +69,19 @@ class Plan:
         """Pick up new static data after an update or an applied section."""
         slot = self.slot.get(tensor.id)
         if slot is not None and tensor.kind in STATIC_KINDS:
-            self.values[slot] = tensor.values()
+            self.values[slot] = self.static_values(tensor)
+
+    def compute_dtype(self, t: Tensor) -> int:
+        """The precision a tensor's values are held at: float32 drops to float16 in a graph
+        prepared for FLOAT16 precision."""
+        return dtypes.DT.QNN_DATATYPE_FLOAT_16 if self.half and t.dtype == dtypes.DT.QNN_DATATYPE_FLOAT_32 \
+            else t.dtype
+
+    def static_values(self, t: Tensor) -> np.ndarray:
+        values = t.values()
+        if self.compute_dtype(t) != t.dtype:
+            values = values.astype(np.float16).astype(np.float32)
+        return values
 
     def _slot_for(self, t: Tensor) -> int:
         if t.id not in self.slot:
@@ -184,6 +197,8 @@ def execute(graph: Graph, inputs: list[IoBinding], outputs: list[IoBinding], str
     for tid, arr in in_arrays.items():
         t = graph.lookup(tid)
         values[plan.slot[tid]] = numerics.to_values(arr, t.dtype, t.encoding)
+        if plan.compute_dtype(t) != t.dtype:
+            numerics.round_to_dtype(values[plan.slot[tid]], plan.compute_dtype(t), None)
     try:
         if node_times is None:
             for step in plan.steps:
@@ -210,10 +225,13 @@ def _run_step(step: Step, values: list, plan: Plan) -> None:
         for s, raw in zip(step.outs, raws):
             t = plan.tensors[s]
             values[s][...] = numerics.to_values(raw, t.dtype, t.encoding)
+        for s, t, dtype in step.rounding:
+            if dtype != t.dtype:  # stored values are exact; only a float16-precision graph rounds further
+                numerics.round_to_dtype(values[s], dtype, None)
         return
     node.op.compute(ins, node.params, [values[s] for s in step.outs])
-    for s, t in step.rounding:
-        numerics.round_to_dtype(values[s], t.dtype, t.encoding)
+    for s, t, dtype in step.rounding:
+        numerics.round_to_dtype(values[s], dtype, t.encoding)
 
 
 def _stored(value: np.ndarray, t: Tensor) -> np.ndarray:

@@ -248,6 +248,7 @@ class Graph:
         self.node_names: set[str] = set()  # for the duplicate check: a scan made loading quadratic
         self.producer: dict[int, str] = {}
         self.finalized = False
+        self.float16 = False          # HTP precision FLOAT16: float32 tensors computed at half precision
         self.plan = None
         self.handle = None
         self.configs: dict = {}

@@ -14,6 +14,8 @@ from qnnpy.QnnBackend import QnnBackend_Config_t, QnnBackend_ConfigOption_t as B
 from qnnpy.QnnDevice import QnnDevice_Config_t
 from qnnpy.QnnHtpContext import QnnHtpContext_ConfigOption_t as HO
 from qnnpy.QnnHtpContext import QnnHtpContext_CustomConfig_t, QnnHtpContext_GroupRegistration_t
+from qnnpy.QnnHtpGraph import QnnHtpGraph_ConfigOption_t as HGO
+from qnnpy.QnnHtpGraph import QnnHtpGraph_CustomConfig_t, QnnHtpGraph_OptimizationOption_t
 from qnnpy.QnnHtpPerfInfrastructure import (QnnHtpPerfInfrastructure_DcvsV3_t, QnnHtpPerfInfrastructure_HmxV2_t,
                                             QnnHtpPerfInfrastructure_MemoryConfig_t,
                                             QnnHtpPerfInfrastructure_PowerConfig_t)
@@ -50,6 +52,24 @@ HTP_CONTEXT_MEMBERS = {HO.QNN_HTP_CONTEXT_CONFIG_OPTION_WEIGHT_SHARING_ENABLED: 
 HTP_GROUP_MEMBERS = {HO.QNN_HTP_CONTEXT_CONFIG_OPTION_REGISTER_MULTI_CONTEXTS: "groupRegistration",
                      HO.QNN_HTP_CONTEXT_CONFIG_OPTION_REGISTER_CONCURRENT_RESOURCE_SHARING:
                          "concurrentGroupRegistration"}
+# QnnHtpGraph_CustomConfig_t: option -> the union member it fills (options whose member the
+# emulator has no use for, such as finalize or parallel-execution configs, are read as the bare option)
+HTP_GRAPH_MEMBERS = {
+    HGO.QNN_HTP_GRAPH_CONFIG_OPTION_OPTIMIZATION: "optimizationOption",
+    HGO.QNN_HTP_GRAPH_CONFIG_OPTION_PRECISION: "precision",
+    HGO.QNN_HTP_GRAPH_CONFIG_OPTION_VTCM_SIZE_IN_MB: "vtcmSizeInMB",
+    HGO.QNN_HTP_GRAPH_CONFIG_OPTION_FOLD_RELU_ACTIVATION_INTO_CONV_OFF: "foldReluActivationIntoConvOff",
+    HGO.QNN_HTP_GRAPH_CONFIG_OPTION_SHORT_DEPTH_CONV_ON_HMX_OFF: "shortDepthConvOnHmxOff",
+    HGO.QNN_HTP_GRAPH_CONFIG_OPTION_NUM_HVX_THREADS: "numHvxThreads",
+    HGO.QNN_HTP_GRAPH_CONFIG_OPTION_NUM_CORES: "numCores",
+    HGO.QNN_HTP_GRAPH_CONFIG_OPTION_VTCM_SIZE_IN_BYTES: "vtcmSizeInBytes",
+    HGO.QNN_HTP_GRAPH_CONFIG_OPTION_WEIGHTS_PACKING: "weightsPacking",
+    HGO.QNN_HTP_GRAPH_CONFIG_OPTION_ASSUME_SAME_QUANT: "assumeSameQuant",
+    HGO.QNN_HTP_GRAPH_CONFIG_OPTION_SHARE_IO_BUFFER: "shareIOBuffer",
+    HGO.QNN_HTP_GRAPH_CONFIG_OPTION_ADVANCED_ACTIVATION_FUSION: "advancedActivationFusion",
+    HGO.QNN_HTP_GRAPH_CONFIG_OPTION_HIGH_PRECISION_SIGMOID: "highPrecisionSigmoid",
+    HGO.QNN_HTP_GRAPH_CONFIG_OPTION_MONOLITHIC_LSTM: "monolithicLstm",
+}
 
 
 class CStructs:
@@ -277,11 +297,23 @@ class CStructs:
             CO.QNN_CONTEXT_CONFIG_OPTION_DEFER_GRAPH_INIT: lambda c: {"isGraphInitDeferred": c.isGraphInitDeferred},
         })
 
+    def htp_graph_config(self, pointer) -> QnnHtpGraph_CustomConfig_t | None:
+        """The option of a QnnHtpGraph_CustomConfig_t and the one union member it names."""
+        if pointer == self.NULL:
+            return None
+        c = self.ffi.cast("QnnHtpGraph_CustomConfig_t*", pointer)[0]
+        py = QnnHtpGraph_CustomConfig_t(c.option)
+        member = HTP_GRAPH_MEMBERS.get(c.option)
+        if member == "optimizationOption":
+            py.optimizationOption = QnnHtpGraph_OptimizationOption_t(c.optimizationOption.type,
+                                                                     c.optimizationOption.floatValue)
+        elif member is not None:
+            setattr(py, member, getattr(c, member))
+        return py
+
     def graph_configs(self, array) -> list | None:
-        # An HTP custom graph config tunes device preparation; the emulator only notes it.
         return self._configs(array, QnnGraph_Config_t, {
-            GO.QNN_GRAPH_CONFIG_OPTION_CUSTOM: lambda c: {
-                "customConfig": None if c.customConfig == self.NULL else "HTP graph custom config"},
+            GO.QNN_GRAPH_CONFIG_OPTION_CUSTOM: lambda c: {"customConfig": self.htp_graph_config(c.customConfig)},
             GO.QNN_GRAPH_CONFIG_OPTION_PRIORITY: lambda c: {"priority": c.priority},
             GO.QNN_GRAPH_CONFIG_OPTION_PROFILE_HANDLE: lambda c: {"profileHandle": self.handle(c.profileHandle)},
             GO.QNN_GRAPH_CONFIG_OPTION_SET_PROFILING_STATE: lambda c: {"profilingState": c.profilingState},

@@ -257,3 +257,19 @@ def test_profiling_levels_write_the_same_kinds_of_rows_as_the_real_backend(shim,
     assert records[0]["appName"] == "OnnxRuntime" and records[-1]["method"] == "BACKEND_EXECUTE"
     (execute,) = [e for e in records[-1]["events"] if e["type"] == 400]
     assert [e["identifier"] for e in execute["subEvents"]] == ours_nodes
+
+
+def test_fp16_precision_is_computed_at_half_precision_as_on_the_real_backend(shim, conv, tmp_path):
+    """enable_htp_fp16_precision=1 makes ORT give the graph the HTP PRECISION=FLOAT16 config:
+    the real backend's outputs move away from float32 (1.6e-3 of full scale on this model),
+    qnnpy's too (it rounds every float op to float16, accumulating in float32: 2.7e-4); both
+    stay within 5e-3 of each other (docs/numerics.md)."""
+    model, feeds = conv
+    options = ("enable_htp_fp16_precision=1", "soc_model=60", "htp_arch=73")
+    ours = run_qnn_ep(shim / "libQnnHtp.so", model, feeds, tmp_path, *options)[0]
+    real = run_qnn_ep(REAL_HTP, model, feeds, tmp_path, *options)[0]
+    reference = cpu(model, feeds)[0]
+    scale = float(np.abs(reference).max())
+    assert 1e-5 < np.abs(ours - reference).max() / scale < 2e-3
+    assert 1e-5 < np.abs(real - reference).max() / scale
+    assert np.abs(ours - real).max() / scale < 5e-3
