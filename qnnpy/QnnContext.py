@@ -308,6 +308,15 @@ def QnnContext_createFromBinary(backend, device, config, binaryBuffer, binaryBuf
 
 
 @qnn_api(_OK)
+def QnnContext_addToDlc(context, dlcHandle):
+    """Writing a context into a DLC container needs the system library's DLC support, which
+    qnnpy does not have (every systemDlc* member answers NOT_SUPPORTED)."""
+    _lookup.context(context, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    fail(E.QNN_CONTEXT_ERROR_UNSUPPORTED_FEATURE, "DLC containers are not supported; save the context with "
+                                                  "QnnContext_getBinary instead")
+
+
+@qnn_api(_OK)
 def QnnContext_getProperty(contextHandle, properties):
     _lookup.context(contextHandle, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
     if not properties:

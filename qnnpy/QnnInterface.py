@@ -100,7 +100,7 @@ TABLE = [
     ("contextGetBinarySectionUpdate", None),
     ("contextFreeBinarySectionUpdate", None),
     # Members added after API 2.32: the real 2.40 table has 75 entries (docs/qnn-facts.md).
-    ("contextAddToDlc", None),
+    ("contextAddToDlc", QnnContext.QnnContext_addToDlc),
     ("reservedSlot72", None),
     ("reservedSlot73", None),
     ("reservedSlot74", None),

@@ -170,6 +170,8 @@ def test_binary_misuse(api):
     assert QnnContext.QnnContext_getBinary(api.context, bytearray(size - 1), size - 1)[0] == \
         QnnContext.QNN_CONTEXT_ERROR_GET_BINARY_FAILED  # the real backend's code for a buffer too small
     assert QnnContext.QnnContext_getBinary(api.context, bytes(size), size)[0] == QnnContext.QNN_CONTEXT_ERROR_INVALID_ARGUMENT
+    assert QnnContext.QnnContext_addToDlc(api.context, 1) == QnnContext.QNN_CONTEXT_ERROR_UNSUPPORTED_FEATURE
+    assert QnnContext.QnnContext_addToDlc(4242, 1) == QnnContext.QNN_CONTEXT_ERROR_INVALID_HANDLE
     buf = bytearray(size)
     QnnContext.QnnContext_getBinary(api.context, buf, size)
     assert QnnContext.QnnContext_createFromBinary(api.backend, None, None, None, 0, None)[0] == \

@@ -299,6 +299,9 @@ class Bridge:
                                                         self.c.context_buffer(buffer), self.c.handle(profile),
                                                         self.c.handle(signal))
 
+    def QnnContext_addToDlc(self, context, dlc):
+        return QnnContext.QnnContext_addToDlc(self.c.handle(context), self.c.handle(dlc))
+
     def QnnContext_getProperty(self, context, properties):
         return QnnContext.QnnContext_getProperty(self.c.handle(context), self.c.null_terminated(properties))
 
