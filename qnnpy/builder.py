@@ -89,14 +89,26 @@ def _param(name, value) -> Qnn_Param_t:
     return Qnn_Param_t(QNN_PARAMTYPE_SCALAR, name, scalarParam=scalar)
 
 
+class _QnnpyApi:
+    QnnTensor_createGraphTensor = staticmethod(QnnTensor.QnnTensor_createGraphTensor)
+    QnnGraph_addNode = staticmethod(QnnGraph.QnnGraph_addNode)
+
+
+_QNNPY = _QnnpyApi()
+
+
 class GraphBuilder:
-    def __init__(self, graph_handle: int):
+    """``api`` is what the calls go to: qnnpy's own modules by default, or any object with
+    the same functions (qnnpy.native.NativeBackend, to build the same graph on a real backend)."""
+
+    def __init__(self, graph_handle: int, api=None):
         self.graph = graph_handle
         self.count = 0
+        self.api = api or _QNNPY
 
     def tensor(self, name, kind, dtype, dims, data=None, quant=None) -> Qnn_Tensor_t:
         t = make_tensor(name, kind, dtype, dims, data, quant)
-        err = QnnTensor.QnnTensor_createGraphTensor(self.graph, t)
+        err = self.api.QnnTensor_createGraphTensor(self.graph, t)
         if err:
             raise BuilderError(f"QnnTensor_createGraphTensor('{name}')", err)
         return t
@@ -112,6 +124,6 @@ class GraphBuilder:
         op = Qnn_OpConfig_t(v1=Qnn_OpConfigV1_t(
             name or f"{op_type}_{self.count}", "qti.aisw", op_type, len(params_list), params_list,
             len(inputs), list(inputs), len(outputs), list(outputs)))
-        err = QnnGraph.QnnGraph_addNode(self.graph, op)
+        err = self.api.QnnGraph_addNode(self.graph, op)
         if err:
             raise BuilderError(f"QnnGraph_addNode({op_type})", err)
