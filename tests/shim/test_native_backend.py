@@ -1,8 +1,8 @@
 """qnnpy.native: the Python API driving a real QNN library. The same Python code composes,
-finalizes, executes, serializes and reloads a graph on qnnpy (its Python modules), on the
-wheel's real libQnnHtp.so and on qnnpy's own libQnnHtp.so through the C ABI, and the three
-agree: float outputs to 1e-5 of full scale on random op chains, and the return codes of the
-misuse calls qnnpy took from the real backend."""
+finalizes, executes, serializes and reloads a graph on qnnpy (its Python modules) and on the
+wheel's real libQnnHtp.so, and the two agree: float outputs to 1e-5 of full scale on random op
+chains, and the return codes of the misuse calls qnnpy took from the real backend. (qnnpy's own
+libQnnHtp.so embeds Python and is exercised from C programs, not loaded into this process.)"""
 import types
 
 import numpy as np
@@ -33,9 +33,8 @@ OPS = {
 
 
 @pytest.fixture(scope="module")
-def backends(shim):
-    return {"qnnpy": PYTHON, "real": NativeBackend(ort_qnn.get_qnn_htp_path()),
-            "qnnpy-c": NativeBackend(str(shim / "libQnnHtp.so"))}
+def backends():
+    return {"qnnpy": PYTHON, "real": NativeBackend(ort_qnn.get_qnn_htp_path())}
 
 
 class Session:
@@ -130,4 +129,4 @@ def test_serialized_graphs_reload_and_misuse_gets_the_same_codes(backends):
         }
         assert api.QnnContext_free(loaded, None) == 0
         session.close()
-    assert seen["qnnpy"] == seen["real"] == seen["qnnpy-c"], seen
+    assert seen["qnnpy"] == seen["real"], seen
