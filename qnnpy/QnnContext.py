@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from qnnpy import _handles, _lookup, QnnProfile
+from qnnpy import _handles, _lookup, QnnMem, QnnProfile
 from qnnpy._api import config_list, fail, qnn_api
 from qnnpy._enum import export
 from qnnpy.QnnCommon import QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED  # noqa: F401
@@ -212,10 +212,12 @@ def _readonly(buffer) -> bool:
 
 
 def release(context) -> None:
-    """Free a context and invalidate its graph handles (they then report INVALID_CONTEXT)."""
+    """Free a context and invalidate its graph handles (they then report INVALID_CONTEXT) and
+    its memory registrations (QnnMem)."""
     for graph in context.graphs.values():
         if graph.handle is not None:
             _handles.free(graph.handle)
+    QnnMem.release_context(context)
     context.backend.free_context(context)
     if context.device is not None:
         context.device.contexts -= 1

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from enum import IntEnum
 
-from qnnpy import _handles, _log, _lookup, _marshal, QnnProfile
+from qnnpy import _handles, _log, _lookup, _marshal, QnnMem, QnnProfile
 from qnnpy._api import config_list, fail, qnn_api
 from qnnpy._enum import export
 from qnnpy.QnnHtpGraph import QnnHtpGraph_ConfigOption_t as HGO, QnnHtpGraph_CustomConfig_t
@@ -210,7 +210,7 @@ def QnnGraph_retrieve(contextHandle, graphName):
     return _lookup.graph_handle(graph)
 
 
-def _tensor_list(tensors, count, what):
+def _tensor_list(tensors, count, what, context):
     if tensors is None:
         if count:
             fail(E.QNN_GRAPH_ERROR_INVALID_ARGUMENT, f"{what} is NULL but num{what} is {count}")
@@ -218,7 +218,10 @@ def _tensor_list(tensors, count, what):
     tensors = list(tensors)
     if count != len(tensors) or (tensors and count == 0):
         fail(E.QNN_GRAPH_ERROR_INVALID_ARGUMENT, f"num{what} is {count} but {len(tensors)} {what} are given")
-    return [_marshal.io_binding(t, E.QNN_GRAPH_ERROR_INVALID_TENSOR) for t in tensors]
+
+    def memory(handle):
+        return QnnMem.resolve(handle, context, E.QNN_GRAPH_ERROR_INVALID_TENSOR)
+    return [_marshal.io_binding(t, E.QNN_GRAPH_ERROR_INVALID_TENSOR, memory) for t in tensors]
 
 
 @qnn_api(_OK)
@@ -227,8 +230,8 @@ def QnnGraph_execute(graphHandle, inputs, numInputs, outputs, numOutputs, profil
     profile = QnnProfile.resolve(profileHandle, E.QNN_GRAPH_ERROR_INVALID_ARGUMENT)
     if not _handles.is_null(signalHandle):
         fail(E.QNN_GRAPH_ERROR_UNSUPPORTED_FEATURE, "signals are not supported; pass None")
-    ins = _tensor_list(inputs, numInputs, "Inputs")
-    outs = _tensor_list(outputs, numOutputs, "Outputs")
+    ins = _tensor_list(inputs, numInputs, "Inputs", graph.context)
+    outs = _tensor_list(outputs, numOutputs, "Outputs", graph.context)
     try:
         with QnnProfile.timed(profile, QnnProfile.QNN_PROFILE_EVENTTYPE_EXECUTE, graph.name) as nodes:
             graph.context.backend.execute(graph, ins, outs, nodes if QnnProfile.detailed(profile) else None)

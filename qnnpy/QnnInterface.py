@@ -5,7 +5,7 @@ members qnnpy does not implement are None, the way a real backend leaves them NU
 """
 from enum import IntEnum
 
-from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnError, QnnGraph, QnnLog, QnnProfile, QnnProperty,
+from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnError, QnnGraph, QnnLog, QnnMem, QnnProfile, QnnProperty,
                    QnnTensor)
 from qnnpy._api import qnn_api
 from qnnpy._enum import export
@@ -63,8 +63,8 @@ TABLE = [
     ("profileGetEventData", QnnProfile.QnnProfile_getEventData),
     ("profileGetExtendedEventData", None),
     ("profileFree", QnnProfile.QnnProfile_free),
-    ("memRegister", None),
-    ("memDeRegister", None),
+    ("memRegister", QnnMem.QnnMem_register),
+    ("memDeRegister", QnnMem.QnnMem_deRegister),
     ("deviceGetPlatformInfo", QnnDevice.QnnDevice_getPlatformInfo),
     ("deviceFreePlatformInfo", QnnDevice.QnnDevice_freePlatformInfo),
     ("deviceGetInfrastructure", QnnDevice.QnnDevice_getInfrastructure),

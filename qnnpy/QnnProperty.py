@@ -107,6 +107,7 @@ SUPPORTED_KEYS = {
     1002,  # QnnError_getVerboseMessage
     1502,  # QnnDevice_getInfrastructure (the HTP perf infrastructure)
     1403,  # profile max-events config
+    1102, 1103, 1104,  # QnnMem_register of ION, CUSTOM (HTP shared buffer) and DMA-BUF memory
 }
 
 

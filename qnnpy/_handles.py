@@ -52,3 +52,9 @@ def free(handle: int) -> None:
 
 def live_objects(kind: str) -> list:
     return [obj for k, obj in _live.values() if k == kind]
+
+
+def items(kind: str) -> list[tuple[int, object]]:
+    """(handle, object) of every live handle of ``kind``."""
+    with _lock:
+        return [(h, obj) for h, (k, obj) in _live.items() if k == kind]

@@ -6,8 +6,8 @@ tells a stale handle (freed, or whose context was freed) from one that never exi
 from qnnpy import _handles, _log
 from qnnpy._api import fail
 
-BACKEND, CONTEXT, GRAPH, LOG, PROFILE, DEVICE, SYSTEM_CONTEXT, SERIALIZATION_TARGET = (
-    "backend", "context", "graph", "log", "profile", "device", "system_context", "serialization_target")
+BACKEND, CONTEXT, GRAPH, LOG, PROFILE, DEVICE, SYSTEM_CONTEXT, SERIALIZATION_TARGET, MEMORY = (
+    "backend", "context", "graph", "log", "profile", "device", "system_context", "serialization_target", "memory")
 
 
 def _route(backend) -> None:

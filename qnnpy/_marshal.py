@@ -160,13 +160,23 @@ def node_tensor_specs(op_config, err, storage_dtype) -> tuple[list, list]:
             [tensor_spec(t, err, storage_dtype) for t in v1.outputTensors or []])
 
 
-def io_binding(tensor, err) -> IoBinding:
+def io_binding(tensor, err, memory=None) -> IoBinding:
+    """A client tensor for execute. RAW tensors bring their buffer; MEMHANDLE tensors name
+    registered memory, which ``memory(handle)`` resolves (QnnMem) and which must hold exactly
+    the tensor's data type and shape."""
     body = tensor_body(tensor, err)
+    dims = _dims(body, err, body.name) if body.dimensions is not None else None
+    if body.memType == Qnn_TensorMemType_t.QNN_TENSORMEMTYPE_MEMHANDLE and memory is not None:
+        region = memory(body.memHandle)
+        if region.dtype != body.dataType or (dims is not None and tuple(dims) != region.dims):
+            fail(err, f"tensor '{body.name}': its memory was registered as {list(region.dims)} x "
+                      f"{Qnn_DataType_t(region.dtype).name}, the tensor says {dims} x {body.dataType!r}")
+        return IoBinding(body.id, body.name, body.dataType, dims, region.view, region.view.nbytes,
+                         encoding(body.quantizeParams, err, body.name))
     if body.memType != Qnn_TensorMemType_t.QNN_TENSORMEMTYPE_RAW:
-        fail(err, f"tensor '{body.name}': execute needs memType RAW with a client buffer")
+        fail(err, f"tensor '{body.name}': execute needs memType RAW with a client buffer, or MEMHANDLE")
     if not isinstance(body.clientBuf, Qnn_ClientBuffer_t) or body.clientBuf.data is None:
         fail(err, f"tensor '{body.name}': clientBuf.data is NULL")
-    dims = _dims(body, err, body.name) if body.dimensions is not None else None
     return IoBinding(body.id, body.name, body.dataType, dims, body.clientBuf.data, body.clientBuf.dataSize,
                      encoding(body.quantizeParams, err, body.name))
 

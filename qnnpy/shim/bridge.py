@@ -11,8 +11,8 @@ never a crash or a silent success.
 import logging
 import traceback
 
-from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnError, QnnGraph, QnnHtpPerfInfrastructure, QnnLog, QnnProfile,
-                   QnnProperty, QnnSystemContext, QnnTensor, _log)
+from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnError, QnnGraph, QnnHtpPerfInfrastructure, QnnLog, QnnMem,
+                   QnnProfile, QnnProperty, QnnSystemContext, QnnTensor, _log)
 from qnnpy.QnnCommon import QNN_GET_ERROR_CODE, QnnCommon_Error_t as CE
 from qnnpy.QnnGraph import Qnn_NotifyStatus_t
 from qnnpy import QnnSystemProfile as SP
@@ -25,6 +25,7 @@ CONTEXT_ARGUMENT = QnnContext.QnnContext_Error_t.QNN_CONTEXT_ERROR_INVALID_ARGUM
 GRAPH_ARGUMENT = QnnGraph.QnnGraph_Error_t.QNN_GRAPH_ERROR_INVALID_ARGUMENT
 GRAPH_NAME = QnnGraph.QnnGraph_Error_t.QNN_GRAPH_ERROR_INVALID_NAME
 TENSOR_HANDLE = QnnTensor.QnnTensor_Error_t.QNN_TENSOR_ERROR_INVALID_HANDLE
+MEM_ARGUMENT = QnnMem.QnnMem_Error_t.QNN_MEM_ERROR_INVALID_ARGUMENT
 LOG_HANDLE = QnnLog.QnnLog_Error_t.QNN_LOG_ERROR_INVALID_HANDLE  # the real backend's code for a NULL out-pointer
 SYSTEM_ARGUMENT = QnnSystemContext.QnnSystemContext_Error_t.QNN_SYSTEM_CONTEXT_ERROR_INVALID_ARGUMENT
 PERF_INPUT = QnnHtpPerfInfrastructure.E.QNN_HTP_PERF_INFRASTRUCTURE_ERROR_INVALID_INPUT
@@ -298,6 +299,22 @@ class Bridge:
         return QnnContext.QnnContext_applyBinarySection(self.c.handle(context), self.c.handle(graph), section,
                                                         self.c.context_buffer(buffer), self.c.handle(profile),
                                                         self.c.handle(signal))
+
+    # ---- shared memory ---------------------------------------------------------------------
+
+    def QnnMem_register(self, context, descriptors, count, handles):
+        if self._missing(handles):
+            return MEM_ARGUMENT
+        err, outs = _split(QnnMem.QnnMem_register(self.c.handle(context), self.c.mem_descriptors(descriptors, count),
+                                                  count))
+        if not err:
+            for i, h in enumerate(outs[0]):
+                handles[i] = self.c.c_handle(h)
+        return err
+
+    def QnnMem_deRegister(self, handles, count):
+        listed = None if handles == self.NULL else [self.c.handle(handles[i]) for i in range(count)]
+        return QnnMem.QnnMem_deRegister(listed, count)
 
     def QnnContext_addToDlc(self, context, dlc):
         return QnnContext.QnnContext_addToDlc(self.c.handle(context), self.c.handle(dlc))

@@ -64,7 +64,7 @@ LIBRARIES = [
     Library("htp", "_qnnpy_htp", "libQnnHtp.so",
             ["QnnBackend.h", "QnnContext.h", "QnnDevice.h", "QnnError.h", "QnnGlobalConfig.h", "QnnGraph.h",
              "QnnLog.h", "QnnMem.h", "QnnProfile.h", "QnnProperty.h", "QnnSignal.h", "QnnTensor.h",
-             "HTP/QnnHtpContext.h", "HTP/QnnHtpDevice.h", "HTP/QnnHtpGraph.h"],
+             "HTP/QnnHtpContext.h", "HTP/QnnHtpDevice.h", "HTP/QnnHtpGraph.h", "HTP/QnnHtpMem.h"],
             "htp_prelude.c", {
                 # behind QnnLog_create, whose callback takes a va_list
                 "qnnpy_htp_log_create": "Qnn_ErrorHandle_t qnnpy_htp_log_create(void* callback, QnnLog_Level_t "

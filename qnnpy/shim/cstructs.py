@@ -7,6 +7,9 @@ inputs and writes outputs in place, and decides itself when to copy (persistent 
 kept as views, exactly as the API permits). Writing builds C structs whose memory the caller
 keeps alive (the ``keep`` list) for as long as the API says the client may read them.
 """
+import math
+
+from qnnpy.htp import dtypes
 from qnnpy.QnnContext import (QNN_CONTEXTMEMTYPE_RAW, QnnContext_Buffer_t, QnnContext_BufferV1_t, QnnContext_Config_t,
                               QnnContext_ConfigOption_t as CO, Qnn_BinaryBuffer_t)
 from qnnpy.QnnGraph import QnnGraph_Config_t, QnnGraph_ConfigOption_t as GO
@@ -15,6 +18,8 @@ from qnnpy.QnnDevice import QnnDevice_Config_t
 from qnnpy.QnnHtpContext import QnnHtpContext_ConfigOption_t as HO
 from qnnpy.QnnHtpContext import QnnHtpContext_CustomConfig_t, QnnHtpContext_GroupRegistration_t
 from qnnpy.QnnHtpGraph import QnnHtpGraph_ConfigOption_t as HGO
+from qnnpy.QnnHtpMem import QnnHtpMem_QurtAddress_t, QnnHtpMem_SharedBufferConfig_t, QnnMemHtp_Descriptor_t
+from qnnpy.QnnMem import Qnn_MemDescriptor_t, Qnn_MemDmaBufInfo_t, Qnn_MemIonInfo_t, Qnn_MemShape_t, Qnn_MemType_t
 from qnnpy.QnnHtpGraph import QnnHtpGraph_CustomConfig_t, QnnHtpGraph_OptimizationOption_t
 from qnnpy.QnnHtpPerfInfrastructure import (QnnHtpPerfInfrastructure_DcvsV3_t, QnnHtpPerfInfrastructure_HmxV2_t,
                                             QnnHtpPerfInfrastructure_MemoryConfig_t,
@@ -296,6 +301,33 @@ class CStructs:
             CO.QNN_CONTEXT_CONFIG_BINARY_COMPATIBILITY: lambda c: {"binaryCompatibilityType": c.binaryCompatibilityType},
             CO.QNN_CONTEXT_CONFIG_OPTION_DEFER_GRAPH_INIT: lambda c: {"isGraphInitDeferred": c.isGraphInitDeferred},
         })
+
+    def mem_descriptors(self, array, count: int) -> list | None:
+        """Qnn_MemDescriptor_t[count] as Python; an HTP customInfo is read as QnnMemHtp_Descriptor_t,
+        a DMA-BUF's mapped address as a view of the bytes its shape and data type need."""
+        if array == self.NULL:
+            return None
+        out = []
+        for i in range(count):
+            d = array[i]
+            shape = d.memShape
+            dims = None if shape.dimSize == self.NULL else [shape.dimSize[k] for k in range(min(shape.numDim, 64))]
+            py = Qnn_MemDescriptor_t(Qnn_MemShape_t(shape.numDim, dims, self.string(shape.shapeConfig)), d.dataType,
+                                     d.memType)
+            if d.memType == Qnn_MemType_t.QNN_MEM_TYPE_ION:
+                py.ionInfo = Qnn_MemIonInfo_t(d.ionInfo.fd)
+            elif d.memType == Qnn_MemType_t.QNN_MEM_TYPE_CUSTOM and d.customInfo != self.NULL:
+                htp = self.ffi.cast("QnnMemHtp_Descriptor_t*", d.customInfo)[0]
+                py.customInfo = QnnMemHtp_Descriptor_t(htp.type, htp.size, QnnHtpMem_QurtAddress_t(
+                    self.handle(htp.qurtAddress.baseAddr) or 0), QnnHtpMem_SharedBufferConfig_t(
+                    htp.sharedBufferConfig.fd, htp.sharedBufferConfig.offset))
+            elif d.memType == Qnn_MemType_t.QNN_MEM_TYPE_DMA_BUF:
+                nbytes = (math.prod(dims) * dtypes.storage(d.dataType).itemsize
+                          if dims and dtypes.supported(d.dataType) else 0)
+                py.dmaBufInfo = Qnn_MemDmaBufInfo_t(d.dmaBufInfo.fd, self.buffer(d.dmaBufInfo.data, nbytes)
+                                                    if nbytes else None)
+            out.append(py)
+        return out
 
     def htp_graph_config(self, pointer) -> QnnHtpGraph_CustomConfig_t | None:
         """The option of a QnnHtpGraph_CustomConfig_t and the one union member it names."""

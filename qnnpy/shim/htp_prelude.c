@@ -5,6 +5,7 @@
 #include "HTP/QnnHtpContext.h"
 #include "HTP/QnnHtpDevice.h"
 #include "HTP/QnnHtpGraph.h"
+#include "HTP/QnnHtpMem.h"
 #include "QnnInterface.h"
 #include "shim_common.h"
 

@@ -15,6 +15,7 @@
 #include "HTP/QnnHtpDevice.h"
 #include "HTP/QnnHtpGraph.h"
 #include "HTP/QnnHtpProfile.h"
+#include "HTP/QnnHtpMem.h"
 #include "HTP/QnnHtpSystemContext.h"
 #include "QnnInterface.h"
 #include "QnnSdkBuildId.h"
@@ -137,6 +138,9 @@ SIZE(QnnHtpSystemContext_GraphBlobInfoV2_t, 72);
 AT(QnnHtpSystemContext_GraphBlobInfoV2_t, ioTensorSize, 32);
 AT(QnnHtpSystemContext_GraphBlobInfoV2_t, sharedWeightsSize, 64);
 SIZE(QnnHtpSystemContext_ContextBlobInfo_t, 8);
+SIZE(QnnMemHtp_Descriptor_t, 32);
+AT(QnnMemHtp_Descriptor_t, sharedBufferConfig.offset, 24);
+SIZE(Qnn_MemDescriptor_t, 48);
 SIZE(QnnSystemProfile_SerializationTarget_t, 24);
 SIZE(QnnSystemProfile_SerializationTargetConfig_t, 32);
 SIZE(QnnSystemProfile_HeaderV1_t, 48);

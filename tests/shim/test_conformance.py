@@ -30,6 +30,8 @@ DIFFERENCES = {
     "addNode_unknown_param": (6005, "qnnpy refuses at addNode; real takes it and fails at finalize"),
     "addNode_after_finalize": (6024, "real: GENERAL (1100)"),
     "graphCreate_null_out": (6000, "real: crashes (SIGSEGV)"),
+    "memRegister_null": (8000, "real x86: QnnMem is NOT_SUPPORTED (1000); qnnpy emulates shared memory"),
+    "memDeRegister_null": (8000, "real x86: QnnMem is NOT_SUPPORTED (1000); qnnpy emulates shared memory"),
 }
 SUCCEEDS = {"execute_ok", "createFromBinary_own", "graphRetrieve_ok"}
 
