@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from qnnpy import _handles, _lookup, QnnMem, QnnProfile
+from qnnpy import _handles, _lookup, QnnMem, QnnProfile, QnnSignal
 from qnnpy._api import config_list, fail, qnn_api
 from qnnpy._enum import export
 from qnnpy.QnnCommon import QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED  # noqa: F401
@@ -293,6 +293,27 @@ def _load(backend, device, config, binaryBuffer, binaryBufferSize, profile):
     with QnnProfile.timed(prof, QnnProfile.QNN_PROFILE_EVENTTYPE_INIT, "createFromBinary"):
         context = obj.create_from_binary(binaryBuffer, binaryBufferSize, zero_copy, **loading)
     return obj, dev, chosen, context
+
+
+@qnn_api(_OK, outputs=1)
+def QnnContext_createFromBinaryWithSignal(backend, device, config, binaryBuffer, binaryBufferSize, profile, signal):
+    """createFromBinary under a signal: an abort or timeout that comes before the load ends
+    (the host loads in one step, so it is checked on both sides of it) frees the context and
+    answers ABORTED / TIMED_OUT."""
+    with QnnSignal.watching(signal, E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
+                            E.QNN_CONTEXT_ERROR_ABORTED, E.QNN_CONTEXT_ERROR_TIMED_OUT) as stop:
+        if stop is not None:
+            stop()
+        _, dev, chosen, context = _load(backend, device, config, binaryBuffer, binaryBufferSize, profile)
+        if stop is not None:
+            try:
+                stop()
+            except BaseException:
+                context.backend.free_context(context)
+                raise
+    context.configs = chosen
+    _apply_htp_options(context, chosen)
+    return _new_handle(context, dev)
 
 
 @qnn_api(_OK)

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from enum import IntEnum
 
-from qnnpy import _handles, _log, _lookup, _marshal, QnnMem, QnnProfile
+from qnnpy import _handles, _log, _lookup, _marshal, QnnMem, QnnProfile, QnnSignal
 from qnnpy._api import config_list, fail, qnn_api
 from qnnpy._enum import export
 from qnnpy.QnnHtpGraph import QnnHtpGraph_ConfigOption_t as HGO, QnnHtpGraph_CustomConfig_t
@@ -190,10 +190,11 @@ def QnnGraph_addNode(graphHandle, opConfig):
 def QnnGraph_finalize(graphHandle, profileHandle, signalHandle):
     graph = _graph(graphHandle)
     profile = QnnProfile.resolve(profileHandle, E.QNN_GRAPH_ERROR_SET_PROFILE)
-    if not _handles.is_null(signalHandle):
-        fail(E.QNN_GRAPH_ERROR_UNSUPPORTED_FEATURE, "signals are not supported; pass None")
-    with QnnProfile.timed(profile, QnnProfile.QNN_PROFILE_EVENTTYPE_FINALIZE, graph.name):
-        graph.context.backend.finalize(graph)
+    with _watching(signalHandle) as stop:
+        if stop is not None:
+            stop()  # finalize is one step on the host: a signal can only stop it before it starts
+        with QnnProfile.timed(profile, QnnProfile.QNN_PROFILE_EVENTTYPE_FINALIZE, graph.name):
+            graph.context.backend.finalize(graph)
 
 
 @qnn_api(_OK, outputs=1)
@@ -208,6 +209,11 @@ def QnnGraph_retrieve(contextHandle, graphName):
     finally:
         QnnProfile.report_residency(None, context)
     return _lookup.graph_handle(graph)
+
+
+def _watching(signal):
+    return QnnSignal.watching(signal, E.QNN_GRAPH_ERROR_SIGNAL_IN_USE, E.QNN_GRAPH_ERROR_INVALID_ARGUMENT,
+                              E.QNN_GRAPH_ERROR_ABORTED, E.QNN_GRAPH_ERROR_TIMED_OUT)
 
 
 def _tensor_list(tensors, count, what, context):
@@ -228,15 +234,14 @@ def _tensor_list(tensors, count, what, context):
 def QnnGraph_execute(graphHandle, inputs, numInputs, outputs, numOutputs, profileHandle, signalHandle):
     graph = _graph(graphHandle)
     profile = QnnProfile.resolve(profileHandle, E.QNN_GRAPH_ERROR_INVALID_ARGUMENT)
-    if not _handles.is_null(signalHandle):
-        fail(E.QNN_GRAPH_ERROR_UNSUPPORTED_FEATURE, "signals are not supported; pass None")
     ins = _tensor_list(inputs, numInputs, "Inputs", graph.context)
     outs = _tensor_list(outputs, numOutputs, "Outputs", graph.context)
-    try:
-        with QnnProfile.timed(profile, QnnProfile.QNN_PROFILE_EVENTTYPE_EXECUTE, graph.name) as nodes:
-            graph.context.backend.execute(graph, ins, outs, nodes if QnnProfile.detailed(profile) else None)
-    finally:
-        QnnProfile.report_residency(profile, graph.context)
+    with _watching(signalHandle) as stop:
+        try:
+            with QnnProfile.timed(profile, QnnProfile.QNN_PROFILE_EVENTTYPE_EXECUTE, graph.name) as nodes:
+                graph.context.backend.execute(graph, ins, outs, nodes if QnnProfile.detailed(profile) else None, stop)
+        finally:
+            QnnProfile.report_residency(profile, graph.context)
 
 
 @qnn_api(_OK)

@@ -6,7 +6,7 @@ members qnnpy does not implement are None, the way a real backend leaves them NU
 from enum import IntEnum
 
 from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnError, QnnGraph, QnnLog, QnnMem, QnnProfile, QnnProperty,
-                   QnnTensor)
+                   QnnSignal, QnnTensor)
 from qnnpy._api import qnn_api
 from qnnpy._enum import export
 from qnnpy.htp import identity as htp
@@ -72,10 +72,10 @@ TABLE = [
     ("deviceSetConfig", QnnDevice.QnnDevice_setConfig),
     ("deviceGetInfo", QnnDevice.QnnDevice_getInfo),
     ("deviceFree", QnnDevice.QnnDevice_free),
-    ("signalCreate", None),
-    ("signalSetConfig", None),
-    ("signalTrigger", None),
-    ("signalFree", None),
+    ("signalCreate", QnnSignal.QnnSignal_create),
+    ("signalSetConfig", QnnSignal.QnnSignal_setConfig),
+    ("signalTrigger", QnnSignal.QnnSignal_trigger),
+    ("signalFree", QnnSignal.QnnSignal_free),
     ("errorGetMessage", QnnError.QnnError_getMessage),
     ("errorGetVerboseMessage", QnnError.QnnError_getVerboseMessage),
     ("errorFreeVerboseMessage", QnnError.QnnError_freeVerboseMessage),
@@ -83,7 +83,7 @@ TABLE = [
     ("graphReleaseExecutionEnvironment", QnnGraph.QnnGraph_releaseExecutionEnvironment),
     ("graphGetProperty", QnnGraph.QnnGraph_getProperty),
     ("contextValidateBinary", QnnContext.QnnContext_validateBinary),
-    ("contextCreateFromBinaryWithSignal", None),
+    ("contextCreateFromBinaryWithSignal", QnnContext.QnnContext_createFromBinaryWithSignal),
     ("contextCreateFromBinaryListAsync", None),
     ("tensorUpdateGraphTensors", QnnTensor.QnnTensor_updateGraphTensors),
     ("tensorUpdateContextTensors", QnnTensor.QnnTensor_updateContextTensors),

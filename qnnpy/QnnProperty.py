@@ -108,6 +108,7 @@ SUPPORTED_KEYS = {
     1502,  # QnnDevice_getInfrastructure (the HTP perf infrastructure)
     1403,  # profile max-events config
     1102, 1103, 1104,  # QnnMem_register of ION, CUSTOM (HTP shared buffer) and DMA-BUF memory
+    1202, 1203, 211, 307, 308, 309,  # signals: abort, timeout; on createFromBinary, finalize, execute(Async)
 }
 
 

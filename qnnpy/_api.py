@@ -3,8 +3,11 @@
 A public function body returns its C out-parameters (nothing, one value or a tuple) or
 raises QnnError; the ``qnn_api`` wrapper turns that into ``error`` or ``(error, out...)``,
 logs one line per failure, and makes sure no exception escapes. One lock serialises calls,
-which is what makes the API safe to use from several threads (and C threads via the shim).
+which is what makes the API safe to use from several threads (and C threads via the shim);
+the signal functions alone run beside it (``serialized=False``), since aborting a running
+call is what they are for.
 """
+import contextlib
 import functools
 import threading
 
@@ -12,6 +15,7 @@ from qnnpy import _handles, _log
 from qnnpy.QnnCommon import QNN_COMMON_ERROR_GENERAL
 
 _call_lock = threading.RLock()
+_UNLOCKED = contextlib.nullcontext()
 
 
 class QnnError(Exception):
@@ -43,7 +47,7 @@ def config_list(config, err, what: str) -> list:
     return items
 
 
-def qnn_api(success, outputs: int = 0):
+def qnn_api(success, outputs: int = 0, serialized: bool = True):
     """Wrap a public function: ``success`` is its namespace's NO_ERROR member."""
 
     def wrap(fn):
@@ -54,7 +58,7 @@ def qnn_api(success, outputs: int = 0):
 
         @functools.wraps(fn)
         def call(*args, **kwargs):
-            with _call_lock:
+            with _call_lock if serialized else _UNLOCKED:
                 _log.begin_call()
                 try:
                     result = fn(*args, **kwargs)

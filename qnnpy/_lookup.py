@@ -6,8 +6,9 @@ tells a stale handle (freed, or whose context was freed) from one that never exi
 from qnnpy import _handles, _log
 from qnnpy._api import fail
 
-BACKEND, CONTEXT, GRAPH, LOG, PROFILE, DEVICE, SYSTEM_CONTEXT, SERIALIZATION_TARGET, MEMORY = (
-    "backend", "context", "graph", "log", "profile", "device", "system_context", "serialization_target", "memory")
+BACKEND, CONTEXT, GRAPH, LOG, PROFILE, DEVICE, SYSTEM_CONTEXT, SERIALIZATION_TARGET, MEMORY, SIGNAL = (
+    "backend", "context", "graph", "log", "profile", "device", "system_context", "serialization_target", "memory",
+    "signal")
 
 
 def _route(backend) -> None:

@@ -204,7 +204,7 @@ class HtpBackend:
             pending[change.tensor.id] = change
 
     def execute(self, graph: Graph, inputs: list[IoBinding], outputs: list[IoBinding],
-                node_times: list | None = None) -> None:
+                node_times: list | None = None, stop=None) -> None:
         self.resident(graph)
         if graph.context.lora_weight_sharing and graph.applied is None and \
                 binary_section.updatable_tensors(graph):
@@ -212,7 +212,7 @@ class HtpBackend:
                  f"graph '{graph.name}' is in a context with LoRA weight sharing enabled and has no "
                  "binary section applied yet; apply an adapter (or the default adapter) first")
         executor.execute(graph, inputs, outputs, strict=self.strict_io_encodings, budget=self.activation_budget,
-                         node_times=node_times)
+                         node_times=node_times, stop=stop)
 
     # -- binary sections ----------------------------------------------------------------
     def section_layout(self, context: Context, graph: Graph | None, section) -> container.Layout:

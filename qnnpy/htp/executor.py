@@ -180,9 +180,11 @@ def _match(bindings: list[IoBinding], expected: list[Tensor], role: str,
 
 
 def execute(graph: Graph, inputs: list[IoBinding], outputs: list[IoBinding], strict: bool = False,
-            budget: int | None = None, node_times: list | None = None) -> None:
+            budget: int | None = None, node_times: list | None = None, stop=None) -> None:
     """``node_times``, when given, receives (node name, microseconds) per node run: the
-    per-node events of a DETAILED profile."""
+    per-node events of a DETAILED profile. ``stop``, when given, is called before each node
+    and before the outputs are written, and raises to end the execute (a signal's abort or
+    timeout): an execute it stops writes no output."""
     if not graph.finalized:
         fail(GraphError.QNN_GRAPH_ERROR_GRAPH_NOT_FINALIZED,
              f"graph '{graph.name}' is not finalized; call QnnGraph_finalize first")
@@ -200,16 +202,21 @@ def execute(graph: Graph, inputs: list[IoBinding], outputs: list[IoBinding], str
         if plan.compute_dtype(t) != t.dtype:
             numerics.round_to_dtype(values[plan.slot[tid]], plan.compute_dtype(t), None)
     try:
-        if node_times is None:
+        if node_times is None and stop is None:
             for step in plan.steps:
                 _run_step(step, values, plan)
         else:
             for step in plan.steps:
+                if stop is not None:
+                    stop()
                 start = time.perf_counter_ns()
                 _run_step(step, values, plan)
-                node_times.append((step.node.spec.name, (time.perf_counter_ns() - start) // 1000))
+                if node_times is not None:
+                    node_times.append((step.node.spec.name, (time.perf_counter_ns() - start) // 1000))
     except OpError as err:
         fail(GraphError.QNN_GRAPH_ERROR_GENERAL, f"graph '{graph.name}': {err}")
+    if stop is not None:
+        stop()
     for tid, arr in out_arrays.items():
         t = graph.lookup(tid)
         numerics.to_storage(values[plan.slot[tid]], t.dtype, t.encoding, arr)

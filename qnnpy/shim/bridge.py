@@ -12,7 +12,7 @@ import logging
 import traceback
 
 from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnError, QnnGraph, QnnHtpPerfInfrastructure, QnnLog, QnnMem,
-                   QnnProfile, QnnProperty, QnnSystemContext, QnnTensor, _log)
+                   QnnProfile, QnnProperty, QnnSignal, QnnSystemContext, QnnTensor, _log)
 from qnnpy.QnnCommon import QNN_GET_ERROR_CODE, QnnCommon_Error_t as CE
 from qnnpy.QnnGraph import Qnn_NotifyStatus_t
 from qnnpy import QnnSystemProfile as SP
@@ -272,6 +272,27 @@ class Bridge:
         return self._call_with_handle_out(context, CONTEXT_ARGUMENT, QnnContext.QnnContext_createFromBinary,
                                           self.c.handle(backend), self.c.handle(device), self.c.context_configs(config),
                                           self.c.buffer(buffer, size), size, self.c.handle(profile))
+
+    def QnnContext_createFromBinaryWithSignal(self, backend, device, config, buffer, size, context, profile, signal):
+        return self._call_with_handle_out(context, CONTEXT_ARGUMENT, QnnContext.QnnContext_createFromBinaryWithSignal,
+                                          self.c.handle(backend), self.c.handle(device), self.c.context_configs(config),
+                                          self.c.buffer(buffer, size), size, self.c.handle(profile),
+                                          self.c.handle(signal))
+
+    # ---- signals -----------------------------------------------------------------------------
+
+    def QnnSignal_create(self, backend, config, signal):
+        return self._call_with_handle_out(signal, QnnSignal.QNN_SIGNAL_ERROR_INVALID_ARGUMENT, QnnSignal.QnnSignal_create,
+                                          self.c.handle(backend), self.c.signal_configs(config))
+
+    def QnnSignal_setConfig(self, signal, config):
+        return QnnSignal.QnnSignal_setConfig(self.c.handle(signal), self.c.signal_configs(config))
+
+    def QnnSignal_trigger(self, signal):
+        return QnnSignal.QnnSignal_trigger(self.c.handle(signal))
+
+    def QnnSignal_free(self, signal):
+        return QnnSignal.QnnSignal_free(self.c.handle(signal))
 
     def QnnContext_finalize(self, context, profile):
         return QnnContext.QnnContext_finalize(self.c.handle(context), self.c.handle(profile))

@@ -25,6 +25,7 @@ from qnnpy.QnnHtpPerfInfrastructure import (QnnHtpPerfInfrastructure_DcvsV3_t, Q
                                             QnnHtpPerfInfrastructure_MemoryConfig_t,
                                             QnnHtpPerfInfrastructure_PowerConfig_t)
 from qnnpy.QnnProfile import QnnProfile_Config_t
+from qnnpy.QnnSignal import QnnSignal_Config_t, QnnSignal_ConfigOption_t as SO
 from qnnpy.QnnTypes import (Qnn_AxisScaleOffset_t, Qnn_BwAxisScaleOffset_t, Qnn_BwScaleOffset_t, Qnn_ClientBuffer_t,
                             Qnn_DataType_t as DT, Qnn_ErrorReportingConfig_t, Qnn_OpConfig_t, Qnn_OpConfigV1_t,
                             Qnn_Param_t, Qnn_ParamType_t, Qnn_QuantizationEncoding_t as QE, Qnn_QuantizeParams_t,
@@ -286,6 +287,12 @@ class CStructs:
 
     def _error_config(self, c) -> Qnn_ErrorReportingConfig_t:
         return Qnn_ErrorReportingConfig_t(c.errorConfig.reportingLevel, c.errorConfig.storageLimit)
+
+    def signal_configs(self, array) -> list | None:
+        return self._configs(array, QnnSignal_Config_t, {
+            SO.QNN_SIGNAL_CONFIG_OPTION_TIMEOUT: lambda c: {"timeoutDurationUs": c.timeoutDurationUs},
+            SO.QNN_SIGNAL_CONFIG_OPTION_CUSTOM: lambda c: {"customConfig": self.handle(c.customConfig)},
+        })
 
     def context_configs(self, array) -> list | None:
         return self._configs(array, QnnContext_Config_t, {

@@ -336,6 +336,33 @@ static Qnn_ErrorHandle_t c_section_size_not_updatable(void) {
 static Qnn_ErrorHandle_t c_mem_register_null(void) { return qnn.memRegister(context, NULL, 1, NULL); }
 static Qnn_ErrorHandle_t c_mem_deregister_null(void) { return qnn.memDeRegister(NULL, 1); }
 
+static Qnn_SignalHandle_t signal_with(QnnSignal_ConfigOption_t option, uint64_t timeout_us) {
+  QnnSignal_Config_t config = QNN_SIGNAL_CONFIG_INIT;
+  config.option = option;
+  config.timeoutDurationUs = timeout_us;
+  const QnnSignal_Config_t* configs[] = {&config, NULL};
+  Qnn_SignalHandle_t signal = NULL;
+  CHECK(qnn.signalCreate(backend, configs, &signal));
+  return signal;
+}
+static Qnn_ErrorHandle_t c_signal_create_null_out(void) { return qnn.signalCreate(backend, NULL, NULL); }
+static Qnn_ErrorHandle_t c_signal_trigger_idle(void) {
+  return qnn.signalTrigger(signal_with(QNN_SIGNAL_CONFIG_OPTION_ABORT, 0));
+}
+static Qnn_ErrorHandle_t c_signal_free_twice(void) {
+  Qnn_SignalHandle_t signal = signal_with(QNN_SIGNAL_CONFIG_OPTION_ABORT, 0);
+  CHECK(qnn.signalFree(signal));
+  return qnn.signalFree(signal);
+}
+static Qnn_ErrorHandle_t c_execute_with_idle_abort_signal(void) {
+  Qnn_Tensor_t in = bound(tx, x, sizeof x), out = bound(ty, y, sizeof y);
+  return qnn.graphExecute(graph, &in, 1, &out, 1, NULL, signal_with(QNN_SIGNAL_CONFIG_OPTION_ABORT, 0));
+}
+static Qnn_ErrorHandle_t c_execute_with_generous_timeout(void) {
+  Qnn_Tensor_t in = bound(tx, x, sizeof x), out = bound(ty, y, sizeof y);
+  return qnn.graphExecute(graph, &in, 1, &out, 1, NULL, signal_with(QNN_SIGNAL_CONFIG_OPTION_TIMEOUT, 60000000));
+}
+
 typedef struct {
   const char* label;
   Qnn_ErrorHandle_t (*run)(void);
@@ -418,6 +445,11 @@ static const Case CASES[] = {
     {"getBinarySectionSize_not_updatable", c_section_size_not_updatable},
     {"memRegister_null", c_mem_register_null},
     {"memDeRegister_null", c_mem_deregister_null},
+    {"signalCreate_null_out", c_signal_create_null_out},
+    {"signalTrigger_idle", c_signal_trigger_idle},
+    {"signalFree_twice", c_signal_free_twice},
+    {"execute_with_idle_abort_signal", c_execute_with_idle_abort_signal},
+    {"execute_with_generous_timeout", c_execute_with_generous_timeout},
 };
 
 int main(int argc, char** argv) {

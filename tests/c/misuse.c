@@ -96,11 +96,11 @@ int main(int argc, char** argv) {
          qnn.contextApplyBinarySection(context, graph, QNN_CONTEXT_SECTION_UPDATABLE, &foreign, NULL, NULL));
   REPORT("systemContextFree_twice_first", sys.systemContextFree(sysctx));
   REPORT("systemContextFree_twice_second", sys.systemContextFree(sysctx));
-  REPORT("unimplemented_signalCreate", qnn.signalCreate == NULL ? 0 : qnn.signalCreate(backend, NULL, NULL));
-  typedef Qnn_ErrorHandle_t (*SignalCreate)(Qnn_BackendHandle_t, const QnnSignal_Config_t**, Qnn_SignalHandle_t*);
-  SignalCreate direct = (SignalCreate)dlsym(lib, "QnnSignal_create");
-  Qnn_SignalHandle_t signal = NULL;
-  REPORT("exported_signalCreate", direct(backend, NULL, &signal));
+  REPORT("unimplemented_prepareExecutionEnvironment",
+         qnn.graphPrepareExecutionEnvironment == NULL ? 0 : qnn.graphPrepareExecutionEnvironment(graph, NULL, 0));
+  typedef Qnn_ErrorHandle_t (*Prepare)(Qnn_GraphHandle_t, QnnGraph_ExecuteEnvironment_t**, uint64_t);
+  Prepare direct = (Prepare)dlsym(lib, "QnnGraph_prepareExecutionEnvironment");
+  REPORT("exported_prepareExecutionEnvironment", direct(graph, NULL, 0));
   CHECK(qnn.contextFree(context, NULL));
   CHECK(qnn.backendFree(backend));
   CHECK(qnn.logFree(log));

@@ -20,8 +20,8 @@ DOCUMENTED = {
     "graphExecute_null_inputs": 6000, "applyBinarySection_null_buffer": 5000,
     "getBinaryInfo_corrupt": 30010, "getBinaryInfo_null_out": 30001,
     "systemContextFree_twice_first": 0, "systemContextFree_twice_second": 30000,
-    "unimplemented_signalCreate": 1000,  # the slot is set and answers NOT_SUPPORTED (no NULL slots)
-    "exported_signalCreate": 1000,     # the exported symbol answers NOT_SUPPORTED
+    "unimplemented_prepareExecutionEnvironment": 1000,  # the slot is set and answers NOT_SUPPORTED (no NULL slots)
+    "exported_prepareExecutionEnvironment": 1000,      # the exported symbol answers NOT_SUPPORTED
 }
 
 
@@ -57,4 +57,4 @@ def test_misuse_returns_codes_and_never_crashes(shim, harness, base):
     expected = dict(DOCUMENTED, **_python_codes(base))
     assert got == expected
     assert all(code != 0 for label, code in expected.items() if label not in (
-        "systemContextFree_twice_first", "unimplemented_signalCreate", "logged_for_corrupt", "log_mentions_checksum"))
+        "systemContextFree_twice_first", "unimplemented_prepareExecutionEnvironment", "logged_for_corrupt", "log_mentions_checksum"))
