@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from enum import IntEnum
 
-from qnnpy import _handles, _log, _lookup, _marshal, QnnMem, QnnProfile, QnnSignal
+from qnnpy import _execute_queue, _handles, _log, _lookup, _marshal, QnnMem, QnnProfile, QnnSignal
 from qnnpy._api import config_list, fail, qnn_api
 from qnnpy._enum import export
 from qnnpy.QnnHtpGraph import QnnHtpGraph_ConfigOption_t as HGO, QnnHtpGraph_CustomConfig_t
@@ -247,16 +247,27 @@ def QnnGraph_execute(graphHandle, inputs, numInputs, outputs, numOutputs, profil
 @qnn_api(_OK)
 def QnnGraph_executeAsync(graphHandle, inputs, numInputs, outputs, numOutputs, profileHandle,
                           signalHandle, notifyFn, notifyParam):
-    """Runs to completion before returning, then calls notifyFn (the queue depth is one). A
-    notifyFn that raises is the client's fault: logged, and the execute's result stands."""
+    """Checks the call's arguments, queues the execute and returns; a worker thread runs the
+    queued executes in order and calls notifyFn(notifyParam, status) when each is done, with
+    the code execute would have returned (the buffers must live until then). A notifyFn that
+    raises is the client's fault: logged, and the execute's result stands."""
     if notifyFn is not None and not callable(notifyFn):
         fail(E.QNN_GRAPH_ERROR_INVALID_ARGUMENT, f"notifyFn is {type(notifyFn).__name__}; pass a callable or None")
-    QnnGraph_execute.__wrapped__(graphHandle, inputs, numInputs, outputs, numOutputs, profileHandle, signalHandle)
-    if notifyFn is not None:
-        try:
-            notifyFn(notifyParam, Qnn_NotifyStatus_t(int(_OK)))
-        except Exception as exc:  # never let the client's callback escape into the caller
-            _log.emit(_log.ERROR, f"QnnGraph_executeAsync: notifyFn raised {type(exc).__name__}: {exc}")
+    graph = _graph(graphHandle)
+    QnnProfile.resolve(profileHandle, E.QNN_GRAPH_ERROR_INVALID_ARGUMENT)
+    _tensor_list(inputs, numInputs, "Inputs", graph.context)  # well-formed now; the rest is checked when it runs
+    _tensor_list(outputs, numOutputs, "Outputs", graph.context)
+
+    def job():
+        err = QnnGraph_execute(graphHandle, inputs, numInputs, outputs, numOutputs, profileHandle, signalHandle)
+        if notifyFn is not None:
+            try:
+                notifyFn(notifyParam, Qnn_NotifyStatus_t(int(err)))
+            except Exception as exc:  # never let the client's callback escape into the worker
+                _log.emit(_log.ERROR, f"QnnGraph_executeAsync: notifyFn raised {type(exc).__name__}: {exc}")
+    if not _execute_queue.QUEUE.submit(job):
+        fail(E.QNN_GRAPH_ERROR_EXECUTION_ASYNC_FIFO_FULL,
+             f"{_execute_queue.DEPTH} executes are already queued; wait for their notifications")
 
 
 @qnn_api(_OK)

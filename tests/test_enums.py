@@ -27,6 +27,8 @@ def test_real_codes_print_their_own_names(enum):
 
 
 def test_execute_async_checks_notify_and_contains_its_exceptions():
+    import threading
+
     import numpy as np
 
     from qnnpy import QnnBackend, QnnContext, QnnGraph
@@ -45,11 +47,13 @@ def test_execute_async_checks_notify_and_contains_its_exceptions():
     args = ([io_tensor(x, np.array([[-1.0, 2.0]], np.float32))], 1, [io_tensor(y, out)], 1, None, None)
     assert QnnGraph.QnnGraph_executeAsync(graph, *args, 5, None) == E.QNN_GRAPH_ERROR_INVALID_ARGUMENT
     assert not out.any()  # refused before anything ran
-    calls = []
+    calls, notified = [], threading.Event()
 
     def raising(param, status):
         calls.append((param, status.error))
+        notified.set()
         raise RuntimeError("client bug")
     assert QnnGraph.QnnGraph_executeAsync(graph, *args, raising, "p") == E.QNN_GRAPH_NO_ERROR
+    assert notified.wait(30)
     assert calls == [("p", 0)] and out.tolist() == [[0.0, 2.0]]
     QnnBackend.QnnBackend_free(backend)
