@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from qnnpy import _handles, _lookup, QnnMem, QnnProfile, QnnSignal
+from qnnpy import _handles, _log, _lookup, QnnMem, QnnProfile, QnnSignal
 from qnnpy._api import config_list, fail, qnn_api
 from qnnpy._enum import export
 from qnnpy.QnnCommon import QNN_COMMON_ERROR_OPERATION_NOT_PERMITTED  # noqa: F401
@@ -75,12 +75,27 @@ class QnnContext_PropertyOption_t(IntEnum):
     QNN_CONTEXT_PROPERTY_OPTION_UNDEFINED = 0x7FFFFFFF
 
 
+class QnnContext_createFromBinaryAsyncNotifyType_t(IntEnum):
+    QNN_CONTEXT_NOTIFY_TYPE_GRAPH_INIT = 0
+    QNN_CONTEXT_NOTIFY_TYPE_CONTEXT_INIT = 1
+    QNN_CONTEXT_NOTIFY_TYPE_UNDEFINED = 0x7FFFFFF
+
+
+class QnnContext_ParamsVersion_t(IntEnum):
+    QNN_CONTEXT_PARAMS_VERSION_1 = 1
+    QNN_CONTEXT_PARAMS_VERSION_2 = 2
+    QNN_CONTEXT_PARAMS_VERSION_UNDEFINED = 0x7FFFFFFF
+
+
 for _enum in (QnnContext_Error_t, QnnContext_ConfigOption_t, QnnContext_BinaryCompatibilityType_t,
-              QnnContext_SectionType_t, QnnContext_MemType_t, QnnContext_PropertyOption_t):
+              QnnContext_SectionType_t, QnnContext_MemType_t, QnnContext_PropertyOption_t,
+              QnnContext_createFromBinaryAsyncNotifyType_t, QnnContext_ParamsVersion_t):
     export(_enum, globals())
 E = QnnContext_Error_t
 O = QnnContext_ConfigOption_t
 _OK = E.QNN_CONTEXT_NO_ERROR
+_GRAPH_INIT = QnnContext_createFromBinaryAsyncNotifyType_t.QNN_CONTEXT_NOTIFY_TYPE_GRAPH_INIT
+_CONTEXT_INIT = QnnContext_createFromBinaryAsyncNotifyType_t.QNN_CONTEXT_NOTIFY_TYPE_CONTEXT_INIT
 QNN_CONTEXT_BUFFER_VERSION_1 = 1
 
 
@@ -314,6 +329,70 @@ def QnnContext_createFromBinaryWithSignal(backend, device, config, binaryBuffer,
     context.configs = chosen
     _apply_htp_options(context, chosen)
     return _new_handle(context, dev)
+
+
+@dataclass(slots=True)
+class QnnContext_ParamsV1_t:
+    """One binary of QnnContext_createFromBinaryListAsync and who to tell about it:
+    notifyFunc(context, graph, graphName, notifyType, notifyParam, status)."""
+    config: list | None = None
+    binaryBuffer: object = None
+    binaryBufferSize: int = 0
+    profile: int | None = None
+    notifyFunc: object = None
+    notifyParam: object = None
+
+
+@dataclass(slots=True)
+class QnnContext_Params_t:
+    version: int = QnnContext_ParamsVersion_t.QNN_CONTEXT_PARAMS_VERSION_1
+    v1: QnnContext_ParamsV1_t = field(default_factory=QnnContext_ParamsV1_t)
+
+
+def _notify(params: QnnContext_ParamsV1_t, context, graph, name, kind, status) -> None:
+    if params.notifyFunc is None:
+        return
+    try:
+        params.notifyFunc(context, graph, name, kind, params.notifyParam, int(status))
+    except Exception as exc:  # the client's callback must not end the list
+        _log.emit(_log.ERROR, f"QnnContext_createFromBinaryListAsync: notifyFunc raised {type(exc).__name__}: {exc}")
+
+
+@qnn_api(_OK)
+def QnnContext_createFromBinaryListAsync(backend, device, contextParams, listConfig, signal):
+    """Loads each binary in turn, with the list's configs ahead of its own (the same option in
+    both: its own wins). For each, its notifyFunc hears GRAPH_INIT once per graph (the graph's
+    handle and name; no context, since clients such as ORT's QNN EP take every notification
+    that carries a context as that context's one announcement) and then CONTEXT_INIT with the
+    new context, or CONTEXT_INIT with no context and the load's error code. All loads finish before the call
+    returns, which a client waiting for its notifications cannot tell from a truly parallel
+    load. The call answers the first failure's code, or success."""
+    _lookup.backend(backend, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    items = config_list(contextParams, E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, "contextParams")
+    if not items or not all(isinstance(p, QnnContext_Params_t) and p.version == 1 for p in items):
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, "contextParams must list version-1 QnnContext_Params_t (V2 brings "
+                                                   "a data-provider callback qnnpy does not support)")
+    shared = config_list(listConfig, E.QNN_CONTEXT_ERROR_INVALID_CONFIG, "listConfig")
+    _configs(shared)  # checked once here; each binary gets them ahead of its own configs
+    if not all(p.v1.notifyFunc is None or callable(p.v1.notifyFunc) for p in items):
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, "a notifyFunc is not callable")
+    first_error = _OK
+    for params in items:
+        p = params.v1
+        configs = shared + config_list(p.config, E.QNN_CONTEXT_ERROR_INVALID_CONFIG, "config")
+        err, handle = QnnContext_createFromBinaryWithSignal(backend, device, configs or None, p.binaryBuffer,
+                                                            p.binaryBufferSize, p.profile, signal)
+        if err:
+            first_error = first_error or err
+            _notify(p, None, None, None, _CONTEXT_INIT, err)
+            continue
+        context = _lookup.context(handle, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+        for name, graph in context.graphs.items():
+            _notify(p, None, _lookup.graph_handle(graph), name, _GRAPH_INIT, _OK)
+        _notify(p, handle, None, None, _CONTEXT_INIT, _OK)
+    if first_error:
+        _lookup.backend(backend, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)  # this line goes to the backend's logger
+        fail(first_error, "at least one binary of the list did not load (its notifyFunc has the code)")
 
 
 @qnn_api(_OK)

@@ -84,7 +84,7 @@ TABLE = [
     ("graphGetProperty", QnnGraph.QnnGraph_getProperty),
     ("contextValidateBinary", QnnContext.QnnContext_validateBinary),
     ("contextCreateFromBinaryWithSignal", QnnContext.QnnContext_createFromBinaryWithSignal),
-    ("contextCreateFromBinaryListAsync", None),
+    ("contextCreateFromBinaryListAsync", QnnContext.QnnContext_createFromBinaryListAsync),
     ("tensorUpdateGraphTensors", QnnTensor.QnnTensor_updateGraphTensors),
     ("tensorUpdateContextTensors", QnnTensor.QnnTensor_updateContextTensors),
     ("contextGetBinarySectionSize", QnnContext.QnnContext_getBinarySectionSize),

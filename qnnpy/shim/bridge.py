@@ -8,6 +8,7 @@ function qnnpy does not implement returns the NOT_SUPPORTED code with a log line
 unexpected Python exception becomes QNN_COMMON_ERROR_GENERAL with the traceback logged —
 never a crash or a silent success.
 """
+import atexit
 import logging
 import traceback
 
@@ -278,6 +279,32 @@ class Bridge:
                                           self.c.handle(backend), self.c.handle(device), self.c.context_configs(config),
                                           self.c.buffer(buffer, size), size, self.c.handle(profile),
                                           self.c.handle(signal))
+
+    def _list_notify(self, fn, param):
+        """A C createFromBinary notify function as the Python API calls it."""
+        if fn == self.NULL:
+            return None
+        c, ffi = self.c, self.ffi
+
+        def forward(context, graph, name, kind, _param, status):
+            fn(c.c_handle(context), c.c_handle(graph), ffi.new("char[]", name.encode()) if name else ffi.NULL,
+               int(kind), param, status)
+        return forward
+
+    def QnnContext_createFromBinaryListAsync(self, backend, device, params, list_config, signal):
+        items = self.c.null_terminated(params)
+        py = None
+        if items is not None:
+            py = []
+            for p in items:
+                v1 = p.v1
+                py.append(QnnContext.QnnContext_Params_t(p.version, QnnContext.QnnContext_ParamsV1_t(
+                    self.c.context_configs(v1.config), self.c.buffer(v1.binaryBuffer, v1.binaryBufferSize),
+                    v1.binaryBufferSize, self.c.handle(v1.profile), self._list_notify(v1.notifyFunc, v1.notifyParam),
+                    None)) if p.version == 1 else QnnContext.QnnContext_Params_t(p.version))
+        return QnnContext.QnnContext_createFromBinaryListAsync(self.c.handle(backend), self.c.handle(device), py,
+                                                               self.c.context_configs(list_config),
+                                                               self.c.handle(signal))
 
     # ---- signals -----------------------------------------------------------------------------
 
@@ -630,6 +657,7 @@ def install(ffi, lib, kind: str, exported: list[str], entries: list[str]) -> Bri
     """Register a Python body for every exported C function of one library, and for the
     entry points its hand-written C calls (``qnnpy_<kind>_<method>`` -> ``Bridge.<method>``)."""
     bridge = Bridge(ffi, lib)
+    atexit.register(lib.qnnpy_mark_python_gone)  # from here on the tables answer without Python
     for name in exported:
         body = getattr(bridge, name) if implemented(name) else _unsupported(name)
         ffi.def_extern(name=name, onerror=_on_error(name))(body)

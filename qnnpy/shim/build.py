@@ -118,12 +118,30 @@ def split(text: str) -> tuple[str, dict[str, str]]:
     return _FUNCTION.sub("", text).replace("va_list", "void*"), functions
 
 
-def _table_source(lib: Library, table, version: str) -> tuple[str, str]:
-    """(C stubs for the members without a function, the table's designated initializer)."""
+def _arguments(params: str) -> str:
+    """The argument list that forwards a parameter list: each parameter's last identifier."""
+    if params.strip() in ("", "void"):
+        return ""
+    return ", ".join(re.findall(r"(\w+)\s*$", p.strip())[0] for p in params.split(","))
+
+
+def _guard(member: str, function: str, params: str) -> str:
+    """A table entry that answers without entering Python once the interpreter is gone: a
+    free / deregister then succeeds (there is nothing left to release), anything else fails."""
+    code = "QNN_SUCCESS" if re.search(r"(?i)(free|deregister)", function) else "QNN_COMMON_ERROR_GENERAL"
+    return (f"static Qnn_ErrorHandle_t qnnpy_guard_{member}({params or 'void'}) {{ if (qnnpy_python_gone) return "
+            f"{code}; return {function}({_arguments(params)}); }}\n")
+
+
+def _table_source(lib: Library, table, version: str, functions: dict) -> tuple[str, str]:
+    """(C stubs for the members without a function and guards for the others, the table's
+    designated initializer)."""
     struct = lib.table_type.format(version=version)
     stubs = "".join(f"static Qnn_ErrorHandle_t qnnpy_stub_{member}(void) {{ return qnnpy_{lib.kind}_unsupported"
-                    f'("{member}"); }}\n' for member, function in table if function is None)
-    init = ", ".join(f".{member} = " + (function or f"(__typeof__((({struct}*)0)->{member}))qnnpy_stub_{member}")
+                    f'("{member}"); }}\n' if function is None else _guard(member, function, functions[function])
+                    for member, function in table)
+    init = ", ".join(f".{member} = " + (f"qnnpy_guard_{member}" if function else
+                                        f"(__typeof__((({struct}*)0)->{member}))qnnpy_stub_{member}")
                      for member, function in table)
     return stubs, init
 
@@ -141,10 +159,11 @@ def build_library(lib: Library, output_dir: str, workdir: str, verbose: bool = F
     if [m for _, m in members] != list(api.MEMBERS):
         raise cffi.CDefError(f"{lib.target}: the header's table members differ from {api.__name__}.MEMBERS")
     table = table_entries(members, {**exported, **{n: None for n in lib.written_in_c}})
-    stubs, initializer = _table_source(lib, table, version)
+    stubs, initializer = _table_source(lib, table, version, functions)
     ffi = cffi.FFI()
     ffi.cdef(types)
     ffi.cdef("void qnnpy_emit_log(void* callback, const char* message, QnnLog_Level_t level, uint64_t timestamp);")
+    ffi.cdef("void qnnpy_mark_python_gone(void);")
     if lib.kind == "htp":
         ffi.cdef("QnnDevice_Infrastructure_t qnnpy_htp_infrastructure(void);")
     ffi.embedding_api("\n".join([f"Qnn_ErrorHandle_t {n}({p});" for n, p in exported.items()]

@@ -106,6 +106,11 @@ def test_ep_context_saved_on_qnnpy_loads_and_runs(shim, conv, tmp_path):
     assert any(n.op_type == "EPContext" for n in onnx.load(saved).graph.node)
     again = run_qnn_ep(shim / "libQnnHtp.so", saved, feeds, tmp_path)[0]
     np.testing.assert_array_equal(first, again)
+    # the shared-resource path loads through contextCreateFromBinaryListAsync (the x86 real
+    # backend answers it NOT_SUPPORTED) and frees the contexts from a static destructor, after
+    # Python has finalized: the shim must answer that without entering Python (exit code 0)
+    shared = run_qnn_ep(shim / "libQnnHtp.so", saved, feeds, tmp_path, "htp_share_resource_optimization=1")[0]
+    np.testing.assert_array_equal(first, shared)
 
 
 def test_binary_info_of_an_ep_context_reads_as_the_real_libraries_does(shim, harness, conv, tmp_path):
