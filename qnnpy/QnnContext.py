@@ -331,6 +331,107 @@ def QnnContext_createFromBinaryWithSignal(backend, device, config, binaryBuffer,
     return _new_handle(context, dev)
 
 
+class Qnn_ContextBinaryCallbackType_t(IntEnum):
+    QNN_CONTEXT_CALLBACK_RAW_BUFFER = 1
+    QNN_CONTEXT_CALLBACK_DMA_BUFFER = 2
+    QNN_CONTEXT_CALLBACK_UNDEFINED = 0x7FFFFFFF
+
+
+export(Qnn_ContextBinaryCallbackType_t, globals())
+
+
+@dataclass(slots=True)
+class Qnn_ContextBinaryDataRequest_t:
+    offset: int = 0
+    size: int = 0
+    isBackendMappingNeeded: int = 0
+
+
+@dataclass(slots=True)
+class Qnn_ContextBinaryRawDataResponse_t:
+    """What a data provider fills in: a buffer object and where in it the requested bytes start."""
+    memPtr: object = None
+    dataStartOffset: int = 0
+    alignedSize: int = 0
+
+
+@dataclass(slots=True)
+class Qnn_ContextBinaryRawDataMem_t:
+    memPtr: object = None
+    memSize: int = 0
+
+
+@dataclass(slots=True)
+class Qnn_ContextBinaryRawBufferCallbackV1_t:
+    """dataProvide(request, response, notifyParam) -> error code; dataRelease(mem, notifyParam) -> error code."""
+    dataProvide: object = None
+    dataRelease: object = None
+    notifyParam: object = None
+
+
+@dataclass(slots=True)
+class Qnn_ContextBinaryRawBufferCallback_t:
+    version: int = 1
+    v1: Qnn_ContextBinaryRawBufferCallbackV1_t = field(default_factory=Qnn_ContextBinaryRawBufferCallbackV1_t)
+
+
+@dataclass(slots=True)
+class Qnn_ContextBinaryCallback_t:
+    type: int = Qnn_ContextBinaryCallbackType_t.QNN_CONTEXT_CALLBACK_UNDEFINED
+    rawBufferCallback: Qnn_ContextBinaryRawBufferCallback_t = field(default_factory=Qnn_ContextBinaryRawBufferCallback_t)
+
+
+def _provided_data(raw: Qnn_ContextBinaryRawBufferCallbackV1_t, offset: int, size: int) -> bytes:
+    """The bytes [offset, offset + size) of the binary, from the client's data provider, which
+    is told to release them once copied."""
+    request = Qnn_ContextBinaryDataRequest_t(offset, size, 0)
+    response = Qnn_ContextBinaryRawDataResponse_t()
+    try:
+        err = raw.dataProvide(request, response, raw.notifyParam)
+    except Exception as exc:  # the client's provider must not take the call down
+        fail(E.QNN_CONTEXT_ERROR_CREATE_FROM_BINARY, f"the data provider raised {type(exc).__name__}: {exc}")
+    if err:
+        fail(E.QNN_CONTEXT_ERROR_CREATE_FROM_BINARY, f"the data provider answered {err} for {size} bytes at {offset}")
+    try:
+        view = memoryview(response.memPtr).cast("B")
+    except TypeError:
+        fail(E.QNN_CONTEXT_ERROR_CREATE_FROM_BINARY, "the data provider's memPtr is not a buffer")
+    start = response.dataStartOffset
+    if not isinstance(start, int) or start < 0 or start + size > view.nbytes or response.alignedSize < size:
+        fail(E.QNN_CONTEXT_ERROR_CREATE_FROM_BINARY, f"the data provider's response (start {start}, aligned size "
+                                                     f"{response.alignedSize}) does not hold the {size} bytes asked")
+    data = bytes(view[start:start + size])
+    if raw.dataRelease is not None:
+        try:
+            raw.dataRelease(Qnn_ContextBinaryRawDataMem_t(response.memPtr, response.alignedSize), raw.notifyParam)
+        except Exception as exc:
+            _log.emit(_log.ERROR, f"QnnContext_createFromBinaryWithCallback: dataRelease raised {type(exc).__name__}")
+    return data
+
+
+@qnn_api(_OK, outputs=1)
+def QnnContext_createFromBinaryWithCallback(backend, device, config, callback, binaryBuffer, binaryBufferSize, profile,
+                                            signal):
+    """createFromBinary where the weights come from the client: ``binaryBuffer`` needs to hold
+    the binary up to its data region (header and metadata); the data region is asked of the
+    RAW_BUFFER callback's dataProvide in one request and released with dataRelease once
+    copied. (DMA_BUFFER callbacks, whose data arrives as a DMA-BUF fd, are not supported.)"""
+    obj = _lookup.backend(backend, E.QNN_CONTEXT_ERROR_INVALID_HANDLE)
+    if not isinstance(callback, Qnn_ContextBinaryCallback_t):
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, "callback must be a Qnn_ContextBinaryCallback_t")
+    if callback.type == Qnn_ContextBinaryCallbackType_t.QNN_CONTEXT_CALLBACK_DMA_BUFFER:
+        fail(E.QNN_CONTEXT_ERROR_UNSUPPORTED_FEATURE, "DMA_BUFFER data providers are not supported; use RAW_BUFFER")
+    raw = callback.rawBufferCallback
+    if callback.type != Qnn_ContextBinaryCallbackType_t.QNN_CONTEXT_CALLBACK_RAW_BUFFER or raw.version != 1 or not callable(raw.v1.dataProvide) \
+            or not (raw.v1.dataRelease is None or callable(raw.v1.dataRelease)):
+        fail(E.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, "callback must be a version-1 RAW_BUFFER callback with a callable "
+                                                   "dataProvide (and dataRelease)")
+    offset, size = obj.data_region(binaryBuffer, binaryBufferSize)
+    whole = bytes(memoryview(binaryBuffer).cast("B")[:offset]) + _provided_data(raw.v1, offset, size)
+    return QnnContext_createFromBinaryWithSignal.__wrapped__(backend, device, config, whole, len(whole), profile,
+                                                             signal)
+
+
 @dataclass(slots=True)
 class QnnContext_ParamsV1_t:
     """One binary of QnnContext_createFromBinaryListAsync and who to tell about it:

@@ -96,7 +96,7 @@ TABLE = [
     ("contextReleaseIncrementalBinary", None),
     ("contextFinalize", QnnContext.QnnContext_finalize),
     ("globalConfigSet", None),
-    ("contextCreateFromBinaryWithCallback", None),
+    ("contextCreateFromBinaryWithCallback", QnnContext.QnnContext_createFromBinaryWithCallback),
     ("contextGetBinarySectionUpdate", None),
     ("contextFreeBinarySectionUpdate", None),
     # Members added after API 2.32: the real 2.40 table has 75 entries (docs/qnn-facts.md).

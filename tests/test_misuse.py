@@ -215,7 +215,7 @@ def test_properties_versions_and_interface():
     table = providers[0].v2_40
     assert len(QnnInterface.MEMBERS) == 75 and QnnInterface.MEMBERS[21] == "graphExecute"
     assert QnnInterface.MEMBERS[61] == "contextApplyBinarySection"
-    assert table.graphExecute is QnnGraph.QnnGraph_execute and table.contextCreateFromBinaryWithCallback is None
+    assert table.graphExecute is QnnGraph.QnnGraph_execute and table.contextGetIncrementalBinary is None
     err, sys_providers, n = QnnSystemInterface.QnnSystemInterface_getProviders()
     assert len(QnnSystemInterface.MEMBERS) == 90 and sys_providers[0].v1_15.systemContextGetBinaryInfo
 

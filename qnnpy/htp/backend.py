@@ -100,6 +100,26 @@ class HtpBackend:
         return context
 
     @staticmethod
+    def data_region(buffer, size: int) -> tuple[int, int]:
+        """(offset, size) of a context binary's data (weights) region, read from its header
+        alone: what createFromBinaryWithCallback asks the client's data provider for."""
+        try:
+            view = memoryview(buffer).cast("B")
+        except TypeError:
+            fail(ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, "binaryBuffer is not a buffer object")
+        if not isinstance(size, int) or not container.HEADER_SIZE <= size <= view.nbytes:
+            fail(ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
+                 f"binaryBufferSize {size!r} must cover at least the {container.HEADER_SIZE}-byte header")
+        fields = container.HEADER.unpack_from(view, 0)
+        if fields[0] != container.MAGIC:
+            fail(_LOAD_ERRORS[container.FOREIGN], "not a qnnpy binary (bad magic)")
+        data_offset, data_size = fields[6], fields[7]
+        if data_offset > size:
+            fail(ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
+                 f"binaryBuffer holds {size} bytes but the metadata runs to byte {data_offset}")
+        return data_offset, data_size
+
+    @staticmethod
     def resident(graph: Graph) -> None:
         """Load a graph that graph switching evicted or deferred init has not built yet."""
         if graph.context.residency is not None:

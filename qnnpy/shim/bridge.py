@@ -280,6 +280,42 @@ class Bridge:
                                           self.c.buffer(buffer, size), size, self.c.handle(profile),
                                           self.c.handle(signal))
 
+    def _raw_callback(self, callback):
+        """A C Qnn_ContextBinaryCallback_t as the Python API takes it: its data provider and
+        release functions called through their C pointers, the provided memory read in place."""
+        if callback == self.NULL:
+            return None
+        ffi, c = self.ffi, self.c
+        py = QnnContext.Qnn_ContextBinaryCallback_t(callback.type)
+        if callback.type != QnnContext.QNN_CONTEXT_CALLBACK_RAW_BUFFER:
+            return py
+        raw = callback.rawBufferCallback
+        provide, release, param = raw.v1.dataProvide, raw.v1.dataRelease, raw.v1.notifyParam
+        given: dict[int, object] = {}  # id of the Python view -> the client's pointer, for dataRelease
+
+        def data_provide(request, response, _param):
+            c_response = ffi.new("Qnn_ContextBinaryRawDataResponse_t*")
+            err = provide([request.offset, request.size, request.isBackendMappingNeeded], c_response, param)
+            if not err and c_response.memPtr != self.NULL:
+                response.memPtr = c.buffer(c_response.memPtr, c_response.dataStartOffset + c_response.alignedSize)
+                given[id(response.memPtr)] = c_response.memPtr
+                response.dataStartOffset, response.alignedSize = c_response.dataStartOffset, c_response.alignedSize
+            return int(err)
+
+        def data_release(mem, _param):
+            return int(release([given.pop(id(mem.memPtr), self.NULL), mem.memSize], param))
+        v1 = QnnContext.Qnn_ContextBinaryRawBufferCallbackV1_t(data_provide if provide != self.NULL else None,
+                                                              data_release if release != self.NULL else None, None)
+        py.rawBufferCallback = QnnContext.Qnn_ContextBinaryRawBufferCallback_t(raw.version, v1)
+        return py
+
+    def QnnContext_createFromBinaryWithCallback(self, backend, device, config, callback, buffer, size, context,
+                                                profile, signal):
+        return self._call_with_handle_out(context, CONTEXT_ARGUMENT, QnnContext.QnnContext_createFromBinaryWithCallback,
+                                          self.c.handle(backend), self.c.handle(device), self.c.context_configs(config),
+                                          self._raw_callback(callback), self.c.buffer(buffer, size), size,
+                                          self.c.handle(profile), self.c.handle(signal))
+
     def _list_notify(self, fn, param):
         """A C createFromBinary notify function as the Python API calls it."""
         if fn == self.NULL:
