@@ -35,12 +35,7 @@ int main(int argc, char** argv) {
   CHECK(qnn.contextCreateFromBinary(backend, NULL, configs, base, base_size, &context, NULL));
   CHECK(qnn.graphRetrieve(context, argv[4], &graph));
   QnnSystemContext_Handle_t sysctx = NULL;
-  const QnnSystemContext_BinaryInfo_t* info = NULL;
-  Qnn_ContextBinarySize_t info_size = 0;
-  CHECK(sys.systemContextCreate(&sysctx));
-  CHECK(sys.systemContextGetBinaryInfo(sysctx, base, base_size, &info, &info_size));
-  uint32_t num_graphs = 0;
-  const QnnSystemContext_GraphInfoV2_t* g = graph_info_v2(&binary_info_graphs(info, &num_graphs)[0]);
+  const QnnSystemContext_GraphInfoV2_t* g = first_graph_info(sys, base, base_size, &sysctx);
   Qnn_Tensor_t in[4], out = g->graphOutputs[0];
   for (uint32_t i = 0; i < g->numGraphInputs && i < 4; ++i) {
     in[i] = g->graphInputs[i];

@@ -25,13 +25,7 @@ static uint32_t x_dims[] = {2, 4}, w_dims[] = {4, 3}, b_dims[] = {3}, y_dims[] =
 
 static Qnn_Tensor_t make_tensor(const char* name, Qnn_TensorType_t type, uint32_t rank, uint32_t* dims, void* data,
                                 uint32_t bytes) {
-  Qnn_Tensor_t t = QNN_TENSOR_INIT;
-  t.v1.name = name;
-  t.v1.type = type;
-  t.v1.dataType = QNN_DATATYPE_FLOAT_32;
-  t.v1.rank = rank;
-  t.v1.dimensions = dims;
-  t.v1.memType = QNN_TENSORMEMTYPE_RAW;
+  Qnn_Tensor_t t = float_tensor(name, type, rank, dims);
   t.v1.clientBuf.data = data;
   t.v1.clientBuf.dataSize = bytes;
   return t;

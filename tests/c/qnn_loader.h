@@ -91,6 +91,30 @@ static inline const QnnSystemContext_GraphInfoV2_t* graph_info_v2(const QnnSyste
   return &g->graphInfoV2;
 }
 
+/* The first graph of a binary as the system library describes it (the description lives in
+ * *sysctx until the client frees that). */
+static inline const QnnSystemContext_GraphInfoV2_t* first_graph_info(QNN_SYSTEM_INTERFACE_VER_TYPE sys, void* binary,
+                                                                    size_t size, QnnSystemContext_Handle_t* sysctx) {
+  const QnnSystemContext_BinaryInfo_t* info = NULL;
+  Qnn_ContextBinarySize_t info_size = 0;
+  uint32_t num_graphs = 0;
+  CHECK(sys.systemContextCreate(sysctx));
+  CHECK(sys.systemContextGetBinaryInfo(*sysctx, binary, size, &info, &info_size));
+  return graph_info_v2(&binary_info_graphs(info, &num_graphs)[0]);
+}
+
+/* A float32 client tensor of the given shape with no data yet (RAW memory). */
+static inline Qnn_Tensor_t float_tensor(const char* name, Qnn_TensorType_t type, uint32_t rank, uint32_t* dims) {
+  Qnn_Tensor_t t = QNN_TENSOR_INIT;
+  t.v1.name = name;
+  t.v1.type = type;
+  t.v1.dataType = QNN_DATATYPE_FLOAT_32;
+  t.v1.rank = rank;
+  t.v1.dimensions = dims;
+  t.v1.memType = QNN_TENSORMEMTYPE_RAW;
+  return t;
+}
+
 static inline void log_to_stderr(const char* fmt, QnnLog_Level_t level, uint64_t timestamp, va_list args) {
   (void)timestamp;
   fprintf(stderr, "[qnn %d] ", (int)level);

@@ -15,17 +15,6 @@
 
 static uint32_t dims[] = {2, 4};
 
-static Qnn_Tensor_t tensor(const char* name, Qnn_TensorType_t type) {
-  Qnn_Tensor_t t = QNN_TENSOR_INIT;
-  t.v1.name = name;
-  t.v1.type = type;
-  t.v1.dataType = QNN_DATATYPE_FLOAT_32;
-  t.v1.rank = 2;
-  t.v1.dimensions = dims;
-  t.v1.memType = QNN_TENSORMEMTYPE_RAW;
-  return t;
-}
-
 static Qnn_MemDescriptor_t shared(QnnMemHtp_Descriptor_t* htp, int fd, uint64_t offset) {
   htp->type = QNN_HTP_MEM_SHARED_BUFFER;
   htp->size = 8192;
@@ -49,7 +38,8 @@ int main(int argc, char** argv) {
   CHECK(qnn.backendCreate(NULL, NULL, &backend));
   CHECK(qnn.contextCreate(backend, NULL, NULL, &context));
   CHECK(qnn.graphCreate(context, "relu", NULL, &graph));
-  Qnn_Tensor_t x = tensor("x", QNN_TENSOR_TYPE_APP_WRITE), y = tensor("y", QNN_TENSOR_TYPE_APP_READ);
+  Qnn_Tensor_t x = float_tensor("x", QNN_TENSOR_TYPE_APP_WRITE, 2, dims);
+  Qnn_Tensor_t y = float_tensor("y", QNN_TENSOR_TYPE_APP_READ, 2, dims);
   CHECK(qnn.tensorCreateGraphTensor(graph, &x));
   CHECK(qnn.tensorCreateGraphTensor(graph, &y));
   Qnn_OpConfig_t relu = QNN_OPCONFIG_INIT;

@@ -59,12 +59,7 @@ int main(int argc, char** argv) {
   /* the decoder's I/O: x [1, 64, 256] and alpha [1] float32 in; logits like x out */
   QNN_SYSTEM_INTERFACE_VER_TYPE sys = load_system(argv[2]);
   QnnSystemContext_Handle_t sysctx = NULL;
-  const QnnSystemContext_BinaryInfo_t* info = NULL;
-  Qnn_ContextBinarySize_t info_size = 0;
-  CHECK(sys.systemContextCreate(&sysctx));
-  CHECK(sys.systemContextGetBinaryInfo(sysctx, base, base_size, &info, &info_size));
-  uint32_t num_graphs = 0;
-  const QnnSystemContext_GraphInfoV2_t* g = graph_info_v2(&binary_info_graphs(info, &num_graphs)[0]);
+  const QnnSystemContext_GraphInfoV2_t* g = first_graph_info(sys, base, base_size, &sysctx);
   if (g->numGraphInputs != 2 || g->numGraphOutputs != 1) return 1;
   input_template[0] = g->graphInputs[0];
   input_template[1] = g->graphInputs[1];
