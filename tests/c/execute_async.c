@@ -6,10 +6,9 @@
 #include <pthread.h>
 #include <string.h>
 
-#include "qnn_loader.h"
+#include "relu_graph.h"
 
 #define JOBS 8
-static uint32_t dims[] = {2, 4};
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t done = PTHREAD_COND_INITIALIZER;
 static int order[JOBS], statuses[JOBS], notified = 0;
@@ -28,20 +27,11 @@ static void on_done(void* param, Qnn_NotifyStatus_t status) {
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
   QNN_INTERFACE_VER_TYPE qnn = load_backend(argv[1]);
-  Qnn_BackendHandle_t backend = NULL;
-  Qnn_ContextHandle_t context = NULL;
-  Qnn_GraphHandle_t graph = NULL;
-  CHECK(qnn.backendCreate(NULL, NULL, &backend));
-  CHECK(qnn.contextCreate(backend, NULL, NULL, &context));
-  CHECK(qnn.graphCreate(context, "relu", NULL, &graph));
-  Qnn_Tensor_t x = float_tensor("x", QNN_TENSOR_TYPE_APP_WRITE, 2, dims);
-  Qnn_Tensor_t y = float_tensor("y", QNN_TENSOR_TYPE_APP_READ, 2, dims);
-  CHECK(qnn.tensorCreateGraphTensor(graph, &x));
-  CHECK(qnn.tensorCreateGraphTensor(graph, &y));
-  Qnn_OpConfig_t relu = QNN_OPCONFIG_INIT;
-  relu.v1 = (Qnn_OpConfigV1_t){"relu", QNN_OP_PACKAGE_NAME_QTI_AISW, QNN_OP_RELU, 0, NULL, 1, &x, 1, &y};
-  CHECK(qnn.graphAddNode(graph, relu));
-  CHECK(qnn.graphFinalize(graph, NULL, NULL));
+  ReluGraph r = compose_relu(qnn);
+  Qnn_BackendHandle_t backend = r.backend;
+  Qnn_ContextHandle_t context = r.context;
+  Qnn_GraphHandle_t graph = r.graph;
+  Qnn_Tensor_t x = r.x, y = r.y;
 
   static float in[JOBS][8], out[JOBS][8];
   Qnn_Tensor_t ins[JOBS], outs[JOBS];

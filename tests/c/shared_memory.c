@@ -11,9 +11,8 @@
 
 #include "HTP/QnnHtpMem.h"
 #include "QnnMem.h"
-#include "qnn_loader.h"
+#include "relu_graph.h"
 
-static uint32_t dims[] = {2, 4};
 
 static Qnn_MemDescriptor_t shared(QnnMemHtp_Descriptor_t* htp, int fd, uint64_t offset) {
   htp->type = QNN_HTP_MEM_SHARED_BUFFER;
@@ -22,7 +21,7 @@ static Qnn_MemDescriptor_t shared(QnnMemHtp_Descriptor_t* htp, int fd, uint64_t 
   htp->sharedBufferConfig.offset = offset;
   Qnn_MemDescriptor_t d = QNN_MEM_DESCRIPTOR_INIT;
   d.memShape.numDim = 2;
-  d.memShape.dimSize = dims;
+  d.memShape.dimSize = relu_dims;
   d.dataType = QNN_DATATYPE_FLOAT_32;
   d.memType = QNN_MEM_TYPE_CUSTOM;
   d.customInfo = htp;
@@ -32,20 +31,11 @@ static Qnn_MemDescriptor_t shared(QnnMemHtp_Descriptor_t* htp, int fd, uint64_t 
 int main(int argc, char** argv) {
   if (argc != 2) return 2;
   QNN_INTERFACE_VER_TYPE qnn = load_backend(argv[1]);
-  Qnn_BackendHandle_t backend = NULL;
-  Qnn_ContextHandle_t context = NULL;
-  Qnn_GraphHandle_t graph = NULL;
-  CHECK(qnn.backendCreate(NULL, NULL, &backend));
-  CHECK(qnn.contextCreate(backend, NULL, NULL, &context));
-  CHECK(qnn.graphCreate(context, "relu", NULL, &graph));
-  Qnn_Tensor_t x = float_tensor("x", QNN_TENSOR_TYPE_APP_WRITE, 2, dims);
-  Qnn_Tensor_t y = float_tensor("y", QNN_TENSOR_TYPE_APP_READ, 2, dims);
-  CHECK(qnn.tensorCreateGraphTensor(graph, &x));
-  CHECK(qnn.tensorCreateGraphTensor(graph, &y));
-  Qnn_OpConfig_t relu = QNN_OPCONFIG_INIT;
-  relu.v1 = (Qnn_OpConfigV1_t){"relu", QNN_OP_PACKAGE_NAME_QTI_AISW, QNN_OP_RELU, 0, NULL, 1, &x, 1, &y};
-  CHECK(qnn.graphAddNode(graph, relu));
-  CHECK(qnn.graphFinalize(graph, NULL, NULL));
+  ReluGraph r = compose_relu(qnn);
+  Qnn_BackendHandle_t backend = r.backend;
+  Qnn_ContextHandle_t context = r.context;
+  Qnn_GraphHandle_t graph = r.graph;
+  Qnn_Tensor_t x = r.x, y = r.y;
 
   int fd = memfd_create("qnn-shared", 0);
   if (fd < 0 || ftruncate(fd, 8192) != 0) return 1;
