@@ -3,8 +3,9 @@
 The API modules turn C-shaped structs into these plain descriptions and call a backend
 object through the ``Backend`` protocol below; a backend never sees a Qnn_Tensor_t. A second
 backend (say a float reference CPU backend) implements the protocol and needs no change to the
-API modules. (A real QNN library is driven from the other side: qnnpy.native offers the API
-modules' functions on it.)
+API modules. The system library's side is a reader of binaries: QnnSystemContext asks each
+registered reader (qnnpy.htp.binary_info for the emulated HTP) to describe a binary. (A real
+QNN library is driven from the other side: qnnpy.native offers the API modules' functions on it.)
 """
 from dataclasses import dataclass
 from typing import Protocol

@@ -35,3 +35,26 @@ def test_api_modules_use_nothing_outside_the_protocol():
         if path.name == "QnnBackend.py":  # there the backend object is named obj
             used |= set(re.findall(r"\bobj\.([a-z_]+)\(", text))
     assert used and used <= methods | attributes, used - (methods | attributes)
+
+
+def test_a_second_binary_reader_plugs_into_the_system_context():
+    """QnnSystemContext asks its readers in turn; one that knows its own format answers for it,
+    and qnnpy's HTP binaries still read as before."""
+    from qnnpy import QnnSystemContext as S
+    from tests.test_context_binary import _shared_binary
+    own = S.QnnSystemContext_BinaryInfo_t()
+    own.contextBinaryInfoV3.buildId = "another backend"
+
+    def reader(buffer, size):
+        return own if bytes(buffer[:4]) == b"OTHR" else None
+    S.register_reader(reader)
+    try:
+        err, sysctx = S.QnnSystemContext_create()
+        assert S.QnnSystemContext_getBinaryInfo(sysctx, b"OTHR" + bytes(60), 64) == (0, own, S.SIZEOF_BINARY_INFO)
+        blob = _shared_binary()
+        err, info, _ = S.QnnSystemContext_getBinaryInfo(sysctx, blob, len(blob))
+        assert err == 0 and info.contextBinaryInfoV3.backendId == 6
+        assert S.QnnSystemContext_getBinaryInfo(sysctx, b"NONE" + bytes(60), 64)[0] == \
+            S.QNN_SYSTEM_CONTEXT_ERROR_MALFORMED_BINARY
+    finally:
+        S.READERS.remove(reader)
