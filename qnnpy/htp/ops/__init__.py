@@ -86,15 +86,15 @@ def normalize_axis(axis: int, rank: int, what: str) -> int:
 
 
 from qnnpy.htp.ops import (  # noqa: E402,F401  (registration side effects)
-    argmax, argmin, cast, concat, conv2d, convert, cumulative_sum, dequantize, element_wise_abs,
-    element_wise_add, element_wise_and, element_wise_asin, element_wise_atan, element_wise_ceil,
-    element_wise_cos, element_wise_divide, element_wise_equal, element_wise_exp, element_wise_floor,
-    element_wise_floor_div, element_wise_fmod, element_wise_greater, element_wise_greater_equal,
-    element_wise_less, element_wise_less_equal, element_wise_log, element_wise_maximum, element_wise_minimum,
-    element_wise_mod, element_wise_multiply, element_wise_neg, element_wise_not, element_wise_not_equal,
-    element_wise_or, element_wise_power, element_wise_round, element_wise_rsqrt, element_wise_select,
-    element_wise_sign, element_wise_sin, element_wise_square_root, element_wise_subtract, element_wise_xor,
-    elu, fully_connected, gather, gather_elements, gather_nd, gelu, hard_swish, layer_norm, log_softmax,
-    mat_mul, pad, pool_avg_2d, pool_max_2d, prelu, quantize, reduce_max, reduce_mean, reduce_min, reduce_prod,
-    reduce_sum, relu, relu_min_max, reshape, rms_norm, scatter_elements, scatter_nd, sigmoid, softmax, split,
-    strided_slice, tanh, tile, top_k, transpose)
+    argmax, argmin, cast, concat, conv2d, convert, cumulative_sum, depth_to_space, dequantize, element_wise_abs,
+    element_wise_add, element_wise_and, element_wise_asin, element_wise_atan, element_wise_ceil, element_wise_cos,
+    element_wise_divide, element_wise_equal, element_wise_exp, element_wise_floor, element_wise_floor_div,
+    element_wise_fmod, element_wise_greater, element_wise_greater_equal, element_wise_less, element_wise_less_equal,
+    element_wise_log, element_wise_maximum, element_wise_minimum, element_wise_mod, element_wise_multiply,
+    element_wise_neg, element_wise_neuron, element_wise_not, element_wise_not_equal, element_wise_or,
+    element_wise_power, element_wise_round, element_wise_rsqrt, element_wise_select, element_wise_sign,
+    element_wise_sin, element_wise_square_root, element_wise_subtract, element_wise_xor, elu, fully_connected,
+    gather, gather_elements, gather_nd, gelu, hard_swish, instance_norm, layer_norm, log_softmax, mat_mul, pad,
+    pool_avg_2d, pool_max_2d, prelu, quantize, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum, relu,
+    relu_min_max, reshape, resize_nearest_neighbor, rms_norm, scatter_elements, scatter_nd, sigmoid, softmax, split,
+    strided_slice, tanh, tile, top_k, transpose, transpose_conv_2d)
