@@ -1,5 +1,5 @@
 """ResizeNearestNeighbor on NHWC to the output tensor's height and width. Each output row takes
-the input row floor(out_row * in / out); with ``align_corners`` round(out_row * (in - 1) /
+the input row floor(out_row * in / out); with ``align_corners`` round-half-up(out_row * (in - 1) /
 (out - 1)); with ``half_pixel_centers`` floor((out_row + 0.5) * in / out); clamped to the
 input (likewise for columns)."""
 import numpy as np
@@ -10,7 +10,7 @@ from qnnpy.htp.ops import DataMovement, OpError, Scalar, register
 def _source(out_size: int, in_size: int, align: bool, half: bool) -> np.ndarray:
     dst = np.arange(out_size, dtype=np.float64)
     if align and out_size > 1:
-        src = np.round(dst * (in_size - 1) / (out_size - 1))
+        src = np.floor(dst * (in_size - 1) / (out_size - 1) + 0.5)  # halves round up, as the device rounds
     elif half:
         src = np.floor((dst + 0.5) * in_size / out_size)
     else:
