@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from enum import IntEnum
 
-from qnnpy import _handles, _log, _lookup, _marshal
+from qnnpy import QnnGlobalConfig, _handles, _log, _lookup, _marshal
 from qnnpy._api import QnnError, config_list, fail, qnn_api
 from qnnpy._enum import export
 from qnnpy.htp import backend as htp, identity
@@ -101,8 +101,10 @@ def QnnBackend_create(logger, config):
             fail(E.QNN_BACKEND_ERROR_INVALID_HANDLE, _lookup._why(logger, "log", "QnnLog_create"))
     _log.route_to(log_obj)
     _check_configs(config)
+    QnnGlobalConfig.check_soc_for_backend()
     backend = htp.HtpBackend(log_obj)
     _apply_platform_options(backend, config)
+    QnnGlobalConfig.lock("QnnBackend_create")
     return _handles.new(_lookup.BACKEND, backend)
 
 

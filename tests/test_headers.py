@@ -14,7 +14,7 @@ INCLUDE = ROOT / "include"
 MODULES = ["QnnCommon", "QnnTypes", "QnnBackend", "QnnContext", "QnnGraph", "QnnTensor", "QnnDevice", "QnnLog",
            "QnnProperty", "QnnProfile", "QnnOpDef", "QnnSystemContext", "QnnInterface", "QnnSystemInterface",
            "QnnHtpContext", "QnnHtpDevice", "QnnHtpGraph", "QnnHtpPerfInfrastructure", "QnnHtpSystemContext",
-           "QnnSystemProfile"]
+           "QnnSystemProfile", "QnnGlobalConfig"]
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None or shutil.which("g++") is None, reason="needs gcc and g++")
 
 
@@ -86,3 +86,25 @@ def test_interface_tables_have_the_python_order():
     system = (INCLUDE / "System/QnnSystemInterface.h").read_text()
     table = system[system.index("typedef struct {\n  QnnSystemContext_CreateFn_t"):system.index("} QNN_SYSTEM_INTERFACE_VER_TYPE;")]
     assert re.findall(r"Fn_t (\w+);", table) == list(QnnSystemInterface.MEMBERS)
+
+
+def test_op_def_header_is_rendered_from_the_python_table():
+    from qnnpy.shim.opdef_header import render
+    assert (INCLUDE / "QnnOpDef.h").read_text() == render(), "run: python -m qnnpy.shim.opdef_header"
+
+
+def test_every_implemented_op_uses_the_names_of_the_qnn_op_set():
+    """A typo in an op's type name or parameter name would make a client's graph fail on qnnpy
+    (or worse, pass on qnnpy and fail on the device): the registry must use the real names."""
+    from qnnpy.QnnOpDef import OP_PARAMS, OPS
+    from qnnpy.htp.ops import REGISTRY
+    enums = {(op_type, name): members for _, op_type, params in OPS for name, members in params if members}
+    assert len(OP_PARAMS) >= 150 and len(REGISTRY) < len(OP_PARAMS)
+    for op_type, op in REGISTRY.items():
+        assert op_type in OP_PARAMS, op_type
+        assert set(op.params) <= set(OP_PARAMS[op_type]), (op_type, set(op.params) - set(OP_PARAMS[op_type]))
+        for name in op.params:
+            # an enumerated parameter's default must be one of the enumeration's values
+            default = op.params[name].default
+            if (op_type, name) in enums and isinstance(default, int):
+                assert 0 <= default < len(enums[op_type, name]), (op_type, name, default)

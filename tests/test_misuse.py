@@ -78,6 +78,7 @@ def test_add_node_errors_leave_the_graph_usable(api):
     h = b.tensor("h", QNN_TENSOR_TYPE_NATIVE, F32, (2, 8))
     bad = [
         (_op("n1", "MatMull", [x, w], [h]), QnnGraph.QNN_GRAPH_ERROR_INVALID_OP_CONFIG, "did you mean"),
+        (_op("n1b", "Lstm", [x, w], [h]), QnnGraph.QNN_GRAPH_ERROR_INVALID_OP_CONFIG, "does not implement"),
         (_op("n2", "MatMul", [x, w], [h], package="my.pkg"), QnnGraph.QNN_GRAPH_ERROR_INVALID_OP_CONFIG, "my.pkg"),
         (_op("n3", "MatMul", [x], [h]), QnnGraph.QNN_GRAPH_ERROR_INVALID_OP_CONFIG, "2..3 inputs"),
         (_op("n4", "Transpose", [x], [h]), QnnGraph.QNN_GRAPH_ERROR_INVALID_OP_CONFIG, "'perm' is missing"),

@@ -14,6 +14,7 @@ from qnnpy.backend_api import NodeSpec, ParamSpec, TensorSpec
 from qnnpy.htp import dtypes, numerics
 from qnnpy.htp.errors import GraphError, TensorError, fail
 from qnnpy.htp.ops import PACKAGE, REGISTRY, REQUIRED, OpError, Scalar
+from qnnpy import QnnOpDef
 from qnnpy.QnnTypes import Qnn_DataType_t as DT, Qnn_TensorType_t as TT
 
 MAX_TENSOR_BYTES = (1 << 32) - 1  # Qnn_ClientBuffer_t.dataSize is a uint32_t
@@ -211,6 +212,10 @@ def find_op(spec: NodeSpec):
              f"node '{spec.name}': op package '{spec.package}' is not registered; the "
              f"emulated HTP provides '{PACKAGE}'")
     op = REGISTRY.get(spec.op_type)
+    if op is None and spec.op_type in QnnOpDef.OP_PARAMS:
+        fail(GraphError.QNN_GRAPH_ERROR_INVALID_OP_CONFIG,
+             f"node '{spec.name}': '{spec.op_type}' is a QNN op the emulated HTP does not "
+             f"implement ({len(REGISTRY)} of the {len(QnnOpDef.OP_PARAMS)} ops are; see qnnpy/htp/ops)")
     if op is None:
         close = difflib.get_close_matches(str(spec.op_type), REGISTRY, n=3)
         fail(GraphError.QNN_GRAPH_ERROR_INVALID_OP_CONFIG,

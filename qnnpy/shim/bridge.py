@@ -12,8 +12,8 @@ import atexit
 import logging
 import traceback
 
-from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnError, QnnGraph, QnnHtpPerfInfrastructure, QnnLog, QnnMem,
-                   QnnProfile, QnnProperty, QnnSignal, QnnSystemContext, QnnTensor, _log)
+from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnError, QnnGlobalConfig, QnnGraph, QnnHtpPerfInfrastructure,
+                   QnnLog, QnnMem, QnnProfile, QnnProperty, QnnSignal, QnnSystemContext, QnnTensor, _log)
 from qnnpy.QnnCommon import QNN_GET_ERROR_CODE, QnnCommon_Error_t as CE
 from qnnpy.QnnGraph import Qnn_NotifyStatus_t
 from qnnpy import QnnSystemProfile as SP
@@ -200,6 +200,9 @@ class Bridge:
         return err
 
     # ---- device --------------------------------------------------------------------------------
+
+    def QnnGlobalConfig_Set(self, config):
+        return QnnGlobalConfig.QnnGlobalConfig_Set(self.c.global_configs(config))
 
     def QnnDevice_create(self, logger, config, device):
         return self._call_with_handle_out(device, CE.QNN_COMMON_ERROR_INVALID_ARGUMENT, QnnDevice.QnnDevice_create,

@@ -15,6 +15,7 @@ from qnnpy.QnnContext import (QNN_CONTEXTMEMTYPE_RAW, QnnContext_Buffer_t, QnnCo
 from qnnpy.QnnGraph import QnnGraph_Config_t, QnnGraph_ConfigOption_t as GO
 from qnnpy.QnnBackend import QnnBackend_Config_t, QnnBackend_ConfigOption_t as BO
 from qnnpy.QnnDevice import QnnDevice_Config_t
+from qnnpy.QnnGlobalConfig import QnnGlobalConfig_t
 from qnnpy.QnnHtpContext import QnnHtpContext_ConfigOption_t as HO
 from qnnpy.QnnHtpContext import QnnHtpContext_CustomConfig_t, QnnHtpContext_GroupRegistration_t
 from qnnpy.QnnHtpGraph import QnnHtpGraph_ConfigOption_t as HGO
@@ -372,6 +373,10 @@ class CStructs:
 
     def device_configs(self, array) -> list | None:
         return self._configs(array, QnnDevice_Config_t, {})
+
+    def global_configs(self, array) -> list | None:
+        return self._configs(array, QnnGlobalConfig_t, {0: lambda c: {"socModel": c.socModel},
+                                                        1: lambda c: {"machineType": c.machineType}})
 
     def profile_configs(self, array) -> list | None:
         return self._configs(array, QnnProfile_Config_t, {})

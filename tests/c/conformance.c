@@ -357,6 +357,33 @@ static Qnn_ErrorHandle_t c_execute_with_generous_timeout(void) {
   return qnn.graphExecute(graph, &in, 1, &out, 1, NULL, signal_with(QNN_SIGNAL_CONFIG_OPTION_TIMEOUT, 60000000));
 }
 
+/* Global config cases run before compose() (its backendCreate closes the window), except the
+ * one about that window. */
+static Qnn_ErrorHandle_t set_global(QnnGlobalConfig_ConfigOption_t option, int value) {
+  QnnGlobalConfig_t config = QNN_GLOBAL_CONFIG_INIT;
+  config.option = option;
+  if (option == QNN_GLOBAL_CONFIG_OPTION_MACHINE_TYPE)
+    config.machineType = (QnnGlobalConfig_MachineType_t)value;
+  else
+    config.socModel = (Qnn_SocModel_t)value;
+  const QnnGlobalConfig_t* configs[] = {&config, NULL};
+  return qnn.globalConfigSet(configs);
+}
+static Qnn_ErrorHandle_t c_global_null(void) { return qnn.globalConfigSet(NULL); }
+static Qnn_ErrorHandle_t c_global_soc_twice(void) {
+  CHECK(set_global(QNN_GLOBAL_CONFIG_OPTION_SOC_MODEL, QNN_SOC_MODEL_SM8650));
+  return set_global(QNN_GLOBAL_CONFIG_OPTION_SOC_MODEL, QNN_SOC_MODEL_SM8650);
+}
+static Qnn_ErrorHandle_t c_global_soc_unassigned(void) { return set_global(QNN_GLOBAL_CONFIG_OPTION_SOC_MODEL, 999); }
+static Qnn_ErrorHandle_t c_global_machine_device(void) {
+  return set_global(QNN_GLOBAL_CONFIG_OPTION_MACHINE_TYPE, QNN_GLOBAL_CONFIG_OPTION_MACHINE_TYPE_DEVICE);
+}
+static Qnn_ErrorHandle_t c_global_machine_invalid(void) { return set_global(QNN_GLOBAL_CONFIG_OPTION_MACHINE_TYPE, 5); }
+static Qnn_ErrorHandle_t c_global_unknown_option(void) { return set_global((QnnGlobalConfig_ConfigOption_t)7, 0); }
+static Qnn_ErrorHandle_t c_global_after_backend(void) {
+  return set_global(QNN_GLOBAL_CONFIG_OPTION_SOC_MODEL, QNN_SOC_MODEL_SM8650);
+}
+
 typedef struct {
   const char* label;
   Qnn_ErrorHandle_t (*run)(void);
@@ -444,12 +471,22 @@ static const Case CASES[] = {
     {"signalFree_twice", c_signal_free_twice},
     {"execute_with_idle_abort_signal", c_execute_with_idle_abort_signal},
     {"execute_with_generous_timeout", c_execute_with_generous_timeout},
+    {"globalConfigSet_after_backendCreate", c_global_after_backend},
+};
+/* Run before compose(); numbered after CASES. */
+static const Case EARLY_CASES[] = {
+    {"globalConfigSet_null", c_global_null},
+    {"globalConfigSet_soc_twice", c_global_soc_twice},
+    {"globalConfigSet_soc_unassigned", c_global_soc_unassigned},
+    {"globalConfigSet_machine_device", c_global_machine_device},
+    {"globalConfigSet_machine_invalid", c_global_machine_invalid},
+    {"globalConfigSet_unknown_option", c_global_unknown_option},
 };
 
 int main(int argc, char** argv) {
-  size_t count = sizeof CASES / sizeof CASES[0];
+  size_t late = sizeof CASES / sizeof CASES[0], count = late + sizeof EARLY_CASES / sizeof EARLY_CASES[0];
   if (argc == 2) { /* list the cases */
-    for (size_t i = 0; i < count; ++i) printf("case %zu %s\n", i, CASES[i].label);
+    for (size_t i = 0; i < count; ++i) printf("case %zu %s\n", i, i < late ? CASES[i].label : EARLY_CASES[i - late].label);
     return 0;
   }
   size_t index = argc == 3 ? strtoul(argv[2], NULL, 10) : count;
@@ -458,9 +495,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   qnn = load_backend(argv[1]);
+  const Case* chosen = index < late ? &CASES[index] : &EARLY_CASES[index - late];
+  Qnn_ErrorHandle_t result = index < late ? 0 : chosen->run();
   compose();
-  unsigned long code = (unsigned long)QNN_GET_ERROR_CODE(CASES[index].run());
-  printf("case %s %lu\n", CASES[index].label, code);
+  if (index < late) result = chosen->run();
+  unsigned long code = (unsigned long)QNN_GET_ERROR_CODE(result);
+  printf("case %s %lu\n", chosen->label, code);
   fflush(stdout); /* before the backend's exit handlers (the real one's may fork) */
   return 0;
 }

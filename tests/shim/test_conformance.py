@@ -41,7 +41,7 @@ DIFFERENCES = {
     "execute_with_generous_timeout": (0, "real x86: no signal can be created"),
 }
 SUCCEEDS = {"execute_ok", "createFromBinary_own", "graphRetrieve_ok", "execute_with_idle_abort_signal",
-            "execute_with_generous_timeout"}
+            "execute_with_generous_timeout", "globalConfigSet_null", "globalConfigSet_machine_device"}
 
 
 def _outcome(exe, library, index) -> str:
@@ -76,8 +76,12 @@ def ours(shim, cases) -> dict:
     return dict(zip(labels, _outcomes(exe, shim / "libQnnHtp.so", len(labels))))
 
 
+# an SoC without an HTP makes QnnBackend_create fail, so the harness stops before its case
+FAILS_TO_COMPOSE = {"globalConfigSet_soc_unassigned"}
+
+
 def test_qnnpy_answers_every_case_with_a_code(ours):
-    assert all(code.isdigit() for code in ours.values()), {k: v for k, v in ours.items() if not v.isdigit()}
+    assert {k: v for k, v in ours.items() if not v.isdigit()} == {k: "exit:1" for k in FAILS_TO_COMPOSE}
     assert {label for label, code in ours.items() if code == "0"} == SUCCEEDS
     assert {label: int(ours[label]) for label in DIFFERENCES} == {label: want for label, (want, _) in DIFFERENCES.items()}
 

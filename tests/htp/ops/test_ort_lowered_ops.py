@@ -73,3 +73,41 @@ def test_resize_nearest_neighbor_coordinate_modes(api, mode, onnx_mode, nearest,
     err, (out,) = run_op(api, "ResizeNearestNeighbor", [x], [(1, *size, 2)], **mode)
     assert err == 0
     np.testing.assert_array_equal(out, reference)
+
+
+def _instance_norm_reference(x, gamma, beta, epsilon, mode, region, normalize_variance):
+    axes = {0: (1, 2), 1: (3,), 2: (1, 2, 3)}[region]
+    x = x.astype(np.float64)
+    centered = x - x.mean(axis=axes, keepdims=True) if mode == 0 else x
+    if normalize_variance:
+        centered = centered / np.sqrt((centered ** 2).mean(axis=axes, keepdims=True) + epsilon)
+    return centered * gamma + beta
+
+
+def test_instance_norm_against_onnxruntime(api):
+    """The ACROSS_SPATIAL, MU_SIGMA case is ONNX's InstanceNormalization (NCHW there)."""
+    rng = np.random.default_rng(5)
+    gamma, beta = rng.standard_normal(5).astype(np.float32), rng.standard_normal(5).astype(np.float32)
+    node = helper.make_node("InstanceNormalization", ["x", "g", "b"], ["y"], epsilon=0.25)
+    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 5, 3, 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                              [helper.make_tensor("g", TensorProto.FLOAT, [5], gamma),
+                               helper.make_tensor("b", TensorProto.FLOAT, [5], beta)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    session = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    expected = session.run(None, {"x": X.transpose(0, 3, 1, 2).copy()})[0].transpose(0, 2, 3, 1)
+    err, (out,) = run_op(api, "InstanceNorm", [X], [X.shape], statics=[gamma, beta], epsilon=0.25)
+    assert err == 0
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("mode,region,normalize_variance", [(0, 0, False), (1, 0, True), (0, 1, True),
+                                                            (1, 2, True), (1, 1, False)])
+def test_instance_norm_modes(api, mode, region, normalize_variance):
+    rng = np.random.default_rng(6)
+    gamma, beta = rng.standard_normal(5).astype(np.float32), rng.standard_normal(5).astype(np.float32)
+    err, (out,) = run_op(api, "InstanceNorm", [X], [X.shape], statics=[gamma, beta], epsilon=0.5, mode=mode,
+                         region=region, normalize_variance=normalize_variance)
+    assert err == 0
+    expected = _instance_norm_reference(X, gamma, beta, 0.5, mode, region, normalize_variance)
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
