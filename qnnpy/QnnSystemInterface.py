@@ -1,5 +1,5 @@
 """System/QnnSystemInterface.h: the system library's provider and function table."""
-from qnnpy import QnnSystemContext, QnnSystemProfile
+from qnnpy import QnnSystemContext, QnnSystemProfile, QnnSystemTensor
 from qnnpy._api import qnn_api
 from qnnpy.QnnInterface import QnnInterface_Error_t
 from qnnpy.QnnTypes import Qnn_Version_t
@@ -13,7 +13,7 @@ TABLE = [
     ("systemContextGetBinaryInfo", QnnSystemContext.QnnSystemContext_getBinaryInfo),
     ("systemContextGetMetaData", QnnSystemContext.QnnSystemContext_getMetadata),
     ("systemContextFree", QnnSystemContext.QnnSystemContext_free),
-    ("systemTensorGetMemoryFootprint", None),
+    ("systemTensorGetMemoryFootprint", QnnSystemTensor.QnnSystemTensor_getMemoryFootprint),
     ("systemLogCreate", None),
     ("systemLogSetLogLevel", None),
     ("systemLogFree", None),

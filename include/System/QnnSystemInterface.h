@@ -10,6 +10,7 @@
 #include "System/QnnSystemContext.h"
 #include "System/QnnSystemLog.h"
 #include "System/QnnSystemProfile.h"
+#include "System/QnnSystemTensor.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -13,7 +13,8 @@ import logging
 import traceback
 
 from qnnpy import (QnnBackend, QnnContext, QnnDevice, QnnError, QnnGlobalConfig, QnnGraph, QnnHtpPerfInfrastructure,
-                   QnnLog, QnnMem, QnnProfile, QnnProperty, QnnSignal, QnnSystemContext, QnnTensor, _log)
+                   QnnLog, QnnMem, QnnProfile, QnnProperty, QnnSignal, QnnSystemContext, QnnSystemTensor, QnnTensor,
+                   _log)
 from qnnpy.QnnCommon import QNN_GET_ERROR_CODE, QnnCommon_Error_t as CE
 from qnnpy.QnnGraph import Qnn_NotifyStatus_t
 from qnnpy import QnnSystemProfile as SP
@@ -655,6 +656,14 @@ class Bridge:
             records.append(SP.QnnSystemProfile_ProfileData_t(record.version, SP.QnnSystemProfile_ProfileDataV1_t(
                 header, events, len(events))))
         return SP.QnnSystemProfile_serializeEventData(self.c.handle(target), records, num_events)
+
+    def QnnSystemTensor_getMemoryFootprint(self, tensor, footprint):
+        if self._missing(footprint):
+            return QnnSystemTensor.QNN_SYSTEM_TENSOR_ERROR_INVALID_ARGUMENT
+        err, outs = _split(QnnSystemTensor.QnnSystemTensor_getMemoryFootprint(self.c.tensor(tensor)))
+        if not err:
+            footprint[0] = outs[0]
+        return err
 
     def QnnSystemProfile_freeSerializationTarget(self, target):
         return SP.QnnSystemProfile_freeSerializationTarget(self.c.handle(target))

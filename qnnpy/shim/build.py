@@ -84,7 +84,8 @@ LIBRARIES = [
             }, ("QnnLog_create", "QnnInterface_getProviders"),
             "QnnInterface.h", "QnnInterface_ImplementationV{version}_t"),
     Library("system", "_qnnpy_system", "libQnnSystem.so",
-            ["System/QnnSystemContext.h", "System/QnnSystemLog.h", "System/QnnSystemProfile.h"],
+            ["System/QnnSystemContext.h", "System/QnnSystemLog.h", "System/QnnSystemProfile.h",
+             "System/QnnSystemTensor.h"],
             "system_prelude.c", {
                 "qnnpy_system_log_create": "Qnn_ErrorHandle_t qnnpy_system_log_create(void* callback, QnnLog_Level_t "
                                            "maxLogLevel, Qnn_LogHandle_t* logger);",
