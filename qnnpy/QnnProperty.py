@@ -95,7 +95,8 @@ for _name, _value in _KEYS.items():
     globals()["QNN_PROPERTY_" + _name] = _value
 # Every key named here is valid except those the real HTP backend (QAIRT 2.51) answers as unknown
 # keys: RETRIEVE_RAW and the twelve quantization-encoding keys (509-515, 528-532).
-_VALID = set(_KEYS.values()) - {516} - set(range(509, 516)) - set(range(528, 533))
+# The HTP's own key, CUSTOM + 1 (HTP/QnnHtpProperty.h), is valid as well.
+_VALID = (set(_KEYS.values()) | {QNN_PROPERTY_GROUP_CUSTOM + 1}) - {516} - set(range(509, 516)) - set(range(528, 533))
 
 # Group keys answer as the real HTP backend (onnxruntime-qnn 2.7.0's libQnnHtp.so) answers them:
 # a client such as ORT's QNN EP creates a device only when the DEVICE group is supported.

@@ -14,7 +14,7 @@ INCLUDE = ROOT / "include"
 MODULES = ["QnnCommon", "QnnTypes", "QnnBackend", "QnnContext", "QnnGraph", "QnnTensor", "QnnDevice", "QnnLog",
            "QnnProperty", "QnnProfile", "QnnOpDef", "QnnSystemContext", "QnnInterface", "QnnSystemInterface",
            "QnnHtpContext", "QnnHtpDevice", "QnnHtpGraph", "QnnHtpPerfInfrastructure", "QnnHtpSystemContext",
-           "QnnSystemProfile", "QnnGlobalConfig"]
+           "QnnSystemProfile", "QnnGlobalConfig", "QnnHtpProperty", "QnnSystemTensor"]
 needs_gcc = pytest.mark.skipif(shutil.which("gcc") is None or shutil.which("g++") is None, reason="needs gcc and g++")
 
 

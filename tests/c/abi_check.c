@@ -15,10 +15,15 @@
 #include "HTP/QnnHtpDevice.h"
 #include "HTP/QnnHtpGraph.h"
 #include "HTP/QnnHtpProfile.h"
+#include "HTP/QnnHtpProperty.h"
 #include "HTP/QnnHtpMem.h"
 #include "HTP/QnnHtpSystemContext.h"
 #include "QnnInterface.h"
+#include "QnnOpPackage.h"
 #include "QnnSdkBuildId.h"
+#include "Saver/QnnSaver.h"
+#include "System/QnnSystemDlc.h"
+#include "System/QnnSystemTensor.h"
 #include "System/QnnSystemInterface.h"
 
 #define SIZE(type, n) ABI_ASSERT(sizeof(type) == (n), "sizeof " #type)

@@ -5,13 +5,13 @@ import ctypes
 import json
 import sys
 
-from qnnpy import QnnProperty
+from qnnpy import QnnHtpProperty, QnnProperty
 
 TABLE_OFFSET = 40  # QnnInterface_t: backendId, providerName, Qnn_ApiVersion_t, then the table
 
 
 def keys() -> dict[str, int]:
-    return {name: int(getattr(QnnProperty, name)) for name in dir(QnnProperty)
+    return {name: int(getattr(module, name)) for module in (QnnProperty, QnnHtpProperty) for name in dir(module)
             if name.startswith("QNN_PROPERTY_") and ("_SUPPORT" in name or "_GROUP_" in name
                                                      or name == "QNN_PROPERTY_ERROR_GET_VERBOSE_MESSAGE")}
 
