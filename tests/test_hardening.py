@@ -42,6 +42,22 @@ def test_out_of_range_fields_are_refused_not_wrapped():
         assert _load(repack(header, meta, data)) == QnnContext.QNN_CONTEXT_ERROR_CREATE_FROM_BINARY, path
 
 
+def test_what_the_system_library_or_execute_would_refuse_is_refused_at_load():
+    """Found by the fuzz campaign's accepted-invalid oracle: a build id that is not a string
+    loaded but could not be described; a graph tensor without its id loaded but no client
+    could then name it at execute. Both are refused at load now, and still at description."""
+    base, _ = sample_binaries()
+    for mutate in (lambda meta: meta.update(build_id=[1, 2]), lambda meta: meta["graphs"][1]["tensors"][3].pop("id"),
+                   lambda meta: meta["context_tensors"].append(dict(meta["graphs"][0]["tensors"][0], id=None))):
+        header, meta, data = split(base)
+        mutate(meta)
+        mutated = repack(header, meta, data)
+        assert _load(mutated) == QnnContext.QNN_CONTEXT_ERROR_CREATE_FROM_BINARY
+        _, system = QnnSystemContext.QnnSystemContext_create()
+        assert QnnSystemContext.QnnSystemContext_getBinaryInfo(system, mutated, len(mutated))[0] != 0
+        QnnSystemContext.QnnSystemContext_free(system)
+
+
 def test_offsets_outside_int32_are_refused():
     base, _ = sample_binaries()
     header, meta, data = split(base)

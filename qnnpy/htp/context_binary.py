@@ -81,6 +81,13 @@ def check_tensor_meta(meta, data_size: int) -> tuple:
     return name, kind, dtype, tuple(dims)
 
 
+def check_registered_tensor_meta(meta, data_size: int) -> None:
+    """A graph or context tensor entry: a tensor entry that also carries its id (only a
+    parameter's inline tensor has none), since nodes and clients find it by that id."""
+    name, *_ = check_tensor_meta(meta, data_size)
+    _require(is_int(meta.get("id")), f"tensor '{name}' has no id")
+
+
 def spec_from_meta(meta, parsed: container.Parsed) -> TensorSpec:
     name, kind, dtype, dims = check_tensor_meta(meta, len(parsed.data))
     data = None
@@ -97,7 +104,7 @@ def check_graph_meta(g, data_size: int) -> None:
              f"graph '{g['name']}' lacks tensors or nodes")
     _require(g.get("precision", "float32") in ("float32", "float16"), f"graph '{g['name']}': unknown precision")
     for t in g["tensors"]:
-        check_tensor_meta(t, data_size)
+        check_registered_tensor_meta(t, data_size)
         encoding_from_meta(t.get("encoding"))
     for n in g["nodes"]:
         _require(isinstance(n, dict) and isinstance(n.get("params"), list) and _ints(n.get("inputs"))
@@ -164,8 +171,9 @@ def check_entries(parsed: container.Parsed) -> tuple[list, list]:
     binary needs (QnnSystemContext reads nothing else)."""
     ctx_tensors, graphs = parsed.meta.get("context_tensors"), parsed.meta.get("graphs")
     _require(isinstance(ctx_tensors, list) and isinstance(graphs, list), "metadata lacks context_tensors or graphs")
+    _require(isinstance(parsed.meta.get("build_id"), str), "the build id is not a string")
     for t in ctx_tensors:
-        check_tensor_meta(t, len(parsed.data))
+        check_registered_tensor_meta(t, len(parsed.data))
     for g in graphs:
         check_graph_meta(g, len(parsed.data))
     return ctx_tensors, graphs

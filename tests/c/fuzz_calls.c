@@ -2,7 +2,9 @@
  * of each parameter's own kind (tests/shim/signatures.py gives the kinds): handles NULL,
  * live, freed or made up; pointers NULL or to zeroed memory; integers 0, small, huge; counts
  * within the memory passed. Each call runs in a forked child, so a crash is seen, not fatal.
- * Prints "entry code" per call, "entry signal N" for a child that died, "entry hang".
+ * Prints "entry code" per call, "entry signal N" for a child that died, "entry hang", and
+ * "entry nonatomic" for a refused call after which the live context serializes to a different
+ * size (a graph or tensor registered by a call that said it failed).
  * Usage: fuzz_calls libQnnHtp.so libQnnSystem.so cases seed kinds,kinds,... */
 #include <signal.h>
 #include <string.h>
@@ -23,6 +25,13 @@ static uint64_t next_random(void) {
 }
 
 #define PICK(array) (array)[next_random() % (sizeof(array) / sizeof((array)[0]))]
+
+/* What the live context holds, as far as a client can see: the size it would serialize to. */
+static Qnn_ContextBinarySize_t context_footprint(const QNN_INTERFACE_VER_TYPE* qnn, Qnn_ContextHandle_t context) {
+  Qnn_ContextBinarySize_t size = 0;
+  Qnn_ErrorHandle_t err = qnn->contextGetBinarySize(context, &size);
+  return err ? (Qnn_ContextBinarySize_t)err << 48 : size;
+}
 
 int main(int argc, char** argv) {
   if (argc != 6) {
@@ -58,6 +67,7 @@ int main(int argc, char** argv) {
     fprintf(stderr, "%zu table entries but %zu kind strings\n", n_fns, n_kinds);
     return 2;
   }
+  const Qnn_ContextBinarySize_t footprint = context_footprint(&qnn, context);
   for (long c = 0; c < cases; ++c) {
     size_t entry = (size_t)(next_random() % n_fns);
     const char* k = kinds[entry];
@@ -82,7 +92,11 @@ int main(int argc, char** argv) {
     if (child == 0) {
       alarm(20);
       uintptr_t code = fns[entry](a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
-      printf("%zu %lu\n", entry, (unsigned long)(code & 0xFFFF));
+      if ((code & 0xFFFF) != 0 && context_footprint(&qnn, context) != footprint) {
+        printf("%zu nonatomic\n", entry);
+      } else {
+        printf("%zu %lu\n", entry, (unsigned long)(code & 0xFFFF));
+      }
       fflush(stdout);
       _exit(0);
     }

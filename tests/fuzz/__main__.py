@@ -1,9 +1,11 @@
 """The fuzz campaign: ``python -m tests.fuzz --cases 100000 [--seed 0]``.
 
-Prints one row per attack: cases, precise codes, accepted, GENERAL, escaped, hangs, refusals
-that changed state. A precise code is the namespace's own error for the bad input; GENERAL
-(a qnnpy bug), an escaped exception, a hang (over the per-case time limit) or a refused call
-that left a live object changed ("non-atomic") are failures.
+Prints one row per attack: cases, precise codes, accepted, GENERAL, escaped, hangs, crashes,
+refusals that changed state, accepted inputs that fail later. A precise code is the
+namespace's own error for the bad input; GENERAL (a qnnpy bug), an escaped exception, a hang
+(over the per-case time limit), a crash, a refused call that left a live object changed
+("non-atomic") and a binary accepted at load that normal use then refuses ("accepted-invalid")
+are failures.
 """
 import argparse
 import sys
@@ -11,15 +13,15 @@ import time
 
 from tests.fuzz import arguments, binaries, c_calls, soak
 
-COLUMNS = ("precise", "accepted", "GENERAL", "escaped", "hang", "crash", "non-atomic")
-FAILURES = ("GENERAL", "hang", "crash", "non-atomic")
+COLUMNS = ("precise", "accepted", "GENERAL", "escaped", "hang", "crash", "non-atomic", "accepted-invalid")
+FAILURES = ("GENERAL", "hang", "crash", "non-atomic", "accepted-invalid")
 
 
 def row(name: str, counts, seconds: float) -> str:
     escaped = sum(v for k, v in counts.items() if k.startswith("escaped"))
     accepted = counts.get("accepted", 0) + counts.get("success", 0)
     cells = [counts.get("precise", 0), accepted, counts.get("GENERAL", 0), escaped, counts.get("hang", 0),
-             counts.get("crash", 0), counts.get("non-atomic", 0)]
+             counts.get("crash", 0), counts.get("non-atomic", 0), counts.get("accepted-invalid", 0)]
     return f"| {name} | {sum(counts.values())} | " + " | ".join(str(c) for c in cells) + f" | {seconds:.0f} s |"
 
 

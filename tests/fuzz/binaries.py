@@ -6,6 +6,13 @@ one (huge, negative, wrong type, deeply nested, NaN), deletes a key, or duplicat
 entry; then the container is repacked with the same data region and a fresh checksum.
 Each mutated binary goes through createFromBinary (and retrieve/execute of every graph when
 that succeeds) and QnnSystemContext_getBinaryInfo, under a time limit per case.
+
+Two more outcomes are failures. "accepted-invalid": a binary that loads (or a section that
+applies) but that the next step of normal use refuses — the system library cannot describe
+what the backend loaded, or a graph cannot execute on zero inputs of the shapes the binary
+itself describes: the load should have refused it. "non-atomic": a refused load that left a
+live handle behind, or a refused section after which the context computes something else
+than before (outputs compared bit for bit) or any live object changed.
 """
 import collections
 import random
@@ -13,10 +20,13 @@ import signal
 import struct
 
 import msgpack
+import numpy as np
 
-from qnnpy import QnnBackend, QnnContext, QnnGraph, QnnSystemContext
-from qnnpy.htp import container
+from qnnpy import QnnBackend, QnnContext, QnnGraph, QnnSystemContext, _handles
+from qnnpy.builder import io_tensor
+from qnnpy.htp import container, dtypes
 from tests.fuzz import GENERAL, quiet_log
+from tests.fuzz.arguments import state
 
 LIMIT_SECONDS = 5
 
@@ -84,34 +94,88 @@ def _alarm(signum, frame):
     raise Timeout()
 
 
+MAX_FEED_BYTES = 1 << 24  # a described tensor larger than this is not fed (the case stays "accepted")
+
+
+def _execute_all(context, info) -> tuple[int, list | None]:
+    """Execute every graph the binary info describes on zero inputs: (first non-zero code or
+    0, the outputs), or (0, None) when a tensor is too large to feed."""
+    outputs = []
+    for graph_info in info.contextBinaryInfoV3.graphs:
+        g = graph_info.graphInfoV3
+        err, graph = QnnGraph.QnnGraph_retrieve(context, g.graphName)
+        if err:
+            return err, None
+        io = []
+        for tensor in list(g.graphInputs) + list(g.graphOutputs):
+            body = tensor.v1
+            if not dtypes.supported(body.dataType):
+                return 0, None
+            shape = [int(d) for d in body.dimensions[:body.rank]]
+            if np.prod(shape, dtype=np.float64) * np.dtype(dtypes.storage(body.dataType)).itemsize > MAX_FEED_BYTES:
+                return 0, None
+            io.append(io_tensor(tensor, np.zeros(shape, dtypes.storage(body.dataType))))
+        n_in = len(g.graphInputs)
+        err = QnnGraph.QnnGraph_execute(graph, io[:n_in], n_in, io[n_in:], len(io) - n_in, None, None)
+        if err:
+            return err, None
+        outputs += [t.v1.clientBuf.data.tobytes() for t in io[n_in:]]
+    return 0, outputs
+
+
+def _described(system, binary):
+    err, info, _ = QnnSystemContext.QnnSystemContext_getBinaryInfo(system, binary, len(binary))
+    return err, info
+
+
 def exercise(binary: bytes, base: bytes | None) -> str:
     """The worst outcome of using ``binary`` every way a client would: a context binary is
-    loaded, described and its graphs retrieved and built; a section (``base`` given) is
-    described and applied to a context loaded from ``base``."""
+    loaded, described, and its graphs retrieved and executed; a section (``base`` given) is
+    described and applied to a context loaded from ``base``, whose graphs execute before and
+    after."""
     from qnnpy import lora
-    outcomes = []
+    codes, verdict = [], None
     _, backend = QnnBackend.QnnBackend_create(None, None)
     _, system = QnnSystemContext.QnnSystemContext_create()
     try:
-        err, info, _ = QnnSystemContext.QnnSystemContext_getBinaryInfo(system, binary, len(binary))
-        outcomes.append(err)
+        err, info = _described(system, binary)
+        codes.append(err)
         if base is None:
+            live = len(_handles._live)
             err, context = QnnContext.QnnContext_createFromBinary(backend, None, None, binary, len(binary), None)
-            outcomes.append(err)
-            if err == 0 and info is not None:
-                for graph_info in info.contextBinaryInfoV3.graphs:
-                    outcomes.append(QnnGraph.QnnGraph_retrieve(context, graph_info.graphInfoV3.graphName)[0])
+            codes.append(err)
+            if err and len(_handles._live) != live:
+                verdict = "non-atomic"
+            elif err == 0:
+                run_err = _execute_all(context, info)[0] if info is not None else "undescribed"
+                if run_err == GENERAL:
+                    codes.append(GENERAL)
+                elif run_err:
+                    verdict = "accepted-invalid"
         else:
             err, context = QnnContext.QnnContext_createFromBinary(backend, None, None, base, len(base), None)
             assert err == 0, "the unmutated base must load"
-            outcomes.append(QnnContext.QnnContext_applyBinarySection(
-                context, None, QnnContext.QNN_CONTEXT_SECTION_UPDATABLE, lora.section_buffer(binary), None, None))
+            _, base_info = _described(system, base)
+            _, before = _execute_all(context, base_info)
+            fingerprint = state()
+            err = QnnContext.QnnContext_applyBinarySection(
+                context, None, QnnContext.QNN_CONTEXT_SECTION_UPDATABLE, lora.section_buffer(binary), None, None)
+            codes.append(err)
+            run_err, after = _execute_all(context, base_info)
+            if err and (after != before or state() != fingerprint):
+                verdict = "non-atomic"
+            elif run_err == GENERAL:
+                codes.append(GENERAL)
+            elif run_err:
+                verdict = "accepted-invalid" if not err else "non-atomic"
     finally:
         QnnSystemContext.QnnSystemContext_free(system)
         QnnBackend.QnnBackend_free(backend)
-    codes = [int(c) for c in outcomes]
+    codes = [int(c) for c in codes]
     if GENERAL in codes:
         return "GENERAL"
+    if verdict:
+        return verdict
     return "accepted" if all(c == 0 for c in codes) else "precise"
 
 

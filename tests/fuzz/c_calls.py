@@ -1,6 +1,7 @@
 """The C tables fuzzed through the shim: tests/c/fuzz_calls.c calls every core and system
 function with hostile values of each parameter's kind (tests/shim/signatures.py), each call
-in a forked child. Outcomes: precise codes, success, GENERAL, crash (a signal), hang."""
+in a forked child. Outcomes: precise codes, success, GENERAL, crash (a signal), hang, and
+non-atomic (a refused call that changed what the live context serializes to)."""
 import collections
 import pathlib
 import subprocess
@@ -35,7 +36,8 @@ def run_with(exe, shim: pathlib.Path, cases: int, seed: int) -> tuple[collection
             continue
         entry, result = names[int(parts[0])], parts[1]
         outcome = ("skipped" if result == "skipped" else "crash" if result == "signal" else "hang" if result == "hang"
-                   else "success" if result == "0" else "GENERAL" if int(result) == GENERAL else "precise")
+                   else "non-atomic" if result == "nonatomic" else "success" if result == "0"
+                   else "GENERAL" if int(result) == GENERAL else "precise")
         if outcome != "skipped":
             counts[outcome] += 1
             examples.setdefault(outcome, entry)

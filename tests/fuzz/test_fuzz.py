@@ -1,5 +1,6 @@
 """A bounded run of the fuzz campaign (tests/fuzz): no GENERAL code, no escaped exception,
-no hang, no refusal that changed state, over random arguments to every public function and mutated binaries."""
+no hang, no refusal that changed state, no binary accepted at load that normal use then
+refuses, over random arguments to every public function and mutated binaries."""
 import pytest
 
 from tests.fuzz import arguments, binaries
