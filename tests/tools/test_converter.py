@@ -448,7 +448,10 @@ def test_16_bit_weight_overrides_keep_16_bit_codes(tmp_path):
 
 
 @pytest.mark.parametrize("doc, words", [
-    ({"version": "2.0.0", "activation_encodings": [], "param_encodings": []}, "AIMET encodings version '2.0.0'"),
+    ({"version": "3.0.0", "activation_encodings": [], "param_encodings": []}, "AIMET encodings version '3.0.0'"),
+    ({"version": "2.0.0", "encodings": [{"name": "layers.0.q_proj.lora_A.weight", "output_dtype": "int4",
+                                         "y_scale": [[1.0]], "axis": 1, "block_size": 2}]}, "per-block / LPBQ"),
+    ({"version": "2.0.0", "activation_encodings": [], "param_encodings": []}, "needs 'encodings'"),
     ({"version": "1.0.0", "activation_encodings": [], "param_encodings": [
         {"name": "layers.0.q_proj.lora_A.weight", "enc_type": "LPBQ", "bw": 4, "scale": [1.0], "offset": [0],
          "block_size": 64}]}, "has a LPBQ encoding (per-block / LPBQ)"),
@@ -462,3 +465,47 @@ def test_unsupported_encodings_files_are_refused_by_name(tmp_path, capsys, doc, 
     assert cli.main(["converter", "-i", str(tmp_path / "m.onnx"), "--output_path", str(tmp_path / "out.qnnpy"),
                      "--quantization_overrides", str(tmp_path / "enc.json")]) == 1
     assert words in capsys.readouterr().err
+
+
+def test_aimet_2_0_0_encodings_match_an_onnx_qdq_model_of_the_same_values(tmp_path):
+    """AIMET 2.0.0 entries are QuantizeLinear parameters (q = round(x / y_scale) + y_zero_point
+    in output_dtype, per channel along axis). The oracle is onnxruntime running Q/DQ nodes built
+    from the same numbers: an unsigned activation with a zero point, a signed 16-bit one with a
+    non-zero zero point (which QNN holds as unsigned), a per-channel symmetric int8 weight and
+    a float16 entry (left in float)."""
+    rng = np.random.default_rng(3)
+    w = rng.standard_normal((6, 4)).astype(np.float32)
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["h"]), helper.make_node("Relu", ["h"], ["r"]),
+             helper.make_node("Add", ["r", "x2"], ["y"])]
+    _write_model(tmp_path / "m.onnx", nodes, [_io("x", [3, 6]), _io("x2", [3, 4])], [_io("y", [3, 4])],
+                 [numpy_helper.from_array(w, "w")])
+    w_scales = (np.abs(w).max(axis=0) / 127).astype(np.float32)
+    enc = {"x": ("uint8", 0.02, 37), "h": ("int16", 0.0004, -1000), "r": ("uint16", 0.0002, 0),
+           "x2": ("uint8", 0.01, 128)}
+    doc = {"version": "2.0.0", "encodings": [
+        {"name": n, "output_dtype": d, "y_scale": s, **({"y_zero_point": z} if z else {})} for n, (d, s, z) in enc.items()]
+        + [{"name": "w", "output_dtype": "int8", "y_scale": w_scales.tolist(), "axis": 1},
+           {"name": "y", "output_dtype": "float16"}]}
+    (tmp_path / "enc.json").write_text(json.dumps(doc))
+    convert(str(tmp_path / "m.onnx"), str(tmp_path / "m.qnnpy"), quantization_overrides=str(tmp_path / "enc.json"))
+
+    onnx_type = {"uint8": TensorProto.UINT8, "int16": TensorProto.INT16, "uint16": TensorProto.UINT16}
+    qdq, inits = [], [numpy_helper.from_array(w, "w")]
+    for name, (dtype, scale, zero) in enc.items():
+        inits += [numpy_helper.from_array(np.array(scale, np.float32), f"{name}_s"),
+                  helper.make_tensor(f"{name}_z", onnx_type[dtype], [], [zero])]
+        qdq.append(helper.make_node("QuantizeLinear", [name, f"{name}_s", f"{name}_z"], [f"{name}_q"]))
+        qdq.append(helper.make_node("DequantizeLinear", [f"{name}_q", f"{name}_s", f"{name}_z"], [f"{name}_d"]))
+    inits += [numpy_helper.from_array(w_scales, "w_s"),
+              numpy_helper.from_array(np.clip(np.rint(w / w_scales), -128, 127).astype(np.int8), "w_q")]
+    graph = helper.make_graph(
+        [qdq[0], qdq[1], qdq[6], qdq[7], helper.make_node("DequantizeLinear", ["w_q", "w_s"], ["w_d"], axis=1),
+         helper.make_node("MatMul", ["x_d", "w_d"], ["h"]), qdq[2], qdq[3],
+         helper.make_node("Relu", ["h_d"], ["r"]), qdq[4], qdq[5], helper.make_node("Add", ["r_d", "x2_d"], ["y"])],
+        "qdq", [_io("x", [3, 6]), _io("x2", [3, 4])], [_io("y", [3, 4])], inits)
+    oracle = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 21)], ir_version=10)
+    x, x2 = rng.uniform(-0.7, 4.3, (3, 6)).astype(np.float32), rng.uniform(-1.2, 1.2, (3, 4)).astype(np.float32)
+    loaded = Loaded(str(tmp_path / "m.qnnpy"))
+    got = loaded.run(x=x, x2=x2)["y"]
+    loaded.close()
+    np.testing.assert_allclose(got, _ort(oracle, exact=True, x=x, x2=x2)[0], rtol=0, atol=0.0002 * 1.01 + 1e-6)

@@ -242,7 +242,7 @@ def add_quantizer_arguments(parser) -> None:
 
 def add_quantizer_flags(parser) -> None:
     """The quantizer's own flags, shared with ``quantizer`` (qairt-quantizer)."""
-    parser.add_argument("--quantization_overrides", help="AIMET encodings JSON (legacy or 1.0.0)")
+    parser.add_argument("--quantization_overrides", help="AIMET encodings JSON (legacy 0.6.1, 1.0.0 or 2.0.0)")
     parser.add_argument("--input_list", help="calibration inputs, as qnn-net-run reads them (float32 raw files)")
     parser.add_argument("--use_native_input_files", action="store_true",
                         help="the input list's raw files hold each input's own type (int32 token ids, ...)")

@@ -5,7 +5,7 @@
   with the least quantization error on the calibration values.
 - Weights: symmetric signed (AIMET's rule: scale = max|w| / (2^(bw-1) - 1), offset 0), 8 bit,
   or 4 bit held in an 8-bit container (BW_SCALE_OFFSET).
-- ``--quantization_overrides`` (AIMET legacy or 1.0.0 JSON) wins per tensor.
+- ``--quantization_overrides`` (AIMET legacy 0.6.1, 1.0.0 or 2.0.0 JSON) wins per tensor.
 - ``--quant_updatable_mode``: adapter_only marks the LoRA branch's activations updatable
   (UPDATEABLE_NATIVE), all marks every activation and the I/O updatable, none marks nothing.
 """
@@ -63,31 +63,59 @@ def per_channel_weight_encoding(values: np.ndarray, bits: int) -> Encoding:
 
 
 def parse_overrides(path: str) -> dict[str, Encoding | str]:
-    """{tensor name: Encoding or "float"} from AIMET legacy (0.6.1) or 1.0.0 JSON."""
+    """{tensor name: Encoding or "float"} from AIMET legacy (0.6.1), 1.0.0 or 2.0.0 JSON."""
     try:
         with open(path) as f:
             doc = json.load(f)
     except (OSError, ValueError) as err:
         raise QuantizationError(f"cannot read quantization overrides {path}: {err}") from None
-    if not isinstance(doc, dict) or "activation_encodings" not in doc or "param_encodings" not in doc:
-        raise QuantizationError(f"{path}: an encodings file needs 'activation_encodings' and 'param_encodings'")
-    version = doc.get("version")
-    if version not in (None, "0.6.1", "1.0.0"):
+    version = doc.get("version") if isinstance(doc, dict) else None
+    sections = ("encodings",) if version == "2.0.0" else ("activation_encodings", "param_encodings")
+    if not isinstance(doc, dict) or any(s not in doc for s in sections):
+        raise QuantizationError(f"{path}: an encodings file needs " + " and ".join(f"'{s}'" for s in sections))
+    if version not in (None, "0.6.1", "1.0.0", "2.0.0"):
         raise QuantizationError(f"{path}: AIMET encodings version {version!r} is not supported; qnnpy reads the legacy "
-                                "(0.6.1) and 1.0.0 formats — export 1.0.0 encodings from AIMET")
+                                "(0.6.1), 1.0.0 and 2.0.0 formats")
     result = {}
     try:
-        if version == "1.0.0":
-            for section in ("activation_encodings", "param_encodings"):
+        if version in ("1.0.0", "2.0.0"):
+            read = _from_v1 if version == "1.0.0" else _from_v2
+            for section in sections:
                 for e in doc[section]:
-                    result[e["name"]] = _from_v1(e, path)
+                    result[e["name"]] = read(e, path)
         else:
-            for section in ("activation_encodings", "param_encodings"):
+            for section in sections:
                 for name, entries in doc[section].items():
                     result[name] = _from_legacy(name, entries, path)
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise QuantizationError(f"{path}: malformed encoding entry ({type(err).__name__}: {err})") from None
     return result
+
+
+def _from_v2(e: dict, path: str):
+    """A 2.0.0 entry reads like ONNX's QuantizeLinear: q = round(x / y_scale) + y_zero_point
+    in ``output_dtype`` ("int8", "uint16", ...), per channel along ``axis`` when y_scale is a
+    list; a float dtype (or no dtype: float16) leaves the tensor in float. QNN's offset is the
+    negated zero point, counted from the unsigned range's bottom."""
+    dtype = e.get("output_dtype")
+    if dtype is None or not str(dtype).lstrip("u").startswith("int"):
+        return "float"
+    if "block_size" in e or "per_block_int_scale" in e:
+        raise QuantizationError(f"{path}: '{e['name']}' has a per-block / LPBQ encoding; qnnpy takes per-tensor and "
+                                "per-channel encodings")
+    signed, bw = not dtype.startswith("u"), int(dtype.lstrip("u")[3:])
+    scales = e["y_scale"] if isinstance(e["y_scale"], list) else [e["y_scale"]]
+    points = e.get("y_zero_point", 0)
+    points = points if isinstance(points, list) else [points] * len(scales)
+    if len(points) != len(scales) or any(float(z) != int(z) for z in points):
+        raise ValueError(f"'{e['name']}': y_zero_point must be whole numbers, one per y_scale")
+    channels = []
+    for scale, zero in zip(scales, (int(z) for z in points)):
+        if signed and zero == 0:
+            channels.append(_encoding(bw, True, float(scale), 0))
+        else:
+            channels.append(_encoding(bw, False, float(scale), -(zero + (2 ** (bw - 1) if signed else 0))))
+    return _combine(channels, e["name"], path)
 
 
 def _from_v1(e: dict, path: str):
