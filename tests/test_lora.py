@@ -139,6 +139,26 @@ def test_super_adapter_of_unshared_graphs_stores_each_distinct_weight_once(api):
                           run(graphs["mlp_4"], setup.io["mlp_4"], x4, 0.0)[1])
 
 
+def test_graphs_of_one_model_store_their_base_weights_once(api):
+    """Sequence-length variants of one model in one context (as AR-N and AR-1 graphs are): the
+    binary holds the weights once, and an adapter applied to one graph leaves the other on
+    the base, since shared bytes in the binary are never written."""
+    with fresh_api() as alone:
+        single = len(LoraSetup(alone, WIDE, RANK, seqs=(4,)).base_binary)
+    setup = LoraSetup(api, WIDE, RANK, seqs=(4, 8))
+    assert len(setup.base_binary) < 1.1 * single  # was 2x: each graph stored its own copy (+ metadata)
+    adapter = lora_mlp.make_adapter(WIDE, 3, RANK, 5)
+    section = setup.make_section(adapter, "mlp_4")
+    ctx, graphs = _loaded(api, setup)
+    assert apply(ctx, graphs["mlp_4"], section) == 0
+    x4, x8 = (np.random.default_rng(n).standard_normal((n, WIDE[0])).astype(np.float32) for n in (4, 8))
+    np.testing.assert_allclose(run(graphs["mlp_4"], setup.io["mlp_4"], x4, 1.0)[1],
+                               lora_mlp.reference(x4, 1.0, setup.base, adapter), rtol=1e-5, atol=1e-5)
+    zero = lora_mlp.zero_adapter(WIDE, RANK)
+    np.testing.assert_allclose(run(graphs["mlp_8"], setup.io["mlp_8"], x8, 1.0)[1],
+                               lora_mlp.reference(x8, 1.0, setup.base, zero), rtol=1e-5, atol=1e-5)
+
+
 def test_weight_sharing_context_needs_a_section_before_execute(api):
     from qnnpy.QnnHtpContext import QNN_HTP_CONTEXT_CONFIG_OPTION_LORA_WEIGHT_SHARING_ENABLED, QnnHtpContext_CustomConfig_t
     setup = LoraSetup(api, DIMS, RANK)

@@ -5,6 +5,7 @@ rebuilds every tensor and node through ``Context.add_tensor`` / ``Graph.add_node
 binary that passes the checksum still meets every check a composing client would.
 """
 import numpy as np
+import xxhash
 
 from qnnpy._api import QnnError
 from qnnpy.backend_api import Encoding, NodeSpec, ParamSpec, TensorSpec
@@ -155,15 +156,34 @@ def layout(context: Context) -> container.Layout:
             entry["precision"] = "float16"  # HTP precision config: float32 computed at half precision
         graphs.append(entry)
     context_tensors = [tensor_meta(context.tensors[i], i, blobs) for i in sorted(used_context_ids)]
-    offsets, _ = container.blob_offsets(blobs)
-    refs = [[offset, int(blob.nbytes)] for offset, blob in zip(offsets, blobs)]
+    distinct, index = shared_blobs(blobs)
+    offsets, _ = container.blob_offsets(distinct)
+    refs = [[offsets[k], int(blob.nbytes)] for k, blob in zip(index, blobs)]
     every_tensor = context_tensors + [t for g in graphs for t in g["tensors"]] + [
         p["tensor"] for g in graphs for n in g["nodes"] for p in n["params"] if "tensor" in p]
     for t in every_tensor:
         if t["data"] is not None:
             t["data"] = refs[t["data"]]
     meta = {"build_id": BUILD_ID, "context_tensors": context_tensors, "graphs": graphs}
-    return container.Layout(container.KIND_CONTEXT, meta, blobs)
+    return container.Layout(container.KIND_CONTEXT, meta, distinct)
+
+
+def shared_blobs(blobs: list[np.ndarray]) -> tuple[list[np.ndarray], list[int]]:
+    """Identical tensor bytes stored once — the weights graphs of one model share (AR-N and
+    AR-1 graphs, sequence-length variants): (the distinct blobs, each blob's index among them).
+    Sharing a region is safe because nothing writes into a loaded binary's data: updates are
+    copied into buffers the tensors own (updates.commit)."""
+    distinct, index, seen = [], [], {}
+    for blob in blobs:
+        raw = np.ascontiguousarray(blob).reshape(-1).view(np.uint8)
+        candidates = seen.setdefault((raw.nbytes, xxhash.xxh3_64_intdigest(raw)), [])
+        match = next((k for k in candidates if np.array_equal(distinct[k].reshape(-1).view(np.uint8), raw)), None)
+        if match is None:
+            match = len(distinct)
+            candidates.append(match)
+            distinct.append(np.ascontiguousarray(blob))
+        index.append(match)
+    return distinct, index
 
 
 def check_entries(parsed: container.Parsed) -> tuple[list, list]:
