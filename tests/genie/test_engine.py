@@ -1,0 +1,57 @@
+"""The LLM engine on the prompt and token graphs of one context binary: greedy generation is
+token for token what transformers + PEFT ``generate()`` gives (stored with the fixture) for the
+base, adapter A, A at strength 0.5 and adapter B, on every prompt; adapters switch by their
+super-adapter sections and strength through the alpha input."""
+import numpy as np
+import pytest
+
+from qnnpy import QnnBackend
+from qnnpy.genie.engine import EngineError, LlmEngine
+
+
+def greedy(engine, ids):
+    engine.reset()
+    out, logits = [], engine.process(ids)
+    while True:
+        token = int(np.argmax(logits))
+        out.append(token)
+        if token == 1 or len(ids) + len(out) >= engine.size:
+            return out
+        logits = engine.process([token])
+
+
+@pytest.fixture
+def engine(genie_model):
+    work, reference = genie_model
+    config = reference["config"]
+    _, backend = QnnBackend.QnnBackend_create(None, None)
+    yield LlmEngine(backend, (work / "bin" / "llm.bin").read_bytes(), config["head_dim"], config["rope_theta"],
+                    config["mask"], ("alpha",)), work, reference
+    QnnBackend.QnnBackend_free(backend)
+
+
+def test_the_context_holds_a_prompt_and_a_token_graph_of_one_context_length(engine):
+    eng, _, reference = engine
+    assert (eng.prompt_graph.ar, eng.token_graph.ar, eng.size) == (8, 1, reference["config"]["context"])
+    assert eng.layers == reference["config"]["layers"]
+
+
+@pytest.mark.parametrize("adapter, alpha, key", [("default_adapter", 1.0, "base"), ("A", 1.0, "a"), ("A", 0.5, "a_half"),
+                                                 ("B", 1.0, "b")])
+def test_greedy_generation_equals_transformers(engine, adapter, alpha, key):
+    eng, work, reference = engine
+    eng.apply_section((work / "bin" / f"ar8-ar1_{adapter}.bin").read_bytes())
+    eng.set_alpha("alpha", alpha)
+    for prompt in reference["prompts"]:
+        assert greedy(eng, prompt["ids"]) == prompt[key], prompt["text"]
+
+
+def test_a_prompt_longer_than_the_context_is_refused_and_the_cache_kept(engine):
+    eng, _, reference = engine
+    ids = reference["prompts"][0]["ids"]
+    eng.process(ids)
+    with pytest.raises(EngineError, match="do not fit the context"):
+        eng.process([5] * (eng.size - len(ids) + 1))
+    assert eng.filled == len(ids)
+    with pytest.raises(EngineError, match="not an alpha tensor"):
+        eng.set_alpha("beta", 1.0)
