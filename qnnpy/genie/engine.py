@@ -60,8 +60,9 @@ def _read(tensor, codes: np.ndarray) -> np.ndarray:
 class LlmEngine:
     """The prompt and token graphs of one context binary, their KV cache, and their adapters."""
 
-    def __init__(self, backend, binary: bytes, rope_dim: int, rope_theta: float, mask: float = -10000.0,
-                 alpha_names: tuple[str, ...] = ()):
+    def __init__(self, backend, binary: bytes, rope_theta: float = 10000.0, mask: float = -10000.0,
+                 alpha_names: tuple[str, ...] = (), rope_dim: int | None = None):
+        """``rope_dim``: the rotary dimensions (default: twice the width of position_ids_cos)."""
         self.binary = binary
         err, self.context = QnnContext.QnnContext_createFromBinary(backend, None, None, binary, len(binary), None)
         if err:
@@ -76,6 +77,10 @@ class LlmEngine:
         if any(g.ar + g.past != self.size for g in self.graphs):
             raise EngineError("the graphs of the context binary do not share one context length")
         self.layers = sum(1 for n in self.token_graph.inputs if n.startswith("past_key_") and n.endswith("_in"))
+        rope_dim = rope_dim or 2 * _shape(self.token_graph.inputs["position_ids_cos"])[-1]
+        if rope_dim != 2 * _shape(self.token_graph.inputs["position_ids_cos"])[-1]:
+            raise EngineError(f"rope-dim {rope_dim} does not match position_ids_cos, which holds "
+                              f"{_shape(self.token_graph.inputs['position_ids_cos'])[-1]} frequencies")
         self.rope_inverse = 1.0 / rope_theta ** (np.arange(0, rope_dim, 2, dtype=np.float64) / rope_dim)
         self.mask = mask
         self.alphas = {name: 1.0 for name in alpha_names}

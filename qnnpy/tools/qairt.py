@@ -4,8 +4,8 @@ with QAIRT's extra flags (tools/device_flags.py) and ``--log_level``."""
 import argparse
 import logging
 
-from qnnpy.tools import (cli, context_binary_generator, context_binary_utility, converter, lora_importer, net_run,
-                         progress, quantizer_tool)
+from qnnpy.tools import (cli, context_binary_generator, context_binary_utility, converter, genie_t2t_run,
+                         lora_importer, net_run, progress, quantizer_tool)
 
 LEVELS = {"error": logging.ERROR, "warn": logging.WARNING, "info": logging.INFO, "verbose": logging.DEBUG,
           "debug": logging.DEBUG}
@@ -45,3 +45,12 @@ def qnn_net_run(argv=None) -> int:
 def qnn_context_binary_utility(argv=None) -> int:
     return _main("qnn-context-binary-utility", context_binary_utility, argv)
 
+
+
+def genie_t2t_run_main(argv=None) -> int:
+    """``genie-t2t-run`` has Genie's own ``--log`` flag, not QAIRT's ``--log_level``."""
+    parser = argparse.ArgumentParser(prog="genie-t2t-run", description=genie_t2t_run.__doc__.split("\n")[0])
+    genie_t2t_run.add_arguments(parser)
+    args = parser.parse_args(argv)
+    cli.show_backend_log(LEVELS[args.log] if args.log else logging.WARNING)
+    return genie_t2t_run.run(args)

@@ -25,8 +25,8 @@ def engine(genie_model):
     work, reference = genie_model
     config = reference["config"]
     _, backend = QnnBackend.QnnBackend_create(None, None)
-    yield LlmEngine(backend, (work / "bin" / "llm.bin").read_bytes(), config["head_dim"], config["rope_theta"],
-                    config["mask"], ("alpha",)), work, reference
+    yield LlmEngine(backend, (work / "bin" / "llm.bin").read_bytes(), config["rope_theta"], config["mask"],
+                    ("alpha",)), work, reference
     QnnBackend.QnnBackend_free(backend)
 
 

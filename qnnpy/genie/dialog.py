@@ -1,0 +1,190 @@
+"""A Genie dialog: a checked config (qnnpy.genie.config), a tokenizer read from
+``tokenizer.json`` with the ``tokenizers`` library, the primary engine (qnnpy.genie.engine)
+on its context binary, a sampler, and the conversation so far.
+
+A query appends its text's tokens to the conversation (preceded by ``bos-token`` at the start
+of a conversation, when it is not -1), then generates until an ``eos-token`` or until the
+context is full, streaming the text as it grows. The KV cache is kept between queries until
+``reset``. ``apply_lora`` applies, for the one context binary, the adapter's binary section
+named in the config (an empty name applies nothing and leaves the weights as they are; the
+generator's ``default_adapter`` section, listed as an adapter, restores the base);
+``set_lora_strength`` sets an alpha input,
+applied from the next call on. Relative paths resolve against the process's working
+directory, as Genie resolves them.
+"""
+import os
+
+from qnnpy import QnnBackend
+from qnnpy.genie import config as schema
+from qnnpy.genie.engine import EngineError, LlmEngine
+from qnnpy.genie.sampler import Sampler
+
+MASK = -10000.0  # closes a cache slot: exp(MASK) is 0 in float32
+
+
+class DialogError(Exception):
+    """A failed dialog operation: ``status`` is the Genie_Status_t it is reported as."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+class ContextExceeded(DialogError):
+    pass
+
+
+class Dialog:
+    def __init__(self, cfg: dict, statuses):
+        self.status = statuses
+        engines = schema.engines(cfg)
+        primary = [e for e in engines if schema.ROLES[e.get("role", "primary")] == "primary"]
+        if len(primary) != 1 or len(engines) != 1:
+            raise DialogError(statuses.GENIE_STATUS_ERROR_INVALID_CONFIG,
+                              "one engine (role primary) is supported; speculative decoding with a secondary "
+                              "(draft) engine is not")
+        engine = primary[0]
+        binary = engine["model"]["binary"]
+        if len(binary["ctx-bins"]) != 1:
+            raise DialogError(statuses.GENIE_STATUS_ERROR_INVALID_CONFIG,
+                              f"{len(binary['ctx-bins'])} ctx-bins: a model split across context binaries is not "
+                              "supported yet; prepare it as one")
+        context = cfg["context"]
+        eos = context.get("eos-token", [])
+        self.eos = set(eos if isinstance(eos, list) else [eos])
+        self.bos = context.get("bos-token", -1)
+        self.tokenizer = _tokenizer(cfg["tokenizer"]["path"], statuses)
+        sampler = cfg.get("sampler", {})
+        self.sampler = Sampler(sampler.get("greedy", False), sampler.get("temp", 1.0), sampler.get("top-k", 0),
+                               sampler.get("top-p", 1.0), sampler.get("seed", 0))
+        self.lora = binary.get("lora", {"adapters": []})
+        self.adapters = {a["name"]: a for a in self.lora["adapters"]}
+        alphas = {self.lora["alpha-tensor-name"]} if "alpha-tensor-name" in self.lora else set()
+        for adapter in self.lora["adapters"]:
+            alphas.update(adapter.get("alphas", []))
+        rope = engine["model"].get("positional-encoding", {})
+        htp = engine["backend"].get("QnnHtp", {})
+        err, self.backend = QnnBackend.QnnBackend_create(None, None)
+        if err:
+            raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL, f"the QNN backend cannot be created ({int(err)})")
+        try:
+            path = binary["ctx-bins"][0]
+            self.engine = LlmEngine(self.backend, _read(path, "context binary", statuses),
+                                    rope.get("rope-theta", htp.get("rope-theta", 10000.0)), MASK, tuple(sorted(alphas)),
+                                    rope.get("rope-dim", htp.get("pos-id-dim", 0) * 2) or None)
+        except EngineError as err:
+            QnnBackend.QnnBackend_free(self.backend)
+            raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL, f"{path}: {err}") from None
+        if context["size"] > self.engine.size:
+            QnnBackend.QnnBackend_free(self.backend)
+            raise DialogError(statuses.GENIE_STATUS_ERROR_INVALID_CONFIG,
+                              f"dialog.context.size {context['size']} is larger than the model's context of "
+                              f"{self.engine.size} positions")
+        self.size = context["size"]
+        self.applied = ""
+        self.max_tokens = None
+        self.pending: list[int] = []  # a reply's last token, not yet in the cache
+
+    def free(self) -> None:
+        QnnBackend.QnnBackend_free(self.backend)
+
+    # -- conversation ------------------------------------------------------------------
+    def reset(self) -> None:
+        self.engine.reset()
+        self.pending = []
+
+    def query(self, text: str, emit) -> int:
+        """Generate a reply to ``text``; ``emit(piece, code)`` streams it (BEGIN, CONTINUE…,
+        END). Returns the status: SUCCESS, or WARNING_CONTEXT_EXCEEDED when the context filled.
+        Text is streamed once it decodes to whole characters (a character's bytes may span
+        tokens); a reply cut by ``max_tokens`` leaves its last token to open the next query."""
+        S = self.status
+        start = [self.bos] if self.engine.filled == 0 and not self.pending and self.bos >= 0 else []
+        tokens = self.pending + start + self.tokenizer.encode(text).ids
+        if self.engine.filled + len(tokens) >= self.size:
+            raise ContextExceeded(S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED,
+                                  f"the query's {len(tokens)} tokens do not fit the {self.size - self.engine.filled} "
+                                  "positions left in the context")
+        logits = self.engine.process(tokens)
+        self.pending = []
+        generated, stream = [], _Stream(self.tokenizer, emit)
+        status = S.GENIE_STATUS_SUCCESS
+        while True:
+            token = self.sampler(logits)
+            if token in self.eos:
+                break
+            generated.append(token)
+            stream.show(generated)
+            if self.engine.filled + 1 >= self.size:
+                status = S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED
+                break
+            if self.max_tokens is not None and len(generated) >= self.max_tokens:
+                self.pending = [token]
+                break
+            logits = self.engine.process([token])
+        stream.close(generated)
+        return status
+
+    # -- adapters ----------------------------------------------------------------------
+    def apply_lora(self, name: str) -> None:
+        S = self.status
+        if name == "":
+            self.applied = ""
+            return
+        if name not in self.adapters:
+            raise DialogError(S.GENIE_STATUS_ERROR_GENERAL,
+                              f"LoRA: no adapter named '{name}' in the config (adapters: {sorted(self.adapters)})")
+        section_path = self.adapters[name].get("bin-sections", [""])[0]
+        if section_path:
+            try:
+                self.engine.apply_section(_read(section_path, "adapter file", S))
+            except EngineError as err:
+                raise DialogError(S.GENIE_STATUS_ERROR_GENERAL, f"LoRA: adapter '{name}': {err}") from None
+        self.applied = name
+
+    def set_lora_strength(self, tensor: str, alpha: float) -> None:
+        try:
+            self.engine.set_alpha(tensor, alpha)
+        except EngineError as err:
+            raise DialogError(self.status.GENIE_STATUS_ERROR_GENERAL, f"LoRA: {err}") from None
+
+
+class _Stream:
+    """A reply's text as it grows: pieces of whole characters, BEGIN first, then CONTINUE,
+    and END (empty) to close."""
+
+    def __init__(self, tokenizer, emit):
+        self.tokenizer, self.emit, self.shown, self.code = tokenizer, emit, "", 1  # BEGIN
+
+    def _send(self, text: str) -> None:
+        if len(text) > len(self.shown):
+            self.emit(text[len(self.shown):], self.code)
+            self.shown, self.code = text, 2  # CONTINUE
+
+    def show(self, tokens: list[int]) -> None:
+        text = self.tokenizer.decode(tokens)
+        if not text.endswith("\ufffd"):  # a character whose bytes are still coming
+            self._send(text)
+
+    def close(self, tokens: list[int]) -> None:
+        self._send(self.tokenizer.decode(tokens))
+        self.emit("", 3)  # END
+
+
+def _read(path: str, what: str, statuses) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as err:
+        raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL,
+                          f"LoRA: Can't access adapter file {path} ({err.strerror})" if what == "adapter file"
+                          else f"cannot read the {what} {os.path.abspath(path)} ({err.strerror})") from None
+
+
+def _tokenizer(path: str, statuses):
+    from tokenizers import Tokenizer
+    try:
+        return Tokenizer.from_file(path)
+    except Exception as err:  # tokenizers raises its own exception types for unreadable files
+        raise DialogError(statuses.GENIE_STATUS_ERROR_INVALID_CONFIG,
+                          f"the tokenizer {os.path.abspath(path)} cannot be read ({err})") from None

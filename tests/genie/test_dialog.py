@@ -1,0 +1,182 @@
+"""The Genie dialog API on the fixture's context binary and super-adapter sections, driven by
+a dialog JSON written as for a device: the streamed replies are the text of transformers'
+greedy generations (base, adapter A, A at strength 0.5, adapter B), and every misuse gets
+the status Genie gives it."""
+import json
+
+import pytest
+from tokenizers import Tokenizer
+
+from qnnpy import GenieDialog as G
+from qnnpy.GenieCommon import Genie_Status_t as S
+
+
+def dialog_config(**changes) -> dict:
+    lora = {"version": 1, "alpha-tensor-name": "alpha", "adapters": [
+        {"version": 1, "name": "A", "bin-sections": ["bin/ar8-ar1_A.bin"]},
+        {"version": 1, "name": "B", "bin-sections": ["bin/ar8-ar1_B.bin"]},
+        {"version": 1, "name": "none", "bin-sections": ["bin/ar8-ar1_default_adapter.bin"]}]}
+    doc = {"dialog": {
+        "version": 1, "type": "basic",
+        "context": {"version": 1, "size": 64, "n-vocab": 256, "bos-token": 0, "eos-token": [1]},
+        "sampler": {"version": 1, "seed": 1, "temp": 0.8, "top-k": 40, "top-p": 0.9, "greedy": True},
+        "tokenizer": {"version": 1, "path": "tokenizer.json"},
+        "engine": {"version": 1, "n-threads": 3,
+                   "backend": {"version": 1, "type": "QnnHtp",
+                               "QnnHtp": {"version": 1, "use-mmap": True, "poll": True, "kv-dim": 8}},
+                   "model": {"version": 1, "type": "binary",
+                             "binary": {"version": 1, "ctx-bins": ["bin/llm.bin"], "lora": lora},
+                             "positional-encoding": {"type": "rope", "rope-dim": 8, "rope-theta": 10000}}}}}
+    for path, value in changes.items():
+        node = doc
+        keys = path.split("/")
+        for key in keys[:-1]:
+            node = node[int(key) if key.isdigit() else key]
+        if value is None:
+            del node[keys[-1]]
+        else:
+            node[int(keys[-1]) if keys[-1].isdigit() else keys[-1]] = value
+    return doc
+
+
+@pytest.fixture
+def dialog(genie_model, monkeypatch):
+    work, reference = genie_model
+    monkeypatch.chdir(work)  # relative paths resolve against the working directory, as in Genie
+    status, config = G.GenieDialogConfig_createFromJson(json.dumps(dialog_config()))
+    assert status == S.GENIE_STATUS_SUCCESS
+    status, handle = G.GenieDialog_create(config)
+    assert status == S.GENIE_STATUS_SUCCESS
+    yield handle, config, reference, Tokenizer.from_file(str(work / "tokenizer.json"))
+    assert G.GenieDialog_free(handle) == S.GENIE_STATUS_SUCCESS
+    assert G.GenieDialogConfig_free(config) == S.GENIE_STATUS_SUCCESS
+
+
+def ask(handle, text):
+    pieces = []
+    status = G.GenieDialog_query(handle, text, G.GENIE_DIALOG_SENTENCE_COMPLETE,
+                                 lambda piece, code, data: data.append((piece, code)), pieces)
+    return status, pieces
+
+
+@pytest.mark.parametrize("adapter, alpha, key", [("none", 1.0, "base"), ("A", 1.0, "a"),
+                                                 ("A", 0.5, "a_half"), ("B", 1.0, "b")])
+def test_replies_are_transformers_greedy_generations(dialog, adapter, alpha, key):
+    handle, _, reference, tokenizer = dialog
+    assert G.GenieDialog_applyLora(handle, "primary", adapter) == S.GENIE_STATUS_SUCCESS
+    assert G.GenieDialog_setLoraStrength(handle, "target", "alpha", alpha) == S.GENIE_STATUS_SUCCESS
+    for prompt in reference["prompts"]:
+        assert G.GenieDialog_reset(handle) == S.GENIE_STATUS_SUCCESS
+        status, pieces = ask(handle, prompt["text"])
+        expected = prompt[key][:-1] if prompt[key][-1] == 1 else prompt[key]  # </s> ends a reply, unshown
+        assert "".join(p for p, _ in pieces) == tokenizer.decode(expected)
+        assert [c for _, c in pieces][0] == G.GENIE_DIALOG_SENTENCE_BEGIN and pieces[-1] == ("", G.GENIE_DIALOG_SENTENCE_END)
+        assert set(c for _, c in pieces[1:-1]) <= {G.GENIE_DIALOG_SENTENCE_CONTINUE}
+        full = len(prompt["ids"]) + len(prompt[key]) == 64
+        assert status == (S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED if full else S.GENIE_STATUS_SUCCESS)
+    assert G.GenieDialog_getValue(handle, G.GENIE_DIALOG_PARAM_APPLIED_LORA_ADAPTER) == (S.GENIE_STATUS_SUCCESS, adapter)
+
+
+def test_the_cache_is_kept_between_queries_until_reset(dialog):
+    handle, _, _, tokenizer = dialog
+    assert G.GenieDialog_setMaxNumTokens(handle, 3) == S.GENIE_STATUS_SUCCESS
+    ask(handle, "the fox")
+    status, first = G.GenieDialog_getValue(handle, G.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY)
+    assert status == S.GENIE_STATUS_SUCCESS and first == 1 + len(tokenizer.encode("the fox").ids) + 2
+    ask(handle, " runs")
+    assert G.GenieDialog_getValue(handle, G.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY)[1] == \
+        first + 1 + len(tokenizer.encode(" runs").ids) + 2  # the 3rd token of the 1st reply went in first
+    G.GenieDialog_reset(handle)
+    assert G.GenieDialog_getValue(handle, G.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY)[1] == 0
+
+
+def test_a_query_beyond_the_context_ends_its_stream_and_warns(dialog):
+    handle = dialog[0]
+    status, pieces = ask(handle, "the quick brown fox " * 20)
+    assert status == S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED and pieces == [("", G.GENIE_DIALOG_SENTENCE_END)]
+
+
+def test_misuse_gets_genie_codes_and_changes_nothing(dialog):
+    handle, config, _, _ = dialog
+    assert G.GenieDialog_applyLora(handle, "primary", "A") == S.GENIE_STATUS_SUCCESS
+    cases = [
+        (G.GenieDialog_applyLora(handle, "primary", "C"), S.GENIE_STATUS_ERROR_GENERAL),
+        (G.GenieDialog_applyLora(handle, "sidekick", "B"), S.GENIE_STATUS_ERROR_JSON_SCHEMA),
+        (G.GenieDialog_applyLora(handle, "draft", "B"), S.GENIE_STATUS_ERROR_GENERAL),
+        (G.GenieDialog_applyLora(handle, "primary", None), S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_applyLora(12345, "primary", "B"), S.GENIE_STATUS_ERROR_INVALID_HANDLE),
+        (G.GenieDialog_applyLora(config, "primary", "B"), S.GENIE_STATUS_ERROR_INVALID_HANDLE),
+        (G.GenieDialog_setLoraStrength(handle, "primary", "beta", 0.5), S.GENIE_STATUS_ERROR_GENERAL),
+        (G.GenieDialog_setLoraStrength(handle, "primary", "alpha", "0.5"), S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_query(handle, "hi", G.GENIE_DIALOG_SENTENCE_COMPLETE, None, None),
+         S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_query(handle, None, G.GENIE_DIALOG_SENTENCE_COMPLETE, print, None),
+         S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_query(handle, "hi", 9, print, None), S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_query(handle, "hi", [1], print, None), S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_getValue(handle, 7)[0], S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_setMaxNumTokens(handle, -1), S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_create(None), (S.GENIE_STATUS_ERROR_INVALID_HANDLE, None)),
+        (G.GenieDialogConfig_free(handle), S.GENIE_STATUS_ERROR_INVALID_HANDLE),
+    ]
+    assert [got for got, _ in cases] == [want for _, want in cases]
+    assert G.GenieDialog_getValue(handle, G.GENIE_DIALOG_PARAM_APPLIED_LORA_ADAPTER) == (S.GENIE_STATUS_SUCCESS, "A")
+
+
+@pytest.mark.parametrize("change, status", [
+    ({"dialog/context/colour": 1}, S.GENIE_STATUS_ERROR_JSON_SCHEMA),
+    ({"dialog/engine/model/binary/lora/adapters/0/rank": 8}, S.GENIE_STATUS_ERROR_JSON_SCHEMA),
+    ({"dialog/tokenizer": None}, S.GENIE_STATUS_ERROR_JSON_SCHEMA),
+    ({"dialog/context/size": "64"}, S.GENIE_STATUS_ERROR_JSON_SCHEMA),
+    ({"dialog/type": "spd"}, S.GENIE_STATUS_ERROR_JSON_VALUE),
+    ({"dialog/sampler/top-p": 1.5}, S.GENIE_STATUS_ERROR_JSON_VALUE),
+    ({"dialog/engine/model/binary/lora/adapters/1/bin-sections": ["a.bin", "b.bin"]}, S.GENIE_STATUS_ERROR_JSON_VALUE),
+    ({"dialog/engine/model/binary/lora/lora-version": 4}, S.GENIE_STATUS_ERROR_JSON_VALUE),
+])
+def test_configs_are_checked_against_the_schema(change, status):
+    assert G.GenieDialogConfig_createFromJson(json.dumps(dialog_config(**change))) == (status, None)
+
+
+def test_text_that_is_not_json_or_not_a_string():
+    assert G.GenieDialogConfig_createFromJson('{"dialog": ') == (S.GENIE_STATUS_ERROR_JSON_FORMAT, None)
+    assert G.GenieDialogConfig_createFromJson(None) == (S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, None)
+
+
+def test_a_missing_adapter_file_is_named(genie_model, monkeypatch):
+    work, _ = genie_model
+    monkeypatch.chdir(work)
+    doc = dialog_config(**{"dialog/engine/model/binary/lora/adapters/1/bin-sections": ["bin/missing.bin"]})
+    _, config = G.GenieDialogConfig_createFromJson(json.dumps(doc))
+    _, handle = G.GenieDialog_create(config)
+    lines = []
+    from qnnpy import QnnLog
+    _, logger = QnnLog.QnnLog_create(lambda fmt, level, ts, args: lines.append(fmt % args), 5)
+    assert G.GenieDialog_applyLora(handle, "primary", "B") == S.GENIE_STATUS_ERROR_GENERAL
+    assert "Can't access adapter file bin/missing.bin" in lines[-1]
+    QnnLog.QnnLog_free(logger)
+    G.GenieDialog_free(handle)
+    G.GenieDialogConfig_free(config)
+
+
+def test_a_config_asking_more_context_than_the_model_has_is_refused(genie_model, monkeypatch):
+    monkeypatch.chdir(genie_model[0])
+    _, config = G.GenieDialogConfig_createFromJson(json.dumps(dialog_config(**{"dialog/context/size": 128})))
+    assert G.GenieDialog_create(config) == (S.GENIE_STATUS_ERROR_INVALID_CONFIG, None)
+    G.GenieDialogConfig_free(config)
+
+
+def test_genie_t2t_run_prints_the_adapted_reply(genie_model, monkeypatch, tmp_path, capsys):
+    """The tool as a device script calls it: -c config -p prompt -l adapter,alpha,value."""
+    from qnnpy.tools import qairt
+    work, reference = genie_model
+    monkeypatch.chdir(work)
+    (tmp_path / "dialog.json").write_text(json.dumps(dialog_config()))
+    prompt = reference["prompts"][1]
+    assert qairt.genie_t2t_run_main(["-c", str(tmp_path / "dialog.json"), "-p", prompt["text"],
+                                     "-l", "A,alpha,0.5"]) == 0
+    tokenizer = Tokenizer.from_file(str(work / "tokenizer.json"))
+    out = capsys.readouterr().out
+    expected = prompt["a_half"][:-1] if prompt["a_half"][-1] == 1 else prompt["a_half"]
+    assert out == f"[PROMPT]: {prompt['text']}\n\n{tokenizer.decode(expected)}\n"
+    assert qairt.genie_t2t_run_main(["-c", str(tmp_path / "dialog.json"), "-p", "x", "-l", "A,alpha"]) == 1
+    assert "even count" in capsys.readouterr().err
