@@ -1,3 +1,6 @@
+import pathlib
+import shutil
+
 import pytest
 from hypothesis import settings
 
@@ -14,3 +17,14 @@ settings.load_profile("deterministic")
 def api():
     with fresh_api() as a:
         yield a
+
+
+@pytest.fixture(scope="session")
+def shim(tmp_path_factory) -> pathlib.Path:
+    """qnnpy's libQnnHtp.so and libQnnSystem.so, built once per test session."""
+    if shutil.which("gcc") is None:
+        pytest.skip("building the C ABI shim needs gcc")
+    from qnnpy.shim.build import build
+    folder = tmp_path_factory.mktemp("shim")
+    build(str(folder))
+    return folder

@@ -1,9 +1,11 @@
 """The Genie dialog JSON (GenieDialogConfig_createFromJson), checked the way Genie checks it:
-text that is not JSON is a format error; a key the schema does not know, anywhere, or a
-missing mandatory key is a schema error; a value of the wrong kind or out of range is a value
-error. The schema is the one Genie documents for the QnnHtp engine (../shared/spec §10.1,
-docs/genie.md): every key a device config may carry is known here, whether or not the
-emulator acts on it.
+text that is not JSON is a format error; everything else — a key the schema does not know,
+anywhere, a missing mandatory key, a value of the wrong kind, out of range or not one of the
+fixed ones — is a schema error. The keys, which of them are mandatory, and which values are
+refused here rather than when the dialog is created were measured on the real libGenie.so
+(QAIRT 2.51, x86-64) with mutated configs (tests/genie/test_config_oracle.py): a basic dialog
+has one engine object; its QnnHtp block requires use-mmap, spill-fill-bufsize, mmap-budget,
+poll and cpu-mask.
 """
 import json
 from dataclasses import dataclass
@@ -31,32 +33,31 @@ class Obj:
 
 ROPE_SCALING = Obj({"rope-type": STR, "factor": NUM, "low-freq-factor": NUM, "high-freq-factor": NUM,
                     "original-max-position-embeddings": INT, "short-factor": ListOf(NUM), "long-factor": ListOf(NUM)})
-POSITIONAL = Obj({"type": STR, "rope-dim": INT, "rope-theta": NUM, "rope-scaling": ROPE_SCALING}, ("type",))
-ADAPTER = Obj({"version": INT, "name": STR, "bin-sections": ListOf(STR), "alphas": ListOf(STR), "path": STR},
-              ("version", "name"))
+POSITIONAL = Obj({"type": STR, "rope-dim": INT, "rope-theta": NUM, "rope-scaling": ROPE_SCALING})
+ADAPTER = Obj({"version": INT, "name": STR, "bin-sections": ListOf(STR), "alphas": ListOf(STR)}, ("version", "name"))
 GROUP = Obj({"version": INT, "name": STR, "members": ListOf(STR), "quant-bin-sections": ListOf(STR)},
             ("version", "name", "members"))
 LORA = Obj({"version": INT, "lora-version": INT, "alpha-tensor-name": STR, "adapters": ListOf(ADAPTER),
             "groups": ListOf(GROUP)}, ("version", "adapters"))
 QNN_HTP = Obj({"version": INT, "use-mmap": BOOL, "spill-fill-bufsize": INT, "mmap-budget": INT, "poll": BOOL,
-               "cpu-mask": STR, "kv-dim": INT, "pos-id-dim": INT, "allow-async-init": BOOL,
-               "enable-graph-switching": BOOL, "skip-lora-validation": BOOL, "graph-switching-lora-policy": STR,
-               "kv-update-method": STR, "rope-theta": NUM, "shared-engine": BOOL}, ("version",))
+               "cpu-mask": STR, "kv-dim": INT, "allow-async-init": BOOL, "enable-graph-switching": BOOL,
+               "skip-lora-validation": BOOL, "kv-update-method": STR},
+              ("version", "use-mmap", "spill-fill-bufsize", "mmap-budget", "poll", "cpu-mask"))
 ENGINE = Obj({
-    "version": INT, "n-threads": INT, "role": STR,
-    "backend": Obj({"version": INT, "type": STR, "QnnHtp": QNN_HTP, "extensions": STR}, ("version", "type")),
+    "version": INT, "n-threads": INT,
+    "backend": Obj({"version": INT, "type": STR, "QnnHtp": QNN_HTP, "extensions": STR}, ("version", "type", "QnnHtp")),
     "model": Obj({"version": INT, "type": STR,
                   "binary": Obj({"version": INT, "ctx-bins": ListOf(STR), "lora": LORA}, ("version", "ctx-bins")),
-                  "positional-encoding": POSITIONAL}, ("version", "type")),
-}, ("version", "backend", "model"))
+                  "positional-encoding": POSITIONAL}, ("version", "type", "binary")),
+}, ("version", "n-threads", "backend", "model"))
 DIALOG = Obj({
     "version": INT, "type": STR, "stop-sequence": ListOf(STR),
     "context": Obj({"version": INT, "size": INT, "n-vocab": INT, "bos-token": INT, "eos-token": INT + (list,),
-                    "pad-token": INT, "draft-n-vocab": INT}, ("version", "size", "n-vocab")),
-    "sampler": Obj({"version": INT, "seed": INT, "temp": NUM, "top-k": INT, "top-p": NUM, "greedy": BOOL, "type": STR},
+                    "pad-token": INT}, ("version", "size", "n-vocab", "bos-token", "eos-token")),
+    "sampler": Obj({"version": INT, "seed": INT, "temp": NUM, "top-k": INT, "top-p": NUM, "greedy": BOOL},
                    ("version",)),
     "tokenizer": Obj({"version": INT, "path": STR}, ("version", "path")),
-    "engine": (ENGINE, ListOf(ENGINE)),
+    "engine": ENGINE,
 }, ("version", "type", "context", "tokenizer", "engine"))
 ROOT = Obj({"dialog": DIALOG}, ("dialog",))
 
@@ -91,46 +92,29 @@ def _check(value, spec, path: str) -> None:
 
 
 def _values(dialog: dict) -> None:
-    """Ranges and cross-field rules the schema cannot say."""
+    """Ranges and fixed values, which Genie reports as schema errors too."""
     def need(condition, message):
         if not condition:
-            raise ConfigError("value", message)
-    need(dialog["type"] == "basic", f"dialog.type '{dialog['type']}' is not 'basic'")
+            raise ConfigError("schema", message)
+    need(dialog["version"] == 1 and dialog["type"] == "basic", "dialog: version 1, type 'basic' is what a dialog is")
     context = dialog["context"]
-    need(context["size"] > 0 and context["n-vocab"] > 0, "dialog.context size and n-vocab must be positive")
-    eos = context.get("eos-token", [])
+    need(context["n-vocab"] > 0 and context["size"] >= 0, "dialog.context: n-vocab must be positive, size not negative")
+    eos = context["eos-token"]
     need(all(isinstance(t, int) and not isinstance(t, bool) for t in (eos if isinstance(eos, list) else [eos])),
          "dialog.context.eos-token must be a token id or a list of them")
     sampler = dialog.get("sampler", {})
     need(sampler.get("temp", 1.0) >= 0 and sampler.get("top-k", 0) >= 0 and 0 < sampler.get("top-p", 1.0) <= 1,
          "dialog.sampler: temp >= 0, top-k >= 0 and 0 < top-p <= 1")
-    for k, engine in enumerate(engines(dialog)):
-        where = f"dialog.engine[{k}]"
-        need(engine["backend"]["type"] == "QnnHtp", f"{where}.backend.type '{engine['backend']['type']}' is not QnnHtp")
-        need(engine["model"]["type"] == "binary" and "binary" in engine["model"],
-             f"{where}.model must be of type 'binary' with a 'binary' block")
-        binary = engine["model"]["binary"]
-        need(bool(binary["ctx-bins"]), f"{where}.model.binary.ctx-bins is empty")
-        need(engine.get("role", "primary") in ROLES, f"{where}.role '{engine.get('role')}' is not one of {sorted(ROLES)}")
-        lora = binary.get("lora")
-        if lora:
-            need(lora.get("lora-version", 2) in (1, 2, 3), f"{where} lora-version must be 1, 2 or 3")
-            names = [a["name"] for a in lora["adapters"]]
-            need(len(set(names)) == len(names), f"{where}: adapter names repeat")
-            for adapter in lora["adapters"]:
-                sections = adapter.get("bin-sections")
-                need(lora.get("lora-version", 2) == 1 or sections is not None,
-                     f"adapter '{adapter['name']}' needs bin-sections (LoRA v2)")
-                need(sections is None or len(sections) == len(binary["ctx-bins"]),
-                     f"adapter '{adapter['name']}': bin-sections must align with ctx-bins ({len(binary['ctx-bins'])})")
+    engine = dialog["engine"]
+    need(engine["backend"]["type"] == "QnnHtp", f"dialog.engine.backend.type '{engine['backend']['type']}' is not QnnHtp")
+    need(engine["model"]["type"] == "binary", f"dialog.engine.model.type '{engine['model']['type']}' is not 'binary'")
+    lora = engine["model"]["binary"].get("lora")
+    if lora:
+        need(lora["version"] == 1 and lora.get("lora-version", 2) in (1, 2, 3), "lora: version 1, lora-version 1..3")
+        need(all(a["version"] == 1 for a in lora["adapters"]), "lora.adapters: version 1")
 
 
 ROLES = {"primary": "primary", "target": "primary", "secondary": "secondary", "draft": "secondary"}
-
-
-def engines(dialog: dict) -> list[dict]:
-    engine = dialog["engine"]
-    return engine if isinstance(engine, list) else [engine]
 
 
 def parse(text) -> dict:

@@ -15,7 +15,6 @@ directory, as Genie resolves them.
 import os
 
 from qnnpy import QnnBackend
-from qnnpy.genie import config as schema
 from qnnpy.genie.engine import EngineError, LlmEngine
 from qnnpy.genie.sampler import Sampler
 
@@ -37,18 +36,16 @@ class ContextExceeded(DialogError):
 class Dialog:
     def __init__(self, cfg: dict, statuses):
         self.status = statuses
-        engines = schema.engines(cfg)
-        primary = [e for e in engines if schema.ROLES[e.get("role", "primary")] == "primary"]
-        if len(primary) != 1 or len(engines) != 1:
-            raise DialogError(statuses.GENIE_STATUS_ERROR_INVALID_CONFIG,
-                              "one engine (role primary) is supported; speculative decoding with a secondary "
-                              "(draft) engine is not")
-        engine = primary[0]
+        engine = cfg["engine"]  # a basic dialog's one engine: the primary
         binary = engine["model"]["binary"]
         if len(binary["ctx-bins"]) != 1:
-            raise DialogError(statuses.GENIE_STATUS_ERROR_INVALID_CONFIG,
-                              f"{len(binary['ctx-bins'])} ctx-bins: a model split across context binaries is not "
-                              "supported yet; prepare it as one")
+            raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL,
+                              f"{len(binary['ctx-bins'])} ctx-bins: qnnpy runs a model held in one context binary; "
+                              "splits across several are not supported yet")
+        for adapter in binary.get("lora", {}).get("adapters", []):
+            if len(adapter.get("bin-sections", [""])) != 1:
+                raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL,
+                                  f"adapter '{adapter['name']}': bin-sections must align with ctx-bins (1)")
         context = cfg["context"]
         eos = context.get("eos-token", [])
         self.eos = set(eos if isinstance(eos, list) else [eos])
@@ -63,22 +60,23 @@ class Dialog:
         for adapter in self.lora["adapters"]:
             alphas.update(adapter.get("alphas", []))
         rope = engine["model"].get("positional-encoding", {})
-        htp = engine["backend"].get("QnnHtp", {})
+        if rope.get("type", "rope") != "rope":
+            raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL,
+                              f"positional-encoding type '{rope['type']}': qnnpy feeds RoPE positions only")
         err, self.backend = QnnBackend.QnnBackend_create(None, None)
         if err:
             raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL, f"the QNN backend cannot be created ({int(err)})")
         try:
             path = binary["ctx-bins"][0]
-            self.engine = LlmEngine(self.backend, _read(path, "context binary", statuses),
-                                    rope.get("rope-theta", htp.get("rope-theta", 10000.0)), MASK, tuple(sorted(alphas)),
-                                    rope.get("rope-dim", htp.get("pos-id-dim", 0) * 2) or None)
+            self.engine = LlmEngine(self.backend, _read(path, "context binary", statuses), rope.get("rope-theta", 10000.0),
+                                    MASK, tuple(sorted(alphas)), rope.get("rope-dim"))
         except EngineError as err:
             QnnBackend.QnnBackend_free(self.backend)
             raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL, f"{path}: {err}") from None
-        if context["size"] > self.engine.size:
+        if not 0 < context["size"] <= self.engine.size:
             QnnBackend.QnnBackend_free(self.backend)
             raise DialogError(statuses.GENIE_STATUS_ERROR_INVALID_CONFIG,
-                              f"dialog.context.size {context['size']} is larger than the model's context of "
+                              f"dialog.context.size {context['size']} is not within the model's context of "
                               f"{self.engine.size} positions")
         self.size = context["size"]
         self.applied = ""

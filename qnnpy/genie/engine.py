@@ -62,7 +62,8 @@ class LlmEngine:
 
     def __init__(self, backend, binary: bytes, rope_theta: float = 10000.0, mask: float = -10000.0,
                  alpha_names: tuple[str, ...] = (), rope_dim: int | None = None):
-        """``rope_dim``: the rotary dimensions (default: twice the width of position_ids_cos)."""
+        """``rope_dim``: Genie's ``rope-dim``, the number of rotary frequencies — the width of
+        position_ids_cos, half the rotated head dimensions (default: that width)."""
         self.binary = binary
         err, self.context = QnnContext.QnnContext_createFromBinary(backend, None, None, binary, len(binary), None)
         if err:
@@ -77,11 +78,10 @@ class LlmEngine:
         if any(g.ar + g.past != self.size for g in self.graphs):
             raise EngineError("the graphs of the context binary do not share one context length")
         self.layers = sum(1 for n in self.token_graph.inputs if n.startswith("past_key_") and n.endswith("_in"))
-        rope_dim = rope_dim or 2 * _shape(self.token_graph.inputs["position_ids_cos"])[-1]
-        if rope_dim != 2 * _shape(self.token_graph.inputs["position_ids_cos"])[-1]:
-            raise EngineError(f"rope-dim {rope_dim} does not match position_ids_cos, which holds "
-                              f"{_shape(self.token_graph.inputs['position_ids_cos'])[-1]} frequencies")
-        self.rope_inverse = 1.0 / rope_theta ** (np.arange(0, rope_dim, 2, dtype=np.float64) / rope_dim)
+        width = _shape(self.token_graph.inputs["position_ids_cos"])[-1]
+        if (rope_dim or width) != width:
+            raise EngineError(f"rope-dim {rope_dim} does not match position_ids_cos, which holds {width} frequencies")
+        self.rope_inverse = 1.0 / rope_theta ** (np.arange(width, dtype=np.float64) / width)
         self.mask = mask
         self.alphas = {name: 1.0 for name in alpha_names}
         for name in alpha_names:

@@ -23,10 +23,11 @@ def dialog_config(**changes) -> dict:
         "tokenizer": {"version": 1, "path": "tokenizer.json"},
         "engine": {"version": 1, "n-threads": 3,
                    "backend": {"version": 1, "type": "QnnHtp",
-                               "QnnHtp": {"version": 1, "use-mmap": True, "poll": True, "kv-dim": 8}},
+                               "QnnHtp": {"version": 1, "use-mmap": True, "spill-fill-bufsize": 0,
+                                          "mmap-budget": 0, "poll": True, "cpu-mask": "0xe0", "kv-dim": 8}},
                    "model": {"version": 1, "type": "binary",
                              "binary": {"version": 1, "ctx-bins": ["bin/llm.bin"], "lora": lora},
-                             "positional-encoding": {"type": "rope", "rope-dim": 8, "rope-theta": 10000}}}}}
+                             "positional-encoding": {"type": "rope", "rope-dim": 4, "rope-theta": 10000}}}}}
     for path, value in changes.items():
         node = doc
         keys = path.split("/")
@@ -127,11 +128,12 @@ def test_misuse_gets_genie_codes_and_changes_nothing(dialog):
     ({"dialog/context/colour": 1}, S.GENIE_STATUS_ERROR_JSON_SCHEMA),
     ({"dialog/engine/model/binary/lora/adapters/0/rank": 8}, S.GENIE_STATUS_ERROR_JSON_SCHEMA),
     ({"dialog/tokenizer": None}, S.GENIE_STATUS_ERROR_JSON_SCHEMA),
+    ({"dialog/engine/backend/QnnHtp/poll": None}, S.GENIE_STATUS_ERROR_JSON_SCHEMA),
     ({"dialog/context/size": "64"}, S.GENIE_STATUS_ERROR_JSON_SCHEMA),
-    ({"dialog/type": "spd"}, S.GENIE_STATUS_ERROR_JSON_VALUE),
-    ({"dialog/sampler/top-p": 1.5}, S.GENIE_STATUS_ERROR_JSON_VALUE),
-    ({"dialog/engine/model/binary/lora/adapters/1/bin-sections": ["a.bin", "b.bin"]}, S.GENIE_STATUS_ERROR_JSON_VALUE),
-    ({"dialog/engine/model/binary/lora/lora-version": 4}, S.GENIE_STATUS_ERROR_JSON_VALUE),
+    ({"dialog/type": "spd"}, S.GENIE_STATUS_ERROR_JSON_SCHEMA),
+    ({"dialog/sampler/top-p": 1.5}, S.GENIE_STATUS_ERROR_JSON_SCHEMA),
+    ({"dialog/engine/model/binary/lora/lora-version": 4}, S.GENIE_STATUS_ERROR_JSON_SCHEMA),
+    ({"dialog/engine/role": "primary"}, S.GENIE_STATUS_ERROR_JSON_SCHEMA),
 ])
 def test_configs_are_checked_against_the_schema(change, status):
     assert G.GenieDialogConfig_createFromJson(json.dumps(dialog_config(**change))) == (status, None)
@@ -158,10 +160,23 @@ def test_a_missing_adapter_file_is_named(genie_model, monkeypatch):
     G.GenieDialogConfig_free(config)
 
 
-def test_a_config_asking_more_context_than_the_model_has_is_refused(genie_model, monkeypatch):
+@pytest.mark.parametrize("change, status", [
+    ({"dialog/context/size": 128}, S.GENIE_STATUS_ERROR_INVALID_CONFIG),  # more than the model's 64
+    ({"dialog/context/size": 0}, S.GENIE_STATUS_ERROR_INVALID_CONFIG),
+    ({"dialog/engine/model/binary/lora/adapters/1/bin-sections": ["a.bin", "b.bin"]}, S.GENIE_STATUS_ERROR_GENERAL),
+    ({"dialog/engine/model/binary/ctx-bins": []}, S.GENIE_STATUS_ERROR_GENERAL),
+    ({"dialog/engine/model/positional-encoding/rope-dim": 8}, S.GENIE_STATUS_ERROR_GENERAL),
+    ({"dialog/engine/model/positional-encoding/type": "alibi"}, S.GENIE_STATUS_ERROR_GENERAL),
+])
+def test_configs_genie_takes_but_the_model_cannot_serve_fail_at_create(genie_model, monkeypatch, change, status):
     monkeypatch.chdir(genie_model[0])
-    _, config = G.GenieDialogConfig_createFromJson(json.dumps(dialog_config(**{"dialog/context/size": 128})))
-    assert G.GenieDialog_create(config) == (S.GENIE_STATUS_ERROR_INVALID_CONFIG, None)
+    assert_created_as(dialog_config(**change), status)
+
+
+def assert_created_as(doc, status):
+    err, config = G.GenieDialogConfig_createFromJson(json.dumps(doc))
+    assert err == S.GENIE_STATUS_SUCCESS
+    assert G.GenieDialog_create(config) == (status, None)
     G.GenieDialogConfig_free(config)
 
 

@@ -13,14 +13,6 @@ if shutil.which("gcc") is None:
 
 
 @pytest.fixture(scope="session")
-def shim(tmp_path_factory) -> pathlib.Path:
-    from qnnpy.shim.build import build
-    folder = tmp_path_factory.mktemp("shim")
-    build(str(folder))
-    return folder
-
-
-@pytest.fixture(scope="session")
 def harness(tmp_path_factory):
     """compile(name) -> path of the executable built from tests/c/<name>.c."""
     folder = tmp_path_factory.mktemp("harness")

@@ -1,0 +1,51 @@
+"""The wheel's own libGenie.so, driven through ctypes in a process of its own (it brings its
+own C++ runtime): ``python -m tests.genie.real_genie configs LIB`` reads a JSON list of dialog
+configs on stdin and prints GenieDialogConfig_createFromJson's status for each;
+``python -m tests.genie.real_genie dialog FOLDER CONFIG PROMPT`` runs a dialog whose QNN backend
+is whatever libQnnHtp.so sits beside libGenie.so in FOLDER and prints, as JSON, the status of
+each call and the graphs qnnpy executed (when the backend is qnnpy's shim)."""
+import ctypes
+import json
+import sys
+
+
+def configs(library: str) -> None:
+    lib = ctypes.CDLL(library)
+    statuses = []
+    for doc in json.loads(sys.stdin.read()):
+        handle = ctypes.c_void_p()
+        statuses.append(lib.GenieDialogConfig_createFromJson(json.dumps(doc).encode(), ctypes.byref(handle)))
+        if statuses[-1] == 0:
+            lib.GenieDialogConfig_free(handle)
+    print(json.dumps(statuses))
+
+
+def dialog(folder: str, config_path: str, prompt: str) -> None:
+    executed = []
+    try:  # when the backend is qnnpy's shim, it runs in this interpreter: watch its executes
+        from qnnpy import QnnGraph
+        original = QnnGraph.QnnGraph_execute
+
+        def watched(graph, inputs, *rest):
+            executed.append(int(inputs[0].v2.dimensions[-1]) if inputs else 0)
+            return original(graph, inputs, *rest)
+        QnnGraph.QnnGraph_execute = watched
+    except ImportError:
+        pass
+    lib = ctypes.CDLL(f"{folder}/libGenie.so")
+    config, handle = ctypes.c_void_p(), ctypes.c_void_p()
+    result = {"config": lib.GenieDialogConfig_createFromJson(open(config_path).read().encode(), ctypes.byref(config))}
+    result["create"] = lib.GenieDialog_create(config, ctypes.byref(handle))
+    if result["create"] == 0:
+        callback = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_void_p)(lambda text, code, data: None)
+        result["query"] = lib.GenieDialog_query(handle, prompt.encode(), 0, callback, None)
+        lib.GenieDialog_free(handle)
+    result["input_ids_widths"] = executed
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "configs":
+        configs(sys.argv[2])
+    else:
+        dialog(*sys.argv[2:5])
