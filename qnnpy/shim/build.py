@@ -169,35 +169,75 @@ def build_library(lib: Library, output_dir: str, workdir: str, verbose: bool = F
         ffi.cdef("QnnDevice_Infrastructure_t qnnpy_htp_infrastructure(void);")
     ffi.embedding_api("\n".join([f"Qnn_ErrorHandle_t {n}({p});" for n, p in exported.items()]
                                  + list(lib.entries.values())))
-    package_root = os.path.dirname(os.path.dirname(HERE))
-    site_dirs = [p for p in site.getsitepackages() + [site.getusersitepackages()] if os.path.isdir(p)]
     with open(os.path.join(HERE, lib.prelude)) as f:
         prelude = f.read().replace("/* QNNPY_TABLE_STUBS */", stubs)
+    return _compile_embedded(ffi, lib.module, prelude, lib.target, output_dir, workdir, verbose,
+                             {"QNNPY_INTERFACE_TABLE": initializer},
+                             f"from qnnpy.shim import bridge\nbridge.install(ffi, lib, {lib.kind!r}, "
+                             f"{sorted(exported)!r}, {sorted(lib.entries)!r})")
+
+
+def _compile_embedded(ffi, module: str, prelude: str, target: str, output_dir: str, workdir: str, verbose: bool,
+                      macros: dict, install: str) -> str:
+    """Compile ``ffi`` into ``target``: the hand-written C, libpython linked, and start-up code
+    that finds qnnpy and the venv's packages and then runs ``install``."""
+    package_root = os.path.dirname(os.path.dirname(HERE))
+    site_dirs = [p for p in site.getsitepackages() + [site.getusersitepackages()] if os.path.isdir(p)]
     libpython = sysconfig.get_config_var("INSTSONAME") or sysconfig.get_config_var("LDLIBRARY")
-    ffi.set_source(lib.module, prelude, include_dirs=[INCLUDE, HERE], libraries=["dl"],
-                   define_macros=[("QNNPY_LIBPYTHON", f'"{libpython}"'),
-                                  ("QNNPY_INTERFACE_TABLE", initializer)])
+    ffi.set_source(module, prelude, include_dirs=[INCLUDE, HERE], libraries=["dl"],
+                   define_macros=[("QNNPY_LIBPYTHON", f'"{libpython}"'), *macros.items()])
     ffi.embedding_init_code(f"""
 import site
 import sys
 sys.path.insert(0, {package_root!r})
 for _path in {site_dirs!r}:
     site.addsitedir(_path)
-from {lib.module} import ffi, lib
-from qnnpy.shim import bridge
-bridge.install(ffi, lib, {lib.kind!r}, {sorted(exported)!r}, {sorted(lib.entries)!r})
+from {module} import ffi, lib
+{install}
 """)
     os.makedirs(output_dir, exist_ok=True)
-    built = ffi.compile(tmpdir=workdir, target=lib.target, verbose=verbose)
-    final = os.path.join(output_dir, lib.target)
+    built = ffi.compile(tmpdir=workdir, target=target, verbose=verbose)
+    final = os.path.join(output_dir, target)
     os.replace(built, final)
     return final
 
 
+_GENIE_FUNCTION = re.compile(r"^\s*(?:__attribute__\(\(\w+\(\"\w+\"\)\)\)\s*)?Genie_Status_t\s+(Genie\w+)\s*"
+                             r"\((.*?)\);", re.M | re.S)
+
+
+def _genie_wrapper(name: str, params: str) -> str:
+    """The exported C function: no Python, no answer (GENERAL; a free after shutdown is fine)."""
+    gone = "GENIE_STATUS_SUCCESS" if name.endswith("_free") else "GENIE_STATUS_ERROR_GENERAL"
+    return (f"Genie_Status_t qnnpy_genie_{name}({params});\n"
+            f"GENIE_API Genie_Status_t {name}({params}) {{\n"
+            f"  if (qnnpy_python_gone) return {gone};\n"
+            f"  if (qnnpy_genie_ready() != 1) return GENIE_STATUS_ERROR_GENERAL;\n"
+            f"  return qnnpy_genie_{name}({_arguments(params)});\n}}\n")
+
+
+def build_genie(output_dir: str, workdir: str, verbose: bool = False) -> str:
+    """libGenie.so: the Genie dialog API of include/Genie, bodies in qnnpy.shim.genie_bridge."""
+    text = preprocess(["Genie/GenieDialog.h"], workdir)
+    functions = {name: " ".join(params.split()) for name, params in _GENIE_FUNCTION.findall(text)}
+    ffi = cffi.FFI()
+    ffi.cdef(_GENIE_FUNCTION.sub("", text).replace("__attribute__((visibility(\"default\")))", ""))
+    ffi.cdef("void qnnpy_mark_python_gone(void);")
+    ffi.embedding_api("\n".join([f"Genie_Status_t qnnpy_genie_{n}({p});" for n, p in functions.items()]
+                                 + ["int qnnpy_genie_ready(void);"]))
+    with open(os.path.join(HERE, "genie_prelude.c")) as f:
+        prelude = f.read().replace("/* QNNPY_GENIE_WRAPPERS */",
+                                   "".join(_genie_wrapper(n, p) for n, p in functions.items()))
+    _compile_embedded(ffi, "_qnnpy_genie", prelude, "libGenie.so", output_dir, workdir, verbose, {},
+                      f"from qnnpy.shim import genie_bridge\ngenie_bridge.install(ffi, lib, {sorted(functions)!r})")
+    return os.path.join(output_dir, "libGenie.so")
+
+
 def build(output_dir: str, verbose: bool = False) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="qnnpy-shim-") as workdir:
-        return [build_library(lib, os.path.abspath(output_dir), os.path.join(workdir, lib.kind), verbose)
-                for lib in LIBRARIES]
+        built = [build_library(lib, os.path.abspath(output_dir), os.path.join(workdir, lib.kind), verbose)
+                 for lib in LIBRARIES]
+        return built + [build_genie(os.path.abspath(output_dir), os.path.join(workdir, "genie"), verbose)]
 
 
 def add_arguments(parser) -> None:

@@ -38,7 +38,8 @@ static volatile int qnnpy_python_gone = 0;
 static void qnnpy_mark_python_gone(void) { qnnpy_python_gone = 1; }
 
 /* Called from Python (declared to cffi); the client's callback sees fmt "%s". */
-static void qnnpy_emit_log(void* callback, const char* message, QnnLog_Level_t level, uint64_t timestamp) {
+__attribute__((unused)) static void qnnpy_emit_log(void* callback, const char* message, QnnLog_Level_t level,
+                                                  uint64_t timestamp) {
   if (callback != NULL) {
     qnnpy_forward_log((QnnLog_Callback_t)callback, level, timestamp, "%s", message);
   }

@@ -1,0 +1,51 @@
+/* qnnpy — Genie/GenieCommon.h: what every Genie header shares: the status a function returns
+ * (0 success, positive warnings, negative errors; Genie API 1.13 values) and the API
+ * version. Our own header. */
+#ifndef GENIE_COMMON_H
+#define GENIE_COMMON_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef GENIE_API
+#define GENIE_API __attribute__((visibility("default")))
+#endif
+
+#define GENIE_API_VERSION_MAJOR 1
+#define GENIE_API_VERSION_MINOR 13
+#define GENIE_API_VERSION_PATCH 0
+
+typedef int32_t Genie_Status_t;
+
+#define GENIE_STATUS_SUCCESS 0
+#define GENIE_STATUS_WARNING_ABORTED 1
+#define GENIE_STATUS_WARNING_BOUND_HANDLE 2
+#define GENIE_STATUS_WARNING_PAUSED 3
+#define GENIE_STATUS_WARNING_CONTEXT_EXCEEDED 4
+#define GENIE_STATUS_ERROR_GENERAL -1
+#define GENIE_STATUS_ERROR_INVALID_ARGUMENT -2
+#define GENIE_STATUS_ERROR_MEM_ALLOC -3
+#define GENIE_STATUS_ERROR_INVALID_CONFIG -4
+#define GENIE_STATUS_ERROR_INVALID_HANDLE -5
+#define GENIE_STATUS_ERROR_QUERY_FAILED -6
+#define GENIE_STATUS_ERROR_JSON_FORMAT -7
+#define GENIE_STATUS_ERROR_JSON_SCHEMA -8
+#define GENIE_STATUS_ERROR_JSON_VALUE -9
+#define GENIE_STATUS_ERROR_GENERATE_FAILED -10
+#define GENIE_STATUS_ERROR_GET_HANDLE_FAILED -11
+#define GENIE_STATUS_ERROR_APPLY_CONFIG_FAILED -12
+#define GENIE_STATUS_ERROR_SET_PARAMS_FAILED -13
+#define GENIE_STATUS_ERROR_BOUND_HANDLE -14
+
+GENIE_API uint32_t Genie_getApiMajorVersion(void);
+GENIE_API uint32_t Genie_getApiMinorVersion(void);
+GENIE_API uint32_t Genie_getApiPatchVersion(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

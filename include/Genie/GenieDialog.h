@@ -1,0 +1,67 @@
+/* qnnpy — Genie/GenieDialog.h: text generation with an LLM, configured by a JSON string
+ * (docs/genie.md). A query streams its reply through a callback, piece by piece, with a
+ * sentence code saying where the piece falls (BEGIN, CONTINUE, END). Adapters are switched
+ * by name and their strength set per alpha input; both act from the next query on. Our own
+ * header. */
+#ifndef GENIE_DIALOG_H
+#define GENIE_DIALOG_H
+
+#include "GenieCommon.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef const struct _GenieDialogConfig_Handle_t* GenieDialogConfig_Handle_t;
+typedef const struct _GenieDialog_Handle_t* GenieDialog_Handle_t;
+
+typedef enum {
+  GENIE_DIALOG_SENTENCE_COMPLETE = 0, /* a whole query, or a whole reply */
+  GENIE_DIALOG_SENTENCE_BEGIN = 1,
+  GENIE_DIALOG_SENTENCE_CONTINUE = 2,
+  GENIE_DIALOG_SENTENCE_END = 3,
+  GENIE_DIALOG_SENTENCE_ABORT = 4,
+  GENIE_DIALOG_SENTENCE_REWIND = 5,
+  GENIE_DIALOG_SENTENCE_RESUME = 6
+} GenieDialog_SentenceCode_t;
+
+/* Parameters GenieDialog_getValue reads: the positions of the context in use (uint32), and
+ * the name of the adapter applied last (a string). qnnpy offers getValue in Python
+ * (qnnpy.GenieDialog); its C form needs Genie's value types, not declared here yet. */
+typedef enum {
+  GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY = 0,
+  GENIE_DIALOG_PARAM_APPLIED_LORA_ADAPTER = 1
+} GenieDialog_Param_t;
+
+typedef void (*GenieDialog_QueryCallback_t)(const char* response, const GenieDialog_SentenceCode_t sentenceCode,
+                                            const void* userData);
+
+GENIE_API Genie_Status_t GenieDialogConfig_createFromJson(const char* str, GenieDialogConfig_Handle_t* configHandle);
+GENIE_API Genie_Status_t GenieDialogConfig_free(const GenieDialogConfig_Handle_t configHandle);
+
+GENIE_API Genie_Status_t GenieDialog_create(const GenieDialogConfig_Handle_t configHandle,
+                                            GenieDialog_Handle_t* dialogHandle);
+/* queryStr is appended to the conversation; the reply is streamed to callback, which gets
+ * userData back. A reply that fills the context ends with END and the call returns
+ * GENIE_STATUS_WARNING_CONTEXT_EXCEEDED. */
+GENIE_API Genie_Status_t GenieDialog_query(const GenieDialog_Handle_t dialogHandle, const char* queryStr,
+                                           const GenieDialog_SentenceCode_t sentenceCode,
+                                           const GenieDialog_QueryCallback_t callback, const void* userData);
+/* Forget the conversation (the KV cache). */
+GENIE_API Genie_Status_t GenieDialog_reset(const GenieDialog_Handle_t dialogHandle);
+/* engine: the role of the engine ("primary" or "target"; "secondary" or "draft" for a
+ * speculative decoder's draft). */
+GENIE_API Genie_Status_t GenieDialog_applyLora(const GenieDialog_Handle_t dialogHandle, const char* engine,
+                                               const char* loraAdapterName);
+GENIE_API Genie_Status_t GenieDialog_setLoraStrength(const GenieDialog_Handle_t dialogHandle, const char* engine,
+                                                     const char* tensorName, const float alpha);
+/* Stop a reply after maxNumTokens tokens (0: no limit). */
+GENIE_API Genie_Status_t GenieDialog_setMaxNumTokens(const GenieDialog_Handle_t dialogHandle,
+                                                     const uint32_t maxNumTokens);
+GENIE_API Genie_Status_t GenieDialog_free(const GenieDialog_Handle_t dialogHandle);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

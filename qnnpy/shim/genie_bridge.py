@@ -1,0 +1,83 @@
+"""The Python bodies of libGenie.so's functions (qnnpy/shim/build.py generates the C side):
+C arguments in, qnnpy.GenieDialog called, out-parameters written back. Handles cross as the
+integers qnnpy hands out, cast to pointers; a NULL where a string or an out-pointer is needed
+is INVALID_ARGUMENT, as Genie answers it. The query callback is called back into C with each
+piece of the reply, NUL-terminated UTF-8."""
+from qnnpy import GenieDialog as G
+from qnnpy import _log
+from qnnpy.GenieCommon import Genie_Status_t as S
+
+ARGUMENT = int(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT)
+
+
+class GenieBridge:
+    def __init__(self, ffi):
+        self.ffi = ffi
+
+    def _handle(self, pointer) -> int:
+        return int(self.ffi.cast("uintptr_t", pointer))
+
+    def _text(self, pointer):
+        return None if pointer == self.ffi.NULL else self.ffi.string(pointer).decode("utf-8", "replace")
+
+    def _out(self, out, status_and_handle) -> int:
+        status, handle = status_and_handle
+        if status == S.GENIE_STATUS_SUCCESS:
+            out[0] = self.ffi.cast("void*", handle)
+        return int(status)
+
+    def GenieDialogConfig_createFromJson(self, text, out):
+        if out == self.ffi.NULL:
+            return ARGUMENT
+        return self._out(out, G.GenieDialogConfig_createFromJson(self._text(text)))
+
+    def GenieDialogConfig_free(self, config):
+        return int(G.GenieDialogConfig_free(self._handle(config)))
+
+    def GenieDialog_create(self, config, out):
+        if out == self.ffi.NULL:
+            return ARGUMENT
+        return self._out(out, G.GenieDialog_create(self._handle(config)))
+
+    def GenieDialog_query(self, dialog, text, code, callback, user_data):
+        ffi = self.ffi
+
+        def forward(piece, piece_code, data):
+            callback(ffi.new("char[]", piece.encode("utf-8")), int(piece_code), data)
+        return int(G.GenieDialog_query(self._handle(dialog), self._text(text), int(code),
+                                       None if callback == ffi.NULL else forward, user_data))
+
+    def GenieDialog_reset(self, dialog):
+        return int(G.GenieDialog_reset(self._handle(dialog)))
+
+    def GenieDialog_applyLora(self, dialog, engine, name):
+        return int(G.GenieDialog_applyLora(self._handle(dialog), self._text(engine), self._text(name)))
+
+    def GenieDialog_setLoraStrength(self, dialog, engine, tensor, alpha):
+        return int(G.GenieDialog_setLoraStrength(self._handle(dialog), self._text(engine), self._text(tensor),
+                                                 float(alpha)))
+
+    def GenieDialog_setMaxNumTokens(self, dialog, count):
+        return int(G.GenieDialog_setMaxNumTokens(self._handle(dialog), int(count)))
+
+    def GenieDialog_free(self, dialog):
+        return int(G.GenieDialog_free(self._handle(dialog)))
+
+
+def _on_error(name):
+    def report(exception, value, traceback):
+        _log.emit(_log.ERROR, f"{name}: internal error in qnnpy's libGenie.so ({exception.__name__}: {value}); "
+                              "this is a qnnpy bug, please report it")
+        return int(S.GENIE_STATUS_ERROR_GENERAL)
+    return report
+
+
+def install(ffi, lib, functions: list[str]) -> GenieBridge:
+    """Register the Python body of every Genie function, and the start-up check."""
+    import atexit
+    bridge = GenieBridge(ffi)
+    atexit.register(lib.qnnpy_mark_python_gone)
+    for name in functions:
+        ffi.def_extern(name=f"qnnpy_genie_{name}", onerror=_on_error(name))(getattr(bridge, name))
+    ffi.def_extern(name="qnnpy_genie_ready")(lambda: 1)
+    return bridge
