@@ -1,4 +1,4 @@
-"""The Genie fixture (tests/fixtures/genie/llama, made by tests/fixtures/make_genie.py) taken
+"""The Genie fixtures (tests/fixtures/genie/{llama,qwen2}, made by tests/fixtures/make_genie.py) taken
 through the LoRA toolchain as a user would: lora-tensor-names, converter and lora-importer
 for the prompt (AR-8) and token (AR-1) exports, then one context-binary-generator run that
 puts both graphs in one context binary and makes one super adapter per use case."""
@@ -11,19 +11,21 @@ import yaml
 
 from qnnpy.tools import cli
 
-FIXTURE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures", "genie", "llama")
+FIXTURES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "fixtures", "genie")
 
 
 def qnnpy(*argv):
     assert cli.main([str(a) for a in argv]) == 0, argv
 
 
-@pytest.fixture(scope="session")
-def genie_model(tmp_path_factory):
-    """(folder with bin/llm.bin and bin/ar8-ar1_{A,B,default_adapter}.bin, reference.json)."""
-    work = tmp_path_factory.mktemp("genie")
-    for item in os.listdir(FIXTURE):
-        source = os.path.join(FIXTURE, item)
+@pytest.fixture(scope="session", params=["llama", "qwen2"])
+def genie_model(tmp_path_factory, request):
+    """(folder with bin/llm.bin and bin/ar8-ar1_{A,B,default_adapter}.bin, reference.json),
+    for each fixture model."""
+    work = tmp_path_factory.mktemp(f"genie_{request.param}")
+    fixture = os.path.join(FIXTURES, request.param)
+    for item in os.listdir(fixture):
+        source = os.path.join(fixture, item)
         (shutil.copytree if os.path.isdir(source) else shutil.copy)(source, work / item)
     (work / "lora.yaml").write_text(yaml.safe_dump({"use_case": [{"name": "A", "lora_weights": "adapter_a"},
                                                                  {"name": "B", "lora_weights": "adapter_b"}]}))
