@@ -15,10 +15,8 @@ directory, as Genie resolves them.
 import os
 
 from qnnpy import QnnBackend
-from qnnpy.genie.engine import EngineError, LlmEngine
+from qnnpy.genie.engine import MASK, EngineError, LlmEngine
 from qnnpy.genie.sampler import Sampler
-
-MASK = -10000.0  # closes a cache slot: exp(MASK) is 0 in float32
 
 
 class DialogError(Exception):

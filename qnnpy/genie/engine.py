@@ -24,6 +24,12 @@ from qnnpy.htp import dtypes
 from qnnpy.QnnContext import QNN_CONTEXT_SECTION_UPDATABLE
 
 
+# Closes a cache slot: e^-100 underflows against any real score's weight, while a 16-bit mask
+# input keeps a step of 0.0015 (a mask of -1e4 would leave 0.15 — coarser than the score
+# differences attention turns on).
+MASK = -100.0
+
+
 class EngineError(Exception):
     """What a dialog reports as a failed query or apply, with the line that says why."""
 
@@ -60,7 +66,7 @@ def _read(tensor, codes: np.ndarray) -> np.ndarray:
 class LlmEngine:
     """The prompt and token graphs of one context binary, their KV cache, and their adapters."""
 
-    def __init__(self, backend, binary: bytes, rope_theta: float = 10000.0, mask: float = -10000.0,
+    def __init__(self, backend, binary: bytes, rope_theta: float = 10000.0, mask: float = MASK,
                  alpha_names: tuple[str, ...] = (), rope_dim: int | None = None):
         """``rope_dim``: Genie's ``rope-dim``, the number of rotary frequencies — the width of
         position_ids_cos, half the rotated head dimensions (default: that width)."""
@@ -92,6 +98,7 @@ class LlmEngine:
         self.values = [np.zeros(_shape(value)[:2] + (self.size,) + _shape(value)[3:], np.float32)
                        for _ in range(self.layers)]
         self.filled = 0
+        self.tap = None  # tap(graph, feeds): sees every call's float inputs (calibration data for quantizing)
 
     def _graphs(self, info) -> list[LlmGraph]:
         graphs = []
@@ -111,8 +118,10 @@ class LlmEngine:
 
     # -- state --------------------------------------------------------------------------
     def reset(self) -> None:
-        """Forget the conversation: the cache is emptied (its slots are masked from now on)."""
+        """Forget the conversation: the cache is emptied (zeroed, and masked from now on)."""
         self.filled = 0
+        for cache in self.keys + self.values:
+            cache.fill(0.0)
 
     def apply_section(self, section: bytes) -> None:
         err = QnnContext.QnnContext_applyBinarySection(self.context, None, QNN_CONTEXT_SECTION_UPDATABLE,
@@ -163,6 +172,8 @@ class LlmEngine:
             feeds[f"past_value_{i}_in"] = self.values[i][:, :, :past]
         for name, value in self.alphas.items():
             feeds[name] = np.full(_shape(graph.inputs[name]), value, np.float32)
+        if self.tap is not None:
+            self.tap(graph, feeds)
         ins = [_feed(graph.inputs[name], feeds[name]) for name in graph.inputs]
         outs = [io_tensor(t, np.zeros(_shape(t), dtypes.storage(t.v1.dataType))) for t in graph.outputs.values()]
         err = QnnGraph.QnnGraph_execute(graph.handle, ins, len(ins), outs, len(outs), None, None)
