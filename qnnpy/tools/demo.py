@@ -7,7 +7,12 @@ mmapped file with PERSISTENT_BINARY (zero copy), and shows what a corrupted bina
 Part 2, LoRA v2 (tools/lora_demo.py): the offline tools on the example decoder and two PEFT
 adapters of different ranks, then the device calls — apply A, switch to B, alpha 0, the
 default adapter, back to A — each output checked against onnxruntime with the adapter merged
-into the weights, for a float and an A16W8 model. Exit code 1 when any check fails.
+into the weights, for a float and an A16W8 model.
+
+Part 3, Genie (tools/genie_demo.py): the example LLM's prompt and token graphs built into one
+context binary with super adapters, then a Genie dialog replying with the base, adapter A,
+adapter B and A at strength 0.5, each reply checked against transformers' greedy generation.
+Exit code 1 when any check fails.
 """
 import logging
 import mmap
@@ -22,7 +27,7 @@ from qnnpy import QnnBackend, QnnContext, QnnGraph, QnnLog
 from qnnpy.builder import io_tensor
 from qnnpy.examples import transformer_block as tb
 from qnnpy.QnnContext import QNN_CONTEXT_CONFIG_PERSISTENT_BINARY, QnnContext_Config_t
-from qnnpy.tools import lora_demo
+from qnnpy.tools import genie_demo, lora_demo
 
 
 def add_arguments(parser) -> None:
@@ -101,5 +106,6 @@ def run(args) -> int:
     lora_demo.run(backend, folder, report)
     QnnBackend.QnnBackend_free(backend)
     QnnLog.QnnLog_free(log)
+    genie_demo.run(folder, report)
     print("demo " + ("FAILED" if report.failed else "passed"))
     return 1 if report.failed else 0

@@ -3,31 +3,21 @@ a dialog JSON written as for a device: the streamed replies are the text of tran
 greedy generations (base, adapter A, A at strength 0.5, adapter B), and every misuse gets
 the status Genie gives it."""
 import json
+import os
 
 import pytest
 from tokenizers import Tokenizer
 
 from qnnpy import GenieDialog as G
 from qnnpy.GenieCommon import Genie_Status_t as S
+from qnnpy.tools import genie_demo
 
 
 def dialog_config(**changes) -> dict:
-    lora = {"version": 1, "alpha-tensor-name": "alpha", "adapters": [
-        {"version": 1, "name": "A", "bin-sections": ["bin/ar8-ar1_A.bin"]},
-        {"version": 1, "name": "B", "bin-sections": ["bin/ar8-ar1_B.bin"]},
-        {"version": 1, "name": "none", "bin-sections": ["bin/ar8-ar1_default_adapter.bin"]}]}
-    doc = {"dialog": {
-        "version": 1, "type": "basic",
-        "context": {"version": 1, "size": 64, "n-vocab": 256, "bos-token": 0, "eos-token": [1]},
-        "sampler": {"version": 1, "seed": 1, "temp": 0.8, "top-k": 40, "top-p": 0.9, "greedy": True},
-        "tokenizer": {"version": 1, "path": "tokenizer.json"},
-        "engine": {"version": 1, "n-threads": 3,
-                   "backend": {"version": 1, "type": "QnnHtp",
-                               "QnnHtp": {"version": 1, "use-mmap": True, "spill-fill-bufsize": 0,
-                                          "mmap-budget": 0, "poll": True, "cpu-mask": "0xe0", "kv-dim": 8}},
-                   "model": {"version": 1, "type": "binary",
-                             "binary": {"version": 1, "ctx-bins": ["bin/llm.bin"], "lora": lora},
-                             "positional-encoding": {"type": "rope", "rope-dim": 4, "rope-theta": 10000}}}}}
+    """The demo's dialog JSON (both models share its numbers), with ``changes`` made: a path of
+    keys joined by '/' to a new value, or to None to delete the key."""
+    with open(os.path.join(genie_demo.EXAMPLE, "reference.json")) as f:
+        doc = genie_demo.dialog_config(json.load(f))
     for path, value in changes.items():
         node = doc
         keys = path.split("/")

@@ -1,0 +1,128 @@
+"""Part 3 of the demo: the example LLM (qnnpy/examples/llm, a tiny Llama exported by torch.onnx
+with two PEFT adapters, made by tests/fixtures/make_genie.py) taken from ONNX to a Genie
+dialog, as a user takes a device model: the offline tools build one context binary holding the
+prompt (AR-8) and token (AR-1) graphs with their weights stored once, plus one super-adapter
+section per adapter; then a Genie dialog config drives generation with the base, adapter A,
+adapter B and A at strength 0.5. Each reply is checked against the greedy generation of
+transformers + PEFT stored with the model."""
+import json
+import os
+import shutil
+import time
+
+import yaml
+
+EXAMPLE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples", "llm")
+EOS = 1
+STEPS = (("base", "none", 1.0), ("adapter A", "A", 1.0), ("adapter B", "B", 1.0), ("A at strength 0.5", "A", 0.5))
+
+
+def _tool(*argv) -> None:
+    from qnnpy.tools import cli
+    if cli.main([str(a) for a in argv]) != 0:
+        raise RuntimeError(f"qnnpy {argv[0]} failed")
+
+
+def build(work) -> None:
+    """In ``work`` (a copy of an LLM folder: model_ar8.onnx, model_ar1.onnx, adapter_a,
+    adapter_b): bin/llm.bin and bin/ar8-ar1_{A,B,default_adapter}.bin, through lora-tensor-names,
+    converter and lora-importer for each graph, then one context-binary-generator run."""
+    work = os.fspath(work)
+    with open(os.path.join(work, "lora.yaml"), "w") as f:
+        yaml.safe_dump({"use_case": [{"name": "A", "lora_weights": "adapter_a"},
+                                     {"name": "B", "lora_weights": "adapter_b"}]}, f)
+    cases = []
+    for ar in (8, 1):
+        at = lambda name: os.path.join(work, name.format(ar=ar))  # noqa: E731
+        _tool("lora-tensor-names", "--adapter", at("adapter_a"), "--input_network", at("model_ar{ar}.onnx"),
+              "-o", at("names{ar}.txt"), "--map", at("map{ar}.yaml"))
+        _tool("converter", "-i", at("model_ar{ar}.onnx"), "--output_path", at("ar{ar}.qnnpy"),
+              "--lora_weight_list", at("names{ar}.txt"))
+        _tool("lora-importer", "--lora_config", at("lora.yaml"), "--input_model", at("ar{ar}.qnnpy"),
+              "--lora_map", at("map{ar}.yaml"), "--output_dir", at("imported{ar}"))
+        cases += [{"name": n, "graph": f"ar{ar}", "weights": f"imported{ar}/{n}_lora.safetensors"} for n in "AB"]
+    with open(os.path.join(work, "adapters.yaml"), "w") as f:
+        yaml.safe_dump({"use_case": cases, "share_adapters_between_graphs": "Yes"}, f)
+    _tool("context-binary-generator", "--model", os.path.join(work, "ar8.qnnpy"), "--model",
+          os.path.join(work, "ar1.qnnpy"), "--binary_file", "llm", "--output_dir", os.path.join(work, "bin"),
+          "--adapter_weight_config", os.path.join(work, "adapters.yaml"))
+
+
+def dialog_config(reference: dict) -> dict:
+    """A dialog JSON as written for a device, for the folder ``build`` filled (paths relative
+    to it): the QnnHtp engine on bin/llm.bin, adapters A, B and "none" (the default adapter)."""
+    model = reference["config"]
+    lora = {"version": 1, "alpha-tensor-name": model["alpha_tensor"], "adapters": [
+        {"version": 1, "name": "A", "bin-sections": ["bin/ar8-ar1_A.bin"]},
+        {"version": 1, "name": "B", "bin-sections": ["bin/ar8-ar1_B.bin"]},
+        {"version": 1, "name": "none", "bin-sections": ["bin/ar8-ar1_default_adapter.bin"]}]}
+    return {"dialog": {
+        "version": 1, "type": "basic",
+        "context": {"version": 1, "size": model["context"], "n-vocab": 256, "bos-token": model["bos"],
+                    "eos-token": [model["eos"]]},
+        "sampler": {"version": 1, "seed": 1, "temp": 0.8, "top-k": 40, "top-p": 0.9, "greedy": True},
+        "tokenizer": {"version": 1, "path": "tokenizer.json"},
+        "engine": {"version": 1, "n-threads": 3,
+                   "backend": {"version": 1, "type": "QnnHtp",
+                               "QnnHtp": {"version": 1, "use-mmap": True, "spill-fill-bufsize": 0,
+                                          "mmap-budget": 0, "poll": True, "cpu-mask": "0xe0",
+                                          "kv-dim": model["head_dim"]}},
+                   "model": {"version": 1, "type": "binary",
+                             "binary": {"version": 1, "ctx-bins": ["bin/llm.bin"], "lora": lora},
+                             "positional-encoding": {"type": "rope", "rope-dim": model["head_dim"] // 2,
+                                                     "rope-theta": model["rope_theta"]}}}}}
+
+
+def expected_reply(tokenizer, tokens: list[int]) -> str:
+    """The text a dialog streams for a reference generation: a final </s> ends it unshown."""
+    return tokenizer.decode(tokens[:-1] if tokens and tokens[-1] == EOS else tokens)
+
+
+def run(folder: str, report) -> None:
+    from tokenizers import Tokenizer
+
+    from qnnpy import GenieDialog as G
+    from qnnpy.GenieCommon import Genie_Status_t as S
+
+    work = os.path.join(folder, "llm")
+    shutil.copytree(EXAMPLE, work, dirs_exist_ok=True)
+    with open(os.path.join(work, "reference.json")) as f:
+        reference = json.load(f)
+    print(f"qnnpy demo, part 3: Genie dialog on the example LLM (tiny Llama, {reference['config']['layers']} layers, "
+          f"context {reference['config']['context']}); reference: transformers + PEFT greedy generate()")
+    start = time.perf_counter()
+    build(work)
+    sizes = {name: os.path.getsize(os.path.join(work, "bin", name)) for name in sorted(os.listdir(os.path.join(work, "bin")))}
+    report.row("LLM: offline tools", True, f"AR-8 + AR-1 in one context, {time.perf_counter() - start:.1f} s: "
+               + ", ".join(f"{name} {size / 1024:.0f} KiB" for name, size in sizes.items()))
+    with open(os.path.join(work, "dialog.json"), "w") as f:
+        json.dump(dialog_config(reference), f, indent=1)
+    tokenizer = Tokenizer.from_file(os.path.join(work, "tokenizer.json"))
+    cwd = os.getcwd()
+    os.chdir(work)  # Genie resolves a config's relative paths against the working directory
+    try:
+        status, config = G.GenieDialogConfig_createFromJson(json.dumps(dialog_config(reference)))
+        status2, dialog = G.GenieDialog_create(config) if status == S.GENIE_STATUS_SUCCESS else (status, None)
+        report.row("LLM: GenieDialog_create", status2 == S.GENIE_STATUS_SUCCESS, "dialog.json, QnnHtp engine")
+        if dialog is None:
+            return
+        prompt = reference["prompts"][0]
+        key = {"none": "base", "A": "a", "B": "b"}
+        for step, adapter, strength in STEPS:
+            begin = time.perf_counter()
+            ok = G.GenieDialog_applyLora(dialog, "primary", adapter) == S.GENIE_STATUS_SUCCESS
+            ok &= G.GenieDialog_setLoraStrength(dialog, "primary", "alpha", strength) == S.GENIE_STATUS_SUCCESS
+            ok &= G.GenieDialog_reset(dialog) == S.GENIE_STATUS_SUCCESS
+            pieces, first = [], []
+            G.GenieDialog_query(dialog, prompt["text"], G.GENIE_DIALOG_SENTENCE_COMPLETE,
+                                lambda piece, code, data: (first or first.append(time.perf_counter()),
+                                                           data.append(piece)), pieces)
+            want = expected_reply(tokenizer, prompt["a_half" if strength == 0.5 else key[adapter]])
+            reply = "".join(pieces)
+            report.row(f"LLM: {step}", ok and reply == want,
+                       f"first piece after {(first[0] - begin) * 1e3:.0f} ms: {prompt['text']!r} -> {reply[:48]!r}"
+                       + ("" if reply == want else f" (expected {want[:48]!r})"))
+        G.GenieDialog_free(dialog)
+        G.GenieDialogConfig_free(config)
+    finally:
+        os.chdir(cwd)
