@@ -67,7 +67,8 @@ class Dialog:
         try:
             path = binary["ctx-bins"][0]
             self.engine = LlmEngine(self.backend, _read(path, "context binary", statuses), rope.get("rope-theta", 10000.0),
-                                    MASK, tuple(sorted(alphas)), rope.get("rope-dim"))
+                                    MASK, tuple(sorted(alphas)), rope.get("rope-dim"),
+                                    engine["backend"]["QnnHtp"].get("enable-graph-switching", False))
         except EngineError as err:
             QnnBackend.QnnBackend_free(self.backend)
             raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL, f"{path}: {err}") from None

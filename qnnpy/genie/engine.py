@@ -21,13 +21,15 @@ import numpy as np
 from qnnpy import QnnContext, QnnGraph, lora
 from qnnpy.builder import io_tensor
 from qnnpy.htp import dtypes
-from qnnpy.QnnContext import QNN_CONTEXT_SECTION_UPDATABLE
+from qnnpy.QnnContext import (QNN_CONTEXT_CONFIG_MEMORY_LIMIT_HINT, QNN_CONTEXT_CONFIG_PERSISTENT_BINARY,
+                              QNN_CONTEXT_SECTION_UPDATABLE, QnnContext_Config_t)
 
 
 # Closes a cache slot: e^-100 underflows against any real score's weight, while a 16-bit mask
 # input keeps a step of 0.0015 (a mask of -1e4 would leave 0.15 — coarser than the score
 # differences attention turns on).
 MASK = -100.0
+GRAPH_SWITCHING_HINT_MB = 1024  # what Genie sets with enable-graph-switching
 
 
 class EngineError(Exception):
@@ -67,11 +69,20 @@ class LlmEngine:
     """The prompt and token graphs of one context binary, their KV cache, and their adapters."""
 
     def __init__(self, backend, binary: bytes, rope_theta: float = 10000.0, mask: float = MASK,
-                 alpha_names: tuple[str, ...] = (), rope_dim: int | None = None):
+                 alpha_names: tuple[str, ...] = (), rope_dim: int | None = None, graph_switching: bool = False):
         """``rope_dim``: Genie's ``rope-dim``, the number of rotary frequencies — the width of
-        position_ids_cos, half the rotated head dimensions (default: that width)."""
+        position_ids_cos, half the rotated head dimensions (default: that width).
+        ``graph_switching``: Genie's ``enable-graph-switching`` — the context is created as
+        Genie creates it then (a 1024 MB memory limit hint and a persistent binary), so graphs
+        load on first use and evict one another under the hint; the binary and the last
+        applied section are kept alive here, because a reloaded graph is rebuilt from them."""
         self.binary = binary
-        err, self.context = QnnContext.QnnContext_createFromBinary(backend, None, None, binary, len(binary), None)
+        configs = None
+        if graph_switching:
+            configs = [QnnContext_Config_t(QNN_CONTEXT_CONFIG_MEMORY_LIMIT_HINT, memoryLimitHint=GRAPH_SWITCHING_HINT_MB),
+                       QnnContext_Config_t(QNN_CONTEXT_CONFIG_PERSISTENT_BINARY, isPersistentBinary=1)]
+        self.section = None
+        err, self.context = QnnContext.QnnContext_createFromBinary(backend, None, configs, binary, len(binary), None)
         if err:
             raise EngineError(f"the context binary does not load (QNN error {int(err)})")
         self.graphs = self._graphs(lora.binary_info(binary))
@@ -128,6 +139,7 @@ class LlmEngine:
                                                        lora.section_buffer(section), None, None)
         if err:
             raise EngineError(f"the adapter's binary section was refused (QNN error {int(err)})")
+        self.section = section  # persistent: an evicted graph re-applies it from these bytes
         for graph in self.graphs:  # an adapter may bring I/O encodings of its own
             encodings = lora.adapter_io_encodings(section, graph.name)
             lora.refresh_io_encodings(list(graph.inputs.values()) + list(graph.outputs.values()), encodings)

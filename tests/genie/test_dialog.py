@@ -185,3 +185,22 @@ def test_genie_t2t_run_prints_the_adapted_reply(genie_model, monkeypatch, tmp_pa
     assert out == f"[PROMPT]: {prompt['text']}\n\n{tokenizer.decode(expected)}\n"
     assert qairt.genie_t2t_run_main(["-c", str(tmp_path / "dialog.json"), "-p", "x", "-l", "A,alpha"]) == 1
     assert "even count" in capsys.readouterr().err
+
+
+def test_enable_graph_switching_creates_the_context_as_genie_does(genie_model, monkeypatch):
+    """A 1024 MB memory limit hint and a persistent binary; replies are unchanged."""
+    from qnnpy import _handles
+    work, reference = genie_model
+    monkeypatch.chdir(work)
+    _, config = G.GenieDialogConfig_createFromJson(json.dumps(dialog_config(
+        **{"dialog/engine/backend/QnnHtp/enable-graph-switching": True})))
+    _, handle = G.GenieDialog_create(config)
+    residency = _handles.get(_handles.get(handle, G.DIALOG).engine.context, "context").residency
+    assert residency is not None and residency.limit == 1024 << 20
+    assert G.GenieDialog_applyLora(handle, "primary", "B") == S.GENIE_STATUS_SUCCESS
+    prompt = reference["prompts"][0]
+    _, pieces = ask(handle, prompt["text"])
+    assert "".join(p for p, _ in pieces) == genie_demo.expected_reply(
+        Tokenizer.from_file(str(work / "tokenizer.json")), prompt["b"])
+    G.GenieDialog_free(handle)
+    G.GenieDialogConfig_free(config)

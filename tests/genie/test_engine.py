@@ -55,3 +55,26 @@ def test_a_prompt_longer_than_the_context_is_refused_and_the_cache_kept(engine):
     assert eng.filled == len(ids)
     with pytest.raises(EngineError, match="not an alpha tensor"):
         eng.set_alpha("beta", 1.0)
+
+
+def test_graph_switching_keeps_one_graph_resident_and_its_adapter(genie_model):
+    """Genie's enable-graph-switching: the prompt and token graphs evict each other (the hint
+    is narrowed to one graph's bytes here — the tiny model fits Genie's 1024 MB twice over),
+    every reload re-applies the adapter from the kept section, and replies stay transformers'."""
+    from qnnpy import _handles
+    work, reference = genie_model
+    _, backend = QnnBackend.QnnBackend_create(None, None)
+    eng = LlmEngine(backend, (work / "bin" / "llm.bin").read_bytes(), reference["config"]["rope_theta"],
+                    alpha_names=("alpha",), graph_switching=True)
+    residency = _handles.get(eng.context, "context").residency
+    residency.limit = max(residency.estimated_bytes(g) for g in _handles.get(eng.context, "context").graphs.values())
+    for adapter, alpha, key in (("B", 1.0, "b"), ("A", 1.0, "a"), ("A", 0.5, "a_half")):  # the export holds A
+        eng.apply_section((work / "bin" / f"ar8-ar1_{adapter}.bin").read_bytes())
+        eng.set_alpha("alpha", alpha)
+        reapplied = residency.reapplies
+        for prompt in reference["prompts"]:
+            assert greedy(eng, prompt["ids"]) == prompt[key], (adapter, prompt["text"])
+            assert len(residency.loaded) == 1
+        assert residency.reapplies > reapplied  # the graph that was out when the adapter came got it on reload
+    assert residency.evictions >= 6
+    QnnBackend.QnnBackend_free(backend)
