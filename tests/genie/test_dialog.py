@@ -155,7 +155,7 @@ def test_a_missing_adapter_file_is_named(genie_model, monkeypatch):
     ({"dialog/context/size": 0}, S.GENIE_STATUS_ERROR_INVALID_CONFIG),
     ({"dialog/engine/model/binary/lora/adapters/1/bin-sections": ["a.bin", "b.bin"]}, S.GENIE_STATUS_ERROR_GENERAL),
     ({"dialog/engine/model/binary/ctx-bins": []}, S.GENIE_STATUS_ERROR_GENERAL),
-    ({"dialog/engine/model/positional-encoding/rope-dim": 8}, S.GENIE_STATUS_ERROR_GENERAL),
+    ({"dialog/engine/model/positional-encoding/rope-dim": 16}, S.GENIE_STATUS_ERROR_GENERAL),
     ({"dialog/engine/model/positional-encoding/type": "alibi"}, S.GENIE_STATUS_ERROR_GENERAL),
 ])
 def test_configs_genie_takes_but_the_model_cannot_serve_fail_at_create(genie_model, monkeypatch, change, status):
