@@ -36,14 +36,14 @@ class Dialog:
         self.status = statuses
         engine = cfg["engine"]  # a basic dialog's one engine: the primary
         binary = engine["model"]["binary"]
-        if len(binary["ctx-bins"]) != 1:
-            raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL,
-                              f"{len(binary['ctx-bins'])} ctx-bins: qnnpy runs a model held in one context binary; "
-                              "splits across several are not supported yet")
+        self.ctx_bins = binary["ctx-bins"]
+        if not self.ctx_bins:
+            raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL, "ctx-bins is empty: the model has no context binary")
         for adapter in binary.get("lora", {}).get("adapters", []):
-            if len(adapter.get("bin-sections", [""])) != 1:
+            if len(adapter.get("bin-sections", [""] * len(self.ctx_bins))) != len(self.ctx_bins):
                 raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL,
-                                  f"adapter '{adapter['name']}': bin-sections must align with ctx-bins (1)")
+                                  f"adapter '{adapter['name']}': bin-sections must align with ctx-bins "
+                                  f"({len(self.ctx_bins)}), one file or \"\" (none) per context binary")
         context = cfg["context"]
         eos = context.get("eos-token", [])
         self.eos = set(eos if isinstance(eos, list) else [eos])
@@ -61,17 +61,17 @@ class Dialog:
         if rope.get("type", "rope") != "rope":
             raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL,
                               f"positional-encoding type '{rope['type']}': qnnpy feeds RoPE positions only")
+        binaries = [_read(path, "context binary", statuses) for path in self.ctx_bins]
         err, self.backend = QnnBackend.QnnBackend_create(None, None)
         if err:
             raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL, f"the QNN backend cannot be created ({int(err)})")
         try:
-            path = binary["ctx-bins"][0]
-            self.engine = LlmEngine(self.backend, _read(path, "context binary", statuses), rope.get("rope-theta", 10000.0),
+            self.engine = LlmEngine(self.backend, binaries, rope.get("rope-theta", 10000.0),
                                     MASK, tuple(sorted(alphas)), rope.get("rope-dim"),
                                     engine["backend"]["QnnHtp"].get("enable-graph-switching", False))
         except EngineError as err:
             QnnBackend.QnnBackend_free(self.backend)
-            raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL, f"{path}: {err}") from None
+            raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL, f"{', '.join(self.ctx_bins)}: {err}") from None
         if not 0 < context["size"] <= self.engine.size:
             QnnBackend.QnnBackend_free(self.backend)
             raise DialogError(statuses.GENIE_STATUS_ERROR_INVALID_CONFIG,
@@ -131,12 +131,13 @@ class Dialog:
         if name not in self.adapters:
             raise DialogError(S.GENIE_STATUS_ERROR_GENERAL,
                               f"LoRA: no adapter named '{name}' in the config (adapters: {sorted(self.adapters)})")
-        section_path = self.adapters[name].get("bin-sections", [""])[0]
-        if section_path:
-            try:
-                self.engine.apply_section(_read(section_path, "adapter file", S))
-            except EngineError as err:
-                raise DialogError(S.GENIE_STATUS_ERROR_GENERAL, f"LoRA: adapter '{name}': {err}") from None
+        paths = self.adapters[name].get("bin-sections", [""] * len(self.ctx_bins))
+        sections = [(part, _read(path, "adapter file", S)) for part, path in enumerate(paths) if path]  # all read first
+        try:
+            for part, section in sections:
+                self.engine.apply_section(section, part)
+        except EngineError as err:
+            raise DialogError(S.GENIE_STATUS_ERROR_GENERAL, f"LoRA: adapter '{name}': {err}") from None
         self.applied = name
 
     def set_lora_strength(self, tensor: str, alpha: float) -> None:

@@ -14,6 +14,7 @@ discarded). RoPE is computed here for the tokens' absolute positions and fed as
 Everything goes through qnnpy's public QNN API; adapters are binary sections applied with
 QnnContext_applyBinarySection, and LoRA strengths are alpha inputs fed on every call.
 """
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,9 @@ from qnnpy.QnnContext import (QNN_CONTEXT_CONFIG_MEMORY_LIMIT_HINT, QNN_CONTEXT_
 # differences attention turns on).
 MASK = -100.0
 GRAPH_SWITCHING_HINT_MB = 1024  # what Genie sets with enable-graph-switching
+
+
+_CACHE_IN = re.compile(r"past_(key|value)_(\d+)_in$")
 
 
 class EngineError(Exception):
@@ -65,36 +69,63 @@ def _read(tensor, codes: np.ndarray) -> np.ndarray:
     return lora.dequantize(codes, tensor) if dtypes.is_fixed(tensor.v1.dataType) else codes.astype(np.float32)
 
 
-class LlmEngine:
-    """The prompt and token graphs of one context binary, their KV cache, and their adapters."""
+class LlmPart:
+    """One ctx-bin: its context and its graphs, one per AR."""
 
-    def __init__(self, backend, binary: bytes, rope_theta: float = 10000.0, mask: float = MASK,
+    def __init__(self, backend, binary, configs, index: int):
+        self.binary, self.index, self.section = binary, index, None
+        err, self.context = QnnContext.QnnContext_createFromBinary(backend, None, configs, binary, len(binary), None)
+        if err:
+            raise EngineError(f"context binary {index + 1} does not load (QNN error {int(err)})")
+        self.graphs = {}
+        for entry in lora.binary_info(binary).contextBinaryInfoV3.graphs:
+            g = entry.graphInfoV3
+            err, handle = QnnGraph.QnnGraph_retrieve(self.context, g.graphName)
+            if err:
+                raise EngineError(f"graph '{g.graphName}' cannot be retrieved (QNN error {int(err)})")
+            inputs = {t.v1.name: t for t in g.graphInputs}
+            outputs = {t.v1.name: t for t in g.graphOutputs}
+            missing = {"attention_mask", "position_ids_cos", "position_ids_sin"} - set(inputs)
+            if missing or not any(_CACHE_IN.match(name) for name in inputs):
+                raise EngineError(f"graph '{g.graphName}' lacks the Genie inputs {sorted(missing) or ['past_key_{i}_in']}")
+            mask = _shape(inputs["attention_mask"])
+            ar, cl = mask[-2], mask[-1]
+            if ar in self.graphs:
+                raise EngineError(f"graphs '{self.graphs[ar].name}' and '{g.graphName}' both take {ar} tokens")
+            self.graphs[ar] = LlmGraph(g.graphName, handle, inputs, outputs, ar, cl - ar)
+        self.layers = sorted({int(m.group(2)) for g in self.graphs.values() for m in map(_CACHE_IN.match, g.inputs) if m})
+
+
+class LlmEngine:
+    """The prompt and token graphs of an LLM's context binaries (several when it is split into
+    ctx-bins by layer ranges: each call runs them in order, a part's outputs feeding the next
+    part's inputs of the same name), their KV cache, and their adapters."""
+
+    def __init__(self, backend, binaries, rope_theta: float = 10000.0, mask: float = MASK,
                  alpha_names: tuple[str, ...] = (), rope_dim: int | None = None, graph_switching: bool = False):
-        """``rope_dim``: Genie's ``rope-dim``, the number of rotary frequencies — the width of
+        """``binaries``: the ctx-bins' bytes in order (or one binary's).
+        ``rope_dim``: Genie's ``rope-dim``, the number of rotary frequencies — the width of
         position_ids_cos, half the rotated head dimensions (default: that width).
-        ``graph_switching``: Genie's ``enable-graph-switching`` — the context is created as
+        ``graph_switching``: Genie's ``enable-graph-switching`` — each context is created as
         Genie creates it then (a 1024 MB memory limit hint and a persistent binary), so graphs
-        load on first use and evict one another under the hint; the binary and the last
-        applied section are kept alive here, because a reloaded graph is rebuilt from them."""
-        self.binary = binary
+        load on first use and evict one another under the hint; the binaries and the last
+        applied sections are kept alive here, because a reloaded graph is rebuilt from them."""
+        if isinstance(binaries, (bytes, bytearray, memoryview)):
+            binaries = [binaries]
         configs = None
         if graph_switching:
             configs = [QnnContext_Config_t(QNN_CONTEXT_CONFIG_MEMORY_LIMIT_HINT, memoryLimitHint=GRAPH_SWITCHING_HINT_MB),
                        QnnContext_Config_t(QNN_CONTEXT_CONFIG_PERSISTENT_BINARY, isPersistentBinary=1)]
-        self.section = None
-        err, self.context = QnnContext.QnnContext_createFromBinary(backend, None, configs, binary, len(binary), None)
-        if err:
-            raise EngineError(f"the context binary does not load (QNN error {int(err)})")
-        self.graphs = self._graphs(lora.binary_info(binary))
-        token = [g for g in self.graphs if g.ar == 1]
-        if not token:
-            raise EngineError("the context binary has no token generator (a graph taking one input_ids position)")
-        self.token_graph = token[0]
-        self.prompt_graph = max(self.graphs, key=lambda g: g.ar)
+        self.parts: list[LlmPart] = []
+        for index, binary in enumerate(binaries):
+            self.parts.append(LlmPart(backend, binary, configs, index))
+        self._check_parts(alpha_names)
+        first = self.parts[0]
+        self.context = first.context
+        self.graphs = [g for part in self.parts for g in part.graphs.values()]
+        self.token_graph, self.prompt_graph = first.graphs[1], first.graphs[max(first.graphs)]
         self.size = self.token_graph.past + 1
-        if any(g.ar + g.past != self.size for g in self.graphs):
-            raise EngineError("the graphs of the context binary do not share one context length")
-        self.layers = sum(1 for n in self.token_graph.inputs if n.startswith("past_key_") and n.endswith("_in"))
+        self.layers = sum(len(part.layers) for part in self.parts)
         width = _shape(self.token_graph.inputs["position_ids_cos"])[-1]
         if (rope_dim or width) != width:
             raise EngineError(f"rope-dim {rope_dim} does not match position_ids_cos, which holds {width} frequencies")
@@ -102,30 +133,44 @@ class LlmEngine:
         self.mask = mask
         self.alphas = {name: 1.0 for name in alpha_names}
         for name in alpha_names:
-            if any(name not in g.inputs for g in self.graphs):
-                raise EngineError(f"alpha tensor '{name}' is not an input of every graph")
-        key, value = self.token_graph.inputs["past_key_0_in"], self.token_graph.inputs["past_value_0_in"]
-        self.keys = [np.zeros(_shape(key)[:3] + (self.size,), np.float32) for _ in range(self.layers)]
-        self.values = [np.zeros(_shape(value)[:2] + (self.size,) + _shape(value)[3:], np.float32)
-                       for _ in range(self.layers)]
+            if not any(name in g.inputs for g in self.graphs):
+                raise EngineError(f"alpha tensor '{name}' is not an input of any graph")
+        self.keys, self.values = [], []
+        for part in self.parts:
+            for i in part.layers:
+                key, value = part.graphs[1].inputs[f"past_key_{i}_in"], part.graphs[1].inputs[f"past_value_{i}_in"]
+                self.keys.append(np.zeros(_shape(key)[:3] + (self.size,), np.float32))
+                self.values.append(np.zeros(_shape(value)[:2] + (self.size,) + _shape(value)[3:], np.float32))
         self.filled = 0
         self.tap = None  # tap(graph, feeds): sees every call's float inputs (calibration data for quantizing)
 
-    def _graphs(self, info) -> list[LlmGraph]:
-        graphs = []
-        for entry in info.contextBinaryInfoV3.graphs:
-            g = entry.graphInfoV3
-            err, handle = QnnGraph.QnnGraph_retrieve(self.context, g.graphName)
-            if err:
-                raise EngineError(f"graph '{g.graphName}' cannot be retrieved (QNN error {int(err)})")
-            inputs = {t.v1.name: t for t in g.graphInputs}
-            outputs = {t.v1.name: t for t in g.graphOutputs}
-            missing = {"input_ids", "attention_mask", "position_ids_cos", "position_ids_sin", "past_key_0_in"} - set(inputs)
-            if missing or "logits" not in outputs:
-                raise EngineError(f"graph '{g.graphName}' lacks the Genie inputs {sorted(missing)} or 'logits'")
-            ar, cl = _shape(inputs["input_ids"])[-1], _shape(inputs["attention_mask"])[-1]
-            graphs.append(LlmGraph(g.graphName, handle, inputs, outputs, ar, cl - ar))
-        return graphs
+    def _check_parts(self, alpha_names) -> None:
+        """The ctx-bins fit together: the same ARs and context, layers 0..L-1 once each in
+        order, input_ids first, logits last, every other input made by an earlier part."""
+        ars = sorted(self.parts[0].graphs)
+        if 1 not in ars:
+            raise EngineError("the context binary has no token generator (a graph taking one input_ids position)")
+        layers = [i for part in self.parts for i in part.layers]
+        if layers != list(range(len(layers))):
+            raise EngineError(f"the ctx-bins hold the layers {layers} in that order, not 0..{len(layers) - 1}")
+        size = self.parts[0].graphs[1].past + 1
+        made = {"input_ids", "attention_mask", "position_ids_cos", "position_ids_sin", *alpha_names}
+        for part in self.parts:
+            if sorted(part.graphs) != ars:
+                raise EngineError(f"ctx-bin {part.index + 1} has graphs for {sorted(part.graphs)} tokens, "
+                                  f"ctx-bin 1 for {ars}")
+            for graph in part.graphs.values():
+                if graph.ar + graph.past != size:
+                    raise EngineError("the graphs of the context binaries do not share one context length")
+                if part.index == 0 and "input_ids" not in graph.inputs:
+                    raise EngineError(f"graph '{graph.name}' of the first ctx-bin does not take input_ids")
+                unfed = sorted(n for n in graph.inputs if n not in made and not _CACHE_IN.match(n))
+                if unfed:
+                    raise EngineError(f"graph '{graph.name}' takes {unfed}, which no earlier ctx-bin gives and the "
+                                      "engine does not feed")
+            made |= {n for g in part.graphs.values() for n in g.outputs}
+        if "logits" not in self.parts[-1].graphs[1].outputs:
+            raise EngineError("the last ctx-bin's graphs do not give 'logits'")
 
     # -- state --------------------------------------------------------------------------
     def reset(self) -> None:
@@ -134,13 +179,15 @@ class LlmEngine:
         for cache in self.keys + self.values:
             cache.fill(0.0)
 
-    def apply_section(self, section: bytes) -> None:
-        err = QnnContext.QnnContext_applyBinarySection(self.context, None, QNN_CONTEXT_SECTION_UPDATABLE,
+    def apply_section(self, section: bytes, part: int = 0) -> None:
+        """Apply an adapter's binary section to ctx-bin ``part``."""
+        target = self.parts[part]
+        err = QnnContext.QnnContext_applyBinarySection(target.context, None, QNN_CONTEXT_SECTION_UPDATABLE,
                                                        lora.section_buffer(section), None, None)
         if err:
-            raise EngineError(f"the adapter's binary section was refused (QNN error {int(err)})")
-        self.section = section  # persistent: an evicted graph re-applies it from these bytes
-        for graph in self.graphs:  # an adapter may bring I/O encodings of its own
+            raise EngineError(f"the adapter's binary section for ctx-bin {part + 1} was refused (QNN error {int(err)})")
+        target.section = section  # persistent: an evicted graph re-applies it from these bytes
+        for graph in target.graphs.values():  # an adapter may bring I/O encodings of its own
             encodings = lora.adapter_io_encodings(section, graph.name)
             lora.refresh_io_encodings(list(graph.inputs.values()) + list(graph.outputs.values()), encodings)
 
@@ -161,12 +208,14 @@ class LlmEngine:
             prompt = self.prompt_graph
             graph = prompt if len(rest) > 1 and prompt.ar > 1 and self.filled <= prompt.past else self.token_graph
             take = rest[:graph.ar]
-            logits = self._step(graph, take)
+            logits = self._step(graph.ar, take)
             rest = rest[len(take):]
         return logits
 
-    def _step(self, graph: LlmGraph, tokens: list[int]) -> np.ndarray:
-        n, ar, past, start = len(tokens), graph.ar, graph.past, self.filled
+    def _step(self, ar: int, tokens: list[int]) -> np.ndarray:
+        """One call of the AR-token graph of every ctx-bin, in order, for ``tokens`` (at most AR)."""
+        graph = self.parts[0].graphs[ar]
+        n, past, start = len(tokens), graph.past, self.filled
         ids = np.zeros((1, ar), np.int32)
         ids[0, :n] = tokens
         mask = np.full((1, ar, past + ar), self.mask, np.float32)
@@ -182,18 +231,21 @@ class LlmEngine:
         for i in range(self.layers):
             feeds[f"past_key_{i}_in"] = self.keys[i][..., :past]
             feeds[f"past_value_{i}_in"] = self.values[i][:, :, :past]
-        for name, value in self.alphas.items():
-            feeds[name] = np.full(_shape(graph.inputs[name]), value, np.float32)
-        if self.tap is not None:
-            self.tap(graph, feeds)
-        ins = [_feed(graph.inputs[name], feeds[name]) for name in graph.inputs]
-        outs = [io_tensor(t, np.zeros(_shape(t), dtypes.storage(t.v1.dataType))) for t in graph.outputs.values()]
-        err = QnnGraph.QnnGraph_execute(graph.handle, ins, len(ins), outs, len(outs), None, None)
-        if err:
-            raise EngineError(f"graph '{graph.name}' failed to execute (QNN error {int(err)})")
-        result = {t.v1.name: _read(t, t.v1.clientBuf.data) for t in outs}
+        for part in self.parts:
+            graph = part.graphs[ar]
+            for name, value in self.alphas.items():
+                if name in graph.inputs:
+                    feeds[name] = np.full(_shape(graph.inputs[name]), value, np.float32)
+            if self.tap is not None:
+                self.tap(graph, feeds)
+            ins = [_feed(graph.inputs[name], feeds[name]) for name in graph.inputs]
+            outs = [io_tensor(t, np.zeros(_shape(t), dtypes.storage(t.v1.dataType))) for t in graph.outputs.values()]
+            err = QnnGraph.QnnGraph_execute(graph.handle, ins, len(ins), outs, len(outs), None, None)
+            if err:
+                raise EngineError(f"graph '{graph.name}' failed to execute (QNN error {int(err)})")
+            feeds.update((t.v1.name, _read(t, t.v1.clientBuf.data)) for t in outs)
         for i in range(self.layers):
-            self.keys[i][..., start:start + n] = result[f"past_key_{i}_out"][..., :n]
-            self.values[i][:, :, start:start + n] = result[f"past_value_{i}_out"][:, :, :n]
+            self.keys[i][..., start:start + n] = feeds[f"past_key_{i}_out"][..., :n]
+            self.values[i][:, :, start:start + n] = feeds[f"past_value_{i}_out"][:, :, :n]
         self.filled += n
-        return result["logits"][0, n - 1]
+        return feeds["logits"][0, n - 1]

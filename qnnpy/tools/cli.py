@@ -5,7 +5,7 @@ import logging
 import sys
 
 from qnnpy.tools import (context_binary_generator, context_binary_utility, converter, demo, genie_t2t_run,
-                         lora_importer, lora_names, net_run, quant_analyzer, quantizer_tool)
+                         llm_split, lora_importer, lora_names, net_run, quant_analyzer, quantizer_tool)
 
 from qnnpy.shim import build as build_shim
 
@@ -13,7 +13,7 @@ SUBCOMMANDS = {"demo": demo, "converter": converter, "lora-tensor-names": lora_n
                "lora-importer": lora_importer, "context-binary-generator": context_binary_generator,
                "net-run": net_run, "context-binary-utility": context_binary_utility,
                "quantizer": quantizer_tool, "quant-analyzer": quant_analyzer, "build-shim": build_shim,
-               "genie-t2t-run": genie_t2t_run}
+               "genie-t2t-run": genie_t2t_run, "llm-split": llm_split}
 
 
 class _StderrHandler(logging.Handler):

@@ -23,39 +23,58 @@ def _tool(*argv) -> None:
         raise RuntimeError(f"qnnpy {argv[0]} failed")
 
 
-def build(work) -> None:
+def build(work, parts: int = 1) -> None:
     """In ``work`` (a copy of an LLM folder: model_ar8.onnx, model_ar1.onnx, adapter_a,
-    adapter_b): bin/llm.bin and bin/ar8-ar1_{A,B,default_adapter}.bin, through lora-tensor-names,
-    converter and lora-importer for each graph, then one context-binary-generator run."""
+    adapter_b): the context binaries and super-adapter sections of ``sections(parts)``, through
+    lora-tensor-names, (llm-split when ``parts`` > 1,) converter and lora-importer for each
+    graph, then one context-binary-generator run per part."""
     work = os.fspath(work)
-    with open(os.path.join(work, "lora.yaml"), "w") as f:
+    at = lambda name: os.path.join(work, name)  # noqa: E731
+    with open(at("lora.yaml"), "w") as f:
         yaml.safe_dump({"use_case": [{"name": "A", "lora_weights": "adapter_a"},
                                      {"name": "B", "lora_weights": "adapter_b"}]}, f)
-    cases = []
     for ar in (8, 1):
-        at = lambda name: os.path.join(work, name.format(ar=ar))  # noqa: E731
-        _tool("lora-tensor-names", "--adapter", at("adapter_a"), "--input_network", at("model_ar{ar}.onnx"),
-              "-o", at("names{ar}.txt"), "--map", at("map{ar}.yaml"))
-        _tool("converter", "-i", at("model_ar{ar}.onnx"), "--output_path", at("ar{ar}.qnnpy"),
-              "--lora_weight_list", at("names{ar}.txt"))
-        _tool("lora-importer", "--lora_config", at("lora.yaml"), "--input_model", at("ar{ar}.qnnpy"),
-              "--lora_map", at("map{ar}.yaml"), "--output_dir", at("imported{ar}"))
-        cases += [{"name": n, "graph": f"ar{ar}", "weights": f"imported{ar}/{n}_lora.safetensors"} for n in "AB"]
-    with open(os.path.join(work, "adapters.yaml"), "w") as f:
-        yaml.safe_dump({"use_case": cases, "share_adapters_between_graphs": "Yes"}, f)
-    _tool("context-binary-generator", "--model", os.path.join(work, "ar8.qnnpy"), "--model",
-          os.path.join(work, "ar1.qnnpy"), "--binary_file", "llm", "--output_dir", os.path.join(work, "bin"),
-          "--adapter_weight_config", os.path.join(work, "adapters.yaml"))
+        _tool("lora-tensor-names", "--adapter", at("adapter_a"), "--input_network", at(f"model_ar{ar}.onnx"),
+              "-o", at(f"names{ar}.txt"), "--map", at(f"map{ar}.yaml"))
+        if parts > 1:
+            _tool("llm-split", "-i", at(f"model_ar{ar}.onnx"), "--parts", parts, "-o", work,
+                  "--lora_weight_list", at(f"names{ar}.txt"), "--lora_map", at(f"map{ar}.yaml"))
+    for part in _part_suffixes(parts):
+        cases = []
+        for ar in (8, 1):
+            graph = f"ar{ar}{part}"
+            _tool("converter", "-i", at(f"model_ar{ar}{part}.onnx"), "--output_path", at(f"{graph}.qnnpy"),
+                  "--lora_weight_list", at(f"names{ar}{part}.txt"))
+            _tool("lora-importer", "--lora_config", at("lora.yaml"), "--input_model", at(f"{graph}.qnnpy"),
+                  "--lora_map", at(f"map{ar}{part}.yaml"), "--output_dir", at(f"imported_{graph}"))
+            cases += [{"name": n, "graph": graph, "weights": f"imported_{graph}/{n}_lora.safetensors"} for n in "AB"]
+        with open(at(f"adapters{part}.yaml"), "w") as f:
+            yaml.safe_dump({"use_case": cases, "share_adapters_between_graphs": "Yes"}, f)
+        _tool("context-binary-generator", "--model", at(f"ar8{part}.qnnpy"), "--model", at(f"ar1{part}.qnnpy"),
+              "--binary_file", f"llm{part}", "--output_dir", at("bin"), "--adapter_weight_config",
+              at(f"adapters{part}.yaml"))
 
 
-def dialog_config(reference: dict) -> dict:
+def _part_suffixes(parts: int) -> list[str]:
+    return [""] if parts == 1 else [f"_{p}_of_{parts}" for p in range(1, parts + 1)]
+
+
+def sections(parts: int = 1) -> tuple[list[str], dict[str, list[str]]]:
+    """(ctx-bins, {adapter: bin-sections}) of what ``build`` wrote, relative to its folder;
+    the adapter "none" is the generator's default adapter."""
+    suffixes = _part_suffixes(parts)
+    return ([f"bin/llm{s}.bin" for s in suffixes],
+            {name: [f"bin/ar8{s}-ar1{s}_{section}.bin" for s in suffixes]
+             for name, section in (("A", "A"), ("B", "B"), ("none", "default_adapter"))})
+
+
+def dialog_config(reference: dict, parts: int = 1) -> dict:
     """A dialog JSON as written for a device, for the folder ``build`` filled (paths relative
-    to it): the QnnHtp engine on bin/llm.bin, adapters A, B and "none" (the default adapter)."""
+    to it): the QnnHtp engine on its ctx-bins, adapters A, B and "none" (the default adapter)."""
     model = reference["config"]
+    ctx_bins, adapters = sections(parts)
     lora = {"version": 1, "alpha-tensor-name": model["alpha_tensor"], "adapters": [
-        {"version": 1, "name": "A", "bin-sections": ["bin/ar8-ar1_A.bin"]},
-        {"version": 1, "name": "B", "bin-sections": ["bin/ar8-ar1_B.bin"]},
-        {"version": 1, "name": "none", "bin-sections": ["bin/ar8-ar1_default_adapter.bin"]}]}
+        {"version": 1, "name": name, "bin-sections": files} for name, files in adapters.items()]}
     return {"dialog": {
         "version": 1, "type": "basic",
         "context": {"version": 1, "size": model["context"], "n-vocab": 256, "bos-token": model["bos"],
@@ -68,7 +87,7 @@ def dialog_config(reference: dict) -> dict:
                                           "mmap-budget": 0, "poll": True, "cpu-mask": "0xe0",
                                           "kv-dim": model["head_dim"]}},
                    "model": {"version": 1, "type": "binary",
-                             "binary": {"version": 1, "ctx-bins": ["bin/llm.bin"], "lora": lora},
+                             "binary": {"version": 1, "ctx-bins": ctx_bins, "lora": lora},
                              "positional-encoding": {"type": "rope", "rope-dim": model["head_dim"] // 2,
                                                      "rope-theta": model["rope_theta"]}}}}}
 

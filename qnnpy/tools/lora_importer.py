@@ -34,7 +34,7 @@ from qnnpy.tools.converter.onnx_import import import_onnx
 from qnnpy.tools.converter.quantizer import (ACTIVATIONS, QuantizationError, calibrated_encoding, parse_overrides,
                                             read_input_list, weight_encoding)
 from qnnpy.tools.lora_branches import flip, peft_shape
-from qnnpy.tools.lora_names import Match, MappingError, match, modules, natural_key, normalize, read_map, safetensors_path
+from qnnpy.tools.lora_names import ANOTHER_PART, Match, MappingError, match, modules, natural_key, normalize, read_map, safetensors_path
 
 DEFAULT_OUTPUT = "qairt_lora_importer_outputs"
 
@@ -155,6 +155,8 @@ def prepare(name: str, tensors: dict, config: dict, lora: dict, matches: dict[st
     found, _ = modules(tensors)
     for module in sorted(found, key=natural_key):
         ma, mb = matches[found[module]["A"]], matches[found[module]["B"]]
+        if ma.matched_by == mb.matched_by == ANOTHER_PART:
+            continue  # held by another part of a split model
         strays = [m.onnx_name for m in (ma, mb) if m.onnx_name not in lora]
         if strays:
             problems.append(f"adapter '{name}': '{module}' maps onto {strays}, which the model does not hold as LoRA "

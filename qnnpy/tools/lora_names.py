@@ -47,7 +47,12 @@ class Match:
     onnx_name: str
     transform: str          # "none" | "transpose": PEFT layout -> initializer layout
     scale: float            # constant multipliers on the branch as exported (1 if none or unknown)
-    matched_by: str         # "name" | "value" | "base weight name" | "graph order"
+    matched_by: str         # "name" | "value" | "base weight name" | "graph order" | ANOTHER_PART
+
+
+# A map entry of one part of a split LLM (llm-split) for an adapter tensor another part holds:
+# onnx_name is empty, and the importer leaves the tensor to that part's map.
+ANOTHER_PART = "another part"
 
 
 def natural_key(name: str):

@@ -31,3 +31,15 @@ def genie_model(tmp_path_factory, request):
         (shutil.copytree if os.path.isdir(source) else shutil.copy)(source, work / item)
     genie_demo.build(work)
     return work, json.loads((work / "reference.json").read_text())
+
+
+@pytest.fixture(scope="session", params=["llama", "qwen2"])
+def genie_split_model(tmp_path_factory, request):
+    """The same models split into two ctx-bins by layer ranges (llm-split), each part's prompt
+    and token graphs in a context binary of its own, adapters as one section per part."""
+    work = tmp_path_factory.mktemp(f"genie_split_{request.param}")
+    for item in os.listdir(FOLDERS[request.param]):
+        source = os.path.join(FOLDERS[request.param], item)
+        (shutil.copytree if os.path.isdir(source) else shutil.copy)(source, work / item)
+    genie_demo.build(work, parts=2)
+    return work, json.loads((work / "reference.json").read_text())

@@ -3,7 +3,6 @@ the same dialog configs get the same GenieDialogConfig_createFromJson status fro
 real libGenie.so, given qnnpy's libQnnHtp.so as its backend, accepts qnnpy's LLM context
 binary (its model validation checks every I/O name, shape and type) and runs its prompt and
 token graphs."""
-import copy
 import json
 import os
 import pathlib
@@ -14,6 +13,7 @@ import sys
 import pytest
 
 from qnnpy import GenieDialog as G
+from qnnpy.tools import genie_demo
 from tests.genie.test_dialog import dialog_config
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -69,17 +69,26 @@ def test_config_statuses_equal_the_real_libgenie():
 
 
 def test_the_real_libgenie_runs_qnnpy_llm_binaries(genie_model, shim, tmp_path):
+    run_real_genie(genie_model, shim, tmp_path, 1)
+
+
+def test_the_real_libgenie_runs_qnnpy_split_llm_binaries(genie_split_model, shim, tmp_path):
+    run_real_genie(genie_split_model, shim, tmp_path, 2)
+
+
+def run_real_genie(model, shim, tmp_path, parts):
     """libGenie.so loads the libQnnHtp.so beside it: there, qnnpy's shim. Its model
     validation passing means every graph I/O follows Genie's conventions; it then runs the
-    prompt graph on the prompt's 8-token chunks. (Its reply is not compared: it leaves
+    prompt graph on the prompt's 8-token chunks — with two ctx-bins, part 1 on the token ids,
+    then part 2 on the 32-wide hidden state part 1 gave. (Its reply is not compared: it leaves
     the float KV buffers uninitialised and relies on the mask, which quantized KV caches make
     safe and float ones do not — docs/genie.md.)"""
-    work, _ = genie_model
+    work, reference = model
     for library in list(WHEEL.parent.joinpath("onnxruntime_qnn.libs").iterdir()) + [REAL_GENIE]:
         shutil.copy(library, tmp_path)
     for library in ("libQnnHtp.so", "libQnnSystem.so"):
         shutil.copy(shim / library, tmp_path)
-    doc = copy.deepcopy(dialog_config())
+    doc = genie_demo.dialog_config(reference, parts)
     del doc["dialog"]["engine"]["model"]["binary"]["lora"]
     (tmp_path / "dialog.json").write_text(json.dumps(doc))
     done = subprocess.run([sys.executable, "-m", "tests.genie.real_genie", "dialog", str(tmp_path),
@@ -89,4 +98,4 @@ def test_the_real_libgenie_runs_qnnpy_llm_binaries(genie_model, shim, tmp_path):
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert (result["config"], result["create"]) == (0, 0), done.stderr[-2000:]
     # the prompt graph always runs; whether tokens follow depends on the uninitialised slots
-    assert result["query"] >= 0 and result["input_ids_widths"][:3] == [8, 8, 8]
+    assert result["query"] >= 0 and result["input_ids_widths"][:3 * parts] == ([8] if parts == 1 else [8, 32]) * 3
