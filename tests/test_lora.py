@@ -250,7 +250,12 @@ def test_binary_info_of_a_section(api):
     assert set(graphs) == {"mlp_4", "mlp_8"}
     names = {t.v2.name for t in graphs["mlp_4"].updateableTensors}
     assert names == {f"layers.{i}.lora_{ab}.weight" for i in range(2) for ab in "AB"}
-    assert graphs["mlp_4"].numGraphInputs == 0  # a float model: no I/O encodings change
+    # every graph input and output, as the base binary lists them (Genie refreshes by position)
+    err, base, _ = QnnSystemContext.QnnSystemContext_getBinaryInfo(sysctx, setup.base_binary, len(setup.base_binary))
+    base_graphs = {g.graphInfoV3.graphName: g.graphInfoV3 for g in base.contextBinaryInfoV3.graphs}
+    for name, g in graphs.items():
+        for ours, theirs in ((g.graphInputs, base_graphs[name].graphInputs), (g.graphOutputs, base_graphs[name].graphOutputs)):
+            assert [(t.v2.name, t.v2.id) for t in ours] == [(t.v2.name, t.v2.id) for t in theirs]
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -2,10 +2,12 @@
 ``tokenizer.json`` with the ``tokenizers`` library, the primary engine (qnnpy.genie.engine)
 on its context binary, a sampler, and the conversation so far.
 
-A query appends its text's tokens to the conversation (preceded by ``bos-token`` at the start
-of a conversation, when it is not -1), then generates until an ``eos-token`` or until the
-context is full, streaming the text as it grows. The KV cache is kept between queries until
-``reset``. ``apply_lora`` applies, for the one context binary, the adapter's binary section
+A query appends its text's tokens to the conversation, then generates until an ``eos-token``
+or until the context is full, streaming the text as it grows. The first query of a
+conversation opens with ``bos-token`` (unless -1); each later one, as the real libGenie.so
+feeds it (recorded through qnnpy's shim), with the previous reply's last token when a
+``setMaxNumTokens`` cut left it unfed, then the (first) ``eos-token`` closing that reply, then
+``bos-token``. The KV cache is kept between queries until ``reset``. ``apply_lora`` applies, for the one context binary, the adapter's binary section
 named in the config (an empty name applies nothing and leaves the weights as they are; the
 generator's ``default_adapter`` section, listed as an adapter, restores the base);
 ``set_lora_strength`` sets an alpha input,
@@ -46,11 +48,12 @@ class Dialog:
                                   f"({len(self.ctx_bins)}), one file or \"\" (none) per context binary")
         context = cfg["context"]
         eos = context.get("eos-token", [])
-        self.eos = set(eos if isinstance(eos, list) else [eos])
+        self.eos_list = [t for t in (eos if isinstance(eos, list) else [eos]) if t >= 0]
+        self.eos = set(self.eos_list)
         self.bos = context.get("bos-token", -1)
         self.tokenizer = _tokenizer(cfg["tokenizer"]["path"], statuses)
         sampler = cfg.get("sampler", {})
-        self.sampler = Sampler(sampler.get("greedy", False), sampler.get("temp", 1.0), sampler.get("top-k", 0),
+        self.sampler = Sampler(sampler.get("temp", 1.0), sampler.get("top-k", 0),
                                sampler.get("top-p", 1.0), sampler.get("seed", 0))
         self.lora = binary.get("lora", {"adapters": []})
         self.adapters = {a["name"]: a for a in self.lora["adapters"]}
@@ -81,6 +84,7 @@ class Dialog:
         self.applied = ""
         self.max_tokens = None
         self.pending: list[int] = []  # a reply's last token, not yet in the cache
+        self.queries = 0  # since creation or reset
 
     def free(self) -> None:
         QnnBackend.QnnBackend_free(self.backend)
@@ -89,6 +93,7 @@ class Dialog:
     def reset(self) -> None:
         self.engine.reset()
         self.pending = []
+        self.queries = 0
 
     def query(self, text: str, emit) -> int:
         """Generate a reply to ``text``; ``emit(piece, code)`` streams it (BEGIN, CONTINUE…,
@@ -96,8 +101,10 @@ class Dialog:
         Text is streamed once it decodes to whole characters (a character's bytes may span
         tokens); a reply cut by ``max_tokens`` leaves its last token to open the next query."""
         S = self.status
-        start = [self.bos] if self.engine.filled == 0 and not self.pending and self.bos >= 0 else []
-        tokens = self.pending + start + self.tokenizer.encode(text).ids
+        opening = [] if self.queries == 0 else self.pending + self.eos_list[:1]
+        opening += [self.bos] if self.bos >= 0 else []
+        tokens = opening + self.tokenizer.encode(text).ids
+        self.queries += 1
         if self.engine.filled + len(tokens) >= self.size:
             raise ContextExceeded(S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED,
                                   f"the query's {len(tokens)} tokens do not fit the {self.size - self.engine.filled} "
@@ -134,8 +141,7 @@ class Dialog:
         paths = self.adapters[name].get("bin-sections", [""] * len(self.ctx_bins))
         sections = [(part, _read(path, "adapter file", S)) for part, path in enumerate(paths) if path]  # all read first
         try:
-            for part, section in sections:
-                self.engine.apply_section(section, part)
+            self.engine.apply_sections(sections)
         except EngineError as err:
             raise DialogError(S.GENIE_STATUS_ERROR_GENERAL, f"LoRA: adapter '{name}': {err}") from None
         self.applied = name

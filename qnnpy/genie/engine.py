@@ -34,6 +34,7 @@ GRAPH_SWITCHING_HINT_MB = 1024  # what Genie sets with enable-graph-switching
 
 
 _CACHE_IN = re.compile(r"past_(key|value)_(\d+)_in$")
+_CACHE_OUT = re.compile(r"past_(key|value)_(\d+)_out$")
 
 
 class EngineError(Exception):
@@ -135,6 +136,7 @@ class LlmEngine:
         for name in alpha_names:
             if not any(name in g.inputs for g in self.graphs):
                 raise EngineError(f"alpha tensor '{name}' is not an input of any graph")
+        self._check_shared_encodings()
         self.keys, self.values = [], []
         for part in self.parts:
             for i in part.layers:
@@ -179,17 +181,64 @@ class LlmEngine:
         for cache in self.keys + self.values:
             cache.fill(0.0)
 
+    def _io_encodings(self, changes: dict | None = None) -> dict:
+        """{(graph, tensor, is input): (dtype, scale, offset)} of every fixed-point graph I/O
+        tensor, with ``changes`` ({graph name: {tensor: quantizeParams}}) taken where given."""
+        found = {}
+        for graph in self.graphs:
+            new = (changes or {}).get(graph.name, {})
+            for is_input, tensors in ((True, graph.inputs), (False, graph.outputs)):
+                for t in tensors.values():
+                    if dtypes.is_fixed(t.v1.dataType):
+                        enc = (new.get(t.v1.name) or t.v1.quantizeParams).scaleOffsetEncoding
+                        found[graph.name, t.v1.name, is_input] = (int(t.v1.dataType), float(enc.scale), int(enc.offset))
+        return found
+
+    def _check_shared_encodings(self, changes: dict | None = None) -> None:
+        """Genie fills one buffer per input name for whichever graph runs, copies a layer's new
+        cache codes from past_*_out into past_*_in as they are, and hands a split's crossing
+        tensor from one part to the next: each input name needs one encoding in every graph,
+        shared by the outputs that feed it. The real libGenie.so checks inputs at creation; an
+        adapter that breaks this would run on the device with the values misread."""
+        by_name: dict[str, dict] = {}
+        for (graph, name, is_input), enc in self._io_encodings(changes).items():
+            key = name[:-4] + "_in" if _CACHE_OUT.match(name) else name
+            by_name.setdefault(key, {})[f"{graph}:{name}", is_input] = enc
+        for name, encodings in by_name.items():
+            if not any(is_input for _, is_input in encodings) or len(set(encodings.values())) < 2:
+                continue
+            shown = ", ".join(f"{where} scale {e[1]:.6g} offset {e[2]}" for (where, _), e in sorted(encodings.items()))
+            raise EngineError(f"'{name}' is quantized differently where Genie shares its buffer ({shown}); the "
+                              "device would misread its values — give these tensors one encoding (a "
+                              "--quantization_overrides entry, which adapters keep)")
+
     def apply_section(self, section: bytes, part: int = 0) -> None:
         """Apply an adapter's binary section to ctx-bin ``part``."""
-        target = self.parts[part]
-        err = QnnContext.QnnContext_applyBinarySection(target.context, None, QNN_CONTEXT_SECTION_UPDATABLE,
-                                                       lora.section_buffer(section), None, None)
-        if err:
-            raise EngineError(f"the adapter's binary section for ctx-bin {part + 1} was refused (QNN error {int(err)})")
-        target.section = section  # persistent: an evicted graph re-applies it from these bytes
-        for graph in target.graphs.values():  # an adapter may bring I/O encodings of its own
-            encodings = lora.adapter_io_encodings(section, graph.name)
-            lora.refresh_io_encodings(list(graph.inputs.values()) + list(graph.outputs.values()), encodings)
+        self.apply_sections([(part, section)])
+
+    def apply_sections(self, sections: list[tuple[int, bytes]]) -> None:
+        """Apply an adapter's sections, (ctx-bin index, bytes) each, after checking that the
+        encodings they bring together keep shared tensors quantized alike: when that check
+        fails nothing is applied."""
+        changes: dict = {}
+        for part, section in sections:
+            try:
+                info = lora.binary_info(section)
+                changes.update({g.name: lora.io_encodings(info, g.name) for g in self.parts[part].graphs.values()})
+            except (ValueError, KeyError):
+                pass  # not a section of these graphs: applyBinarySection says precisely why
+        self._check_shared_encodings(changes)
+        for part, section in sections:
+            target = self.parts[part]
+            err = QnnContext.QnnContext_applyBinarySection(target.context, None, QNN_CONTEXT_SECTION_UPDATABLE,
+                                                           lora.section_buffer(section), None, None)
+            if err:
+                raise EngineError(f"the adapter's binary section for ctx-bin {part + 1} was refused "
+                                  f"(QNN error {int(err)})")
+            target.section = section  # persistent: an evicted graph re-applies it from these bytes
+            for graph in target.graphs.values():  # an adapter may bring I/O encodings of its own
+                lora.refresh_io_encodings(list(graph.inputs.values()) + list(graph.outputs.values()),
+                                          changes.get(graph.name) or lora.adapter_io_encodings(section, graph.name))
 
     def set_alpha(self, name: str, value: float) -> None:
         if name not in self.alphas:

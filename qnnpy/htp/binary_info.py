@@ -90,23 +90,30 @@ def _describe(parsed) -> QnnSystemContext_BinaryInfo_t:
 
 
 def _describe_section(parsed) -> QnnSystemContext_BinaryInfo_t:
-    """Binary info of an adapter section: per graph, the I/O tensors whose encodings it sets
-    (with the new scale/offset) and every updateable tensor it carries."""
+    """Binary info of an adapter section: per graph, every graph input and output in the base
+    binary's order and ids, with the encodings the adapter gives them (Genie refreshes its
+    cached I/O tensors from this list position by position, ids included), and every
+    updateable tensor the section carries. (Sections made before the I/O list was stored
+    describe only the I/O tensors whose encodings they set.)"""
     graphs = []
     for g in parsed.meta.get("graphs") or []:
         context_binary._require(isinstance(g, dict) and isinstance(g.get("tensors"), list)
                                 and isinstance(g.get("name"), str), "a graph entry is malformed")
-        structs = []
-        for t in g["tensors"]:
-            context_binary.check_tensor_meta(t, len(parsed.data))
-            spec = TensorSpec(t["name"], t["kind"], t["dtype"], tuple(t["dims"]),
-                              context_binary.encoding_from_meta(t.get("encoding")))
-            structs.append((t["kind"], _marshal.tensor_struct(t["id"], spec)))
-        ins = [st for kind, st in structs if kind in INPUT_KINDS]
-        outs = [st for kind, st in structs if kind in OUTPUT_KINDS]
-        graphs.append(_graph_info(g["name"], ins, outs, [st for _, st in structs]))
+        context_binary._require(isinstance(g.get("io", []), list), f"graph '{g['name']}': the I/O list is malformed")
+        carried = [_section_struct(t, parsed) for t in g["tensors"]]
+        io = [_section_struct(t, parsed) for t in g["io"]] if "io" in g else carried
+        ins = [st for kind, st in io if kind in INPUT_KINDS]
+        outs = [st for kind, st in io if kind in OUTPUT_KINDS]
+        graphs.append(_graph_info(g["name"], ins, outs, [st for _, st in carried]))
     return QnnSystemContext_BinaryInfo_t(
         _BINARY_V3, _binary_info_body(parsed, parsed.meta, graphs, []))
+
+
+def _section_struct(t, parsed) -> tuple:
+    context_binary.check_registered_tensor_meta(t, len(parsed.data))
+    spec = TensorSpec(t["name"], t["kind"], t["dtype"], tuple(t["dims"]),
+                      context_binary.encoding_from_meta(t.get("encoding")))
+    return t["kind"], _marshal.tensor_struct(t["id"], spec)
 
 
 def _binary_info_body(parsed, meta, graphs, ctx_tensors) -> QnnSystemContext_BinaryInfoV3_t:

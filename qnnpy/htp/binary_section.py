@@ -106,7 +106,10 @@ def layout(context: Context, graphs: list[Graph], section) -> container.Layout:
                 entry["encoding"] = encoding_meta(t.encoding)
             tensors.append(entry)
         total += len(tensors)
-        entries.append({"name": graph.name, "structure": structure_of(graph), "tensors": tensors})
+        ins, outs = graph.io_tensors()
+        io = [{"id": t.id, "name": t.name, "kind": int(t.kind), "dtype": int(t.dtype), "dims": list(t.dims),
+               **({"encoding": encoding_meta(t.encoding)} if t.encoding is not None else {})} for t in ins + outs]
+        entries.append({"name": graph.name, "structure": structure_of(graph), "tensors": tensors, "io": io})
     if total == 0:
         names = [g.name for g in graphs]
         if any(updatable_tensors(g) for g in graphs):
@@ -144,6 +147,33 @@ def _plan(section: int, graph: Graph) -> dict:
     return cache[section]
 
 
+def _io_plan(graph: Graph) -> list[tuple]:
+    """(id, name, kind, dtype, dims, tensor) of the graph's inputs and outputs, in the order a
+    binary's description lists them; cached like the section plans."""
+    cache = graph.section_plans if graph.finalized else {}
+    if "io" not in cache:
+        ins, outs = graph.io_tensors()
+        cache["io"] = [(t.id, t.name, int(t.kind), int(t.dtype), list(t.dims), t) for t in ins + outs]
+    return cache["io"]
+
+
+def _check_io_list(io, graph: Graph, new_encodings: dict) -> None:
+    """The I/O list a section's description shows must be the graph's, with the encodings the
+    section sets and the fixed ones elsewhere: what a client refreshes from it is the truth."""
+    plan = _io_plan(graph)
+    if not isinstance(io, list) or len(io) != len(plan) or not all(isinstance(e, dict) for e in io):
+        raise container.ContainerError(f"the I/O list of graph '{graph.name}' is not the graph's")
+    for e, (tid, name, kind, dtype, dims, t) in zip(io, plan):
+        if (e.get("id"), e.get("name"), e.get("kind"), e.get("dtype"), e.get("dims")) != (tid, name, kind, dtype, dims):
+            raise container.ContainerError(f"the I/O list of graph '{graph.name}' does not match its tensor "
+                                           f"'{name}' (id {tid})")
+        if tid not in new_encodings and t.kind in UPDATABLE_KINDS:
+            continue  # re-encoded by sections of another type, not this one's to state
+        if encoding_from_meta(e.get("encoding")) != new_encodings.get(tid, t.encoding):
+            raise container.ContainerError(f"the I/O list of graph '{graph.name}' gives tensor '{name}' an "
+                                           "encoding other than the one it will have")
+
+
 def _changes_for_graph(entry: dict, graph: Graph, section: int, parsed) -> list[Change]:
     entries = entry.get("tensors")
     if not isinstance(entries, list):
@@ -178,6 +208,8 @@ def _changes_for_graph(entry: dict, graph: Graph, section: int, parsed) -> list[
     missing = expected.keys() - {c.tensor.id for c in changes}
     if missing:
         _mismatch(f"it lacks tensor '{expected[min(missing)][1]}' of graph '{graph.name}'")
+    if "io" in entry:
+        _check_io_list(entry["io"], graph, {c.tensor.id: c.encoding for c in changes if c.encoding is not None})
     if entry.get("structure") != structure_of(graph):
         _mismatch(f"graph '{graph.name}' differs in structure from the base the section was made for")
     return changes

@@ -79,7 +79,7 @@ def dialog_config(reference: dict, parts: int = 1) -> dict:
         "version": 1, "type": "basic",
         "context": {"version": 1, "size": model["context"], "n-vocab": 256, "bos-token": model["bos"],
                     "eos-token": [model["eos"]]},
-        "sampler": {"version": 1, "seed": 1, "temp": 0.8, "top-k": 40, "top-p": 0.9, "greedy": True},
+        "sampler": {"version": 1, "seed": 1, "temp": 0.8, "top-k": 1, "top-p": 0.9},  # top-k 1: greedy
         "tokenizer": {"version": 1, "path": "tokenizer.json"},
         "engine": {"version": 1, "n-threads": 3,
                    "backend": {"version": 1, "type": "QnnHtp",

@@ -43,3 +43,14 @@ def genie_split_model(tmp_path_factory, request):
         (shutil.copytree if os.path.isdir(source) else shutil.copy)(source, work / item)
     genie_demo.build(work, parts=2)
     return work, json.loads((work / "reference.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def genie_quantized_model(genie_model):
+    """genie_model plus its A16W8 build (tests/genie/quantized.py): qbin/qllm.bin and
+    qbin/q8-q1_{A,B,default_adapter}.bin."""
+    from tests.genie import quantized
+    work, reference = genie_model
+    if not (work / "qbin").exists():
+        quantized.build(work, reference)
+    return work, reference

@@ -76,7 +76,7 @@ def test_the_cache_is_kept_between_queries_until_reset(dialog):
     assert status == S.GENIE_STATUS_SUCCESS and first == 1 + len(tokenizer.encode("the fox").ids) + 2
     ask(handle, " runs")
     assert G.GenieDialog_getValue(handle, G.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY)[1] == \
-        first + 1 + len(tokenizer.encode(" runs").ids) + 2  # the 3rd token of the 1st reply went in first
+        first + 3 + len(tokenizer.encode(" runs").ids) + 2  # the 1st reply's unfed 3rd token, </s>, <s>
     G.GenieDialog_reset(handle)
     assert G.GenieDialog_getValue(handle, G.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY)[1] == 0
 

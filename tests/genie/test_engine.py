@@ -78,3 +78,17 @@ def test_graph_switching_keeps_one_graph_resident_and_its_adapter(genie_model):
         assert residency.reapplies > reapplied  # the graph that was out when the adapter came got it on reload
     assert residency.evictions >= 6
     QnnBackend.QnnBackend_free(backend)
+
+
+def test_graphs_that_quantize_a_shared_tensor_differently_are_refused(genie_quantized_model, tmp_path):
+    """Each graph converted with its own calibration ranges (free8/free1, no shared
+    overrides): the caches and RoPE inputs get different encodings in the two graphs, which
+    Genie's shared buffers would misread (the real libGenie.so refuses such a model too)."""
+    from tests.genie.conftest import qnnpy
+    work, reference = genie_quantized_model
+    qnnpy("context-binary-generator", "--model", work / "free8.qnnpy", "--model", work / "free1.qnnpy",
+          "--binary_file", "free", "--output_dir", tmp_path)
+    _, backend = QnnBackend.QnnBackend_create(None, None)
+    with pytest.raises(EngineError, match="quantized differently where Genie shares its buffer"):
+        LlmEngine(backend, (tmp_path / "free.bin").read_bytes(), alpha_names=("alpha",))
+    QnnBackend.QnnBackend_free(backend)

@@ -10,7 +10,6 @@ import pytest
 from qnnpy import QnnBackend
 from qnnpy.genie.engine import LlmEngine
 from qnnpy.QnnTypes import QNN_DATATYPE_UFIXED_POINT_16
-from tests.genie import quantized
 from tests.genie.test_engine import greedy
 
 CASES = (("default_adapter", 1.0, "base"), ("A", 1.0, "a"), ("A", 0.5, "a_half"), ("B", 1.0, "b"))
@@ -18,10 +17,8 @@ TOKENS = 32
 
 
 @pytest.fixture(scope="module")
-def quantized_engine(genie_model):
-    work, reference = genie_model
-    if not (work / "qbin").exists():
-        quantized.build(work, reference)
+def quantized_engine(genie_quantized_model):
+    work, reference = genie_quantized_model
     _, backend = QnnBackend.QnnBackend_create(None, None)
     yield LlmEngine(backend, (work / "qbin" / "qllm.bin").read_bytes(), reference["config"]["rope_theta"],
                     alpha_names=("alpha",)), work, reference
@@ -57,3 +54,20 @@ def test_a16w8_next_token_agreement(quantized_engine):
     rows.append(f"all     next-token {forced / total:.1%}  free-running {free / total:.1%}")
     print("\n" + "\n".join(rows))
     assert forced / total >= 0.95, rows
+
+
+def test_an_adapter_sections_binary_info_lists_every_graph_io_as_the_base_does(genie_quantized_model):
+    """Genie refreshes its cached I/O tensors from a section's binary info position by position,
+    ids included: the list must be the base's (input_ids too, which no adapter re-encodes), with
+    the adapter's encodings. A list of only the re-encoded tensors shifted every id by one, and
+    the real libGenie.so then passed a tensor twice (QNN error 6004)."""
+    from qnnpy import lora
+    work, _ = genie_quantized_model
+
+    def io(info):
+        return [[(g.graphInfoV3.graphName, t.v1.name, t.v1.id, t.v1.dataType) for t in ts]
+                for g in info.contextBinaryInfoV3.graphs for ts in (g.graphInfoV3.graphInputs,
+                                                                     g.graphInfoV3.graphOutputs)]
+    base = io(lora.binary_info((work / "qbin" / "qllm.bin").read_bytes()))
+    for adapter in ("A", "B", "default_adapter"):
+        assert io(lora.binary_info((work / "qbin" / f"q8-q1_{adapter}.bin").read_bytes())) == base, adapter

@@ -76,6 +76,14 @@ def test_the_real_libgenie_runs_qnnpy_split_llm_binaries(genie_split_model, shim
     run_real_genie(genie_split_model, shim, tmp_path, 2)
 
 
+def real_genie_folder(shim, folder):
+    """The wheel's libGenie.so (and its C++ runtime) beside qnnpy's libQnnHtp.so/libQnnSystem.so."""
+    for library in list(WHEEL.parent.joinpath("onnxruntime_qnn.libs").iterdir()) + [REAL_GENIE]:
+        shutil.copy(library, folder)
+    for library in ("libQnnHtp.so", "libQnnSystem.so"):
+        shutil.copy(shim / library, folder)
+
+
 def run_real_genie(model, shim, tmp_path, parts):
     """libGenie.so loads the libQnnHtp.so beside it: there, qnnpy's shim. Its model
     validation passing means every graph I/O follows Genie's conventions; it then runs the
@@ -84,10 +92,7 @@ def run_real_genie(model, shim, tmp_path, parts):
     the float KV buffers uninitialised and relies on the mask, which quantized KV caches make
     safe and float ones do not — docs/genie.md.)"""
     work, reference = model
-    for library in list(WHEEL.parent.joinpath("onnxruntime_qnn.libs").iterdir()) + [REAL_GENIE]:
-        shutil.copy(library, tmp_path)
-    for library in ("libQnnHtp.so", "libQnnSystem.so"):
-        shutil.copy(shim / library, tmp_path)
+    real_genie_folder(shim, tmp_path)
     doc = genie_demo.dialog_config(reference, parts)
     del doc["dialog"]["engine"]["model"]["binary"]["lora"]
     (tmp_path / "dialog.json").write_text(json.dumps(doc))
@@ -99,3 +104,36 @@ def run_real_genie(model, shim, tmp_path, parts):
     assert (result["config"], result["create"]) == (0, 0), done.stderr[-2000:]
     # the prompt graph always runs; whether tokens follow depends on the uninitialised slots
     assert result["query"] >= 0 and result["input_ids_widths"][:3 * parts] == ([8] if parts == 1 else [8, 32]) * 3
+
+
+def test_the_real_libgenie_generates_qnnpys_tokens_on_an_a16w8_binary(genie_quantized_model, shim, tmp_path):
+    """The real libGenie.so and qnnpy's libGenie.so, both on qnnpy's backend and the A16W8 LLM
+    binary with adapter A at strength 1, greedy (top-k 1), at most 12 tokens per reply: call
+    by call the same token ids go in, over three queries — the first opens with <s>, the next
+    with the first reply's unfed 12th token, </s> and <s>, and the third overflows the context
+    in both (WARNING_CONTEXT_EXCEEDED). With quantized caches the real library's uninitialised
+    KV slots hold bounded codes the mask shuts out, so its replies are meaningful."""
+    work, reference = genie_quantized_model
+    real, ours = tmp_path / "real", tmp_path / "qnnpy"
+    real.mkdir()
+    ours.mkdir()
+    real_genie_folder(shim, real)
+    for library in ("libGenie.so", "libQnnHtp.so", "libQnnSystem.so"):
+        shutil.copy(shim / library, ours)
+    doc = genie_demo.dialog_config(reference)
+    binary = doc["dialog"]["engine"]["model"]["binary"]
+    binary["ctx-bins"] = ["qbin/qllm.bin"]
+    binary["lora"]["adapters"] = [{"version": 1, "name": "A", "bin-sections": ["qbin/q8-q1_A.bin"]}]
+    (tmp_path / "dialog.json").write_text(json.dumps(doc))
+    fed = {}
+    for name, folder in (("real", real), ("qnnpy", ours)):
+        done = subprocess.run([sys.executable, "-m", "tests.genie.real_genie", "turns", str(folder),
+                               str(tmp_path / "dialog.json"), "12", "the fox", " runs", "the quick brown fox jumps"],
+                              cwd=work, capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert done.returncode == 0, done.stderr[-2000:]
+        fed[name] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert fed["real"] == fed["qnnpy"]
+    assert [q["status"] for q in fed["qnnpy"]] == [0, 0, 4]
+    first, second = (q["calls"] for q in fed["qnnpy"][:2])
+    assert first[0][0] == 0 and len(first) == 12 and second[0][1:3] == [1, 0]

@@ -21,7 +21,7 @@ def tempered(logits, temp, keep):
 
 
 def test_greedy_and_zero_temperature_take_the_largest():
-    assert Sampler(greedy=True)(LOGITS) == 5 and Sampler(greedy=False, temp=0.0)(LOGITS) == 5
+    assert Sampler(top_k=1)(LOGITS) == 5 and Sampler(temp=0.0)(LOGITS) == 5
 
 
 @pytest.mark.parametrize("temp, top_k, top_p, keep", [
@@ -30,12 +30,12 @@ def test_greedy_and_zero_temperature_take_the_largest():
     (1.3, 0, 0.75, [5, 0, 1]),  # cumulative 0.47, 0.68, 0.83: the third reaches 0.75
 ])
 def test_draws_follow_the_cut_tempered_softmax(temp, top_k, top_p, keep):
-    got = frequencies(Sampler(greedy=False, temp=temp, top_k=top_k, top_p=top_p, seed=3))
+    got = frequencies(Sampler(temp=temp, top_k=top_k, top_p=top_p, seed=3))
     want = tempered(LOGITS, temp, keep)
     assert set(np.nonzero(got)[0]) == set(keep)
     np.testing.assert_allclose(got, want, atol=0.03)
 
 
 def test_a_seed_repeats_its_draws():
-    one, two = (Sampler(greedy=False, temp=1.0, seed=11) for _ in range(2))
+    one, two = (Sampler(temp=1.0, seed=11) for _ in range(2))
     assert [one(LOGITS) for _ in range(50)] == [two(LOGITS) for _ in range(50)]
