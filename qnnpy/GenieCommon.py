@@ -1,5 +1,5 @@
 """GenieCommon.h: the status codes every Genie function returns (Genie API 1.13 values:
-0 success, positive warnings, negative errors)."""
+0 success, positive warnings, negative errors), and the types of values get-functions return."""
 from enum import IntEnum
 
 from qnnpy._enum import export
@@ -30,6 +30,16 @@ class Genie_Status_t(IntEnum):
 
 
 export(Genie_Status_t, globals())
+
+
+class Genie_DataType_t(IntEnum):
+    """The value types GenieDialog_getValue returns (measured on the real libGenie.so; the
+    header's other types are not listed, their values unknown here)."""
+    GENIE_DATATYPE_UINT_32 = 12
+    GENIE_DATATYPE_STRING = 30
+
+
+export(Genie_DataType_t, globals())
 
 
 def Genie_getApiMajorVersion() -> int:

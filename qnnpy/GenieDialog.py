@@ -118,6 +118,9 @@ def GenieDialog_create(configHandle):
     return S.GENIE_STATUS_SUCCESS, _handles.new(DIALOG, Dialog(cfg, S))
 
 
+_PIECES = {code: code.name.rsplit("_", 1)[1] for code in SC}
+
+
 @_api()
 def GenieDialog_query(dialogHandle, queryStr, sentenceCode, callback, userData):
     """``callback(response, sentenceCode, userData)`` receives the reply as it grows."""
@@ -127,15 +130,12 @@ def GenieDialog_query(dialogHandle, queryStr, sentenceCode, callback, userData):
                                                               "GenieDialog_SentenceCode_t")
     if not callable(callback):
         raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "the callback is NULL or not callable")
-    if sentenceCode != SC.GENIE_DIALOG_SENTENCE_COMPLETE:
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT,
-                       f"{SC(sentenceCode).name}: qnnpy's dialog takes whole queries (COMPLETE) only")
     text = _need_str(queryStr, "queryStr")
 
     def emit(piece, code):
         callback(piece, SC(code), userData)
     try:
-        return dialog.query(text, emit)
+        return dialog.query(text, emit, _PIECES[sentenceCode])
     except DialogError as err:
         emit("", SC.GENIE_DIALOG_SENTENCE_END if err.status == S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED
              else SC.GENIE_DIALOG_SENTENCE_ABORT)
@@ -159,6 +159,21 @@ def GenieDialog_applyLora(dialogHandle, engine, loraAdapterName):
 
 
 @_api()
+def GenieDialog_releaseLoraMemory(dialogHandle, engine, loraAdapterName):
+    """Forget an adapter applied before (its section bytes are dropped; applying it again
+    reads its files again). Measured on the real libGenie.so: an adapter never applied is
+    GENERAL; releasing the current one leaves APPLIED_LORA_ADAPTER "" (its weights stay in
+    the graphs here; the real library's next query then failed); an unknown role is GENERAL."""
+    dialog = _get(dialogHandle, DIALOG)
+    role = schema.ROLES.get(_need_str(engine, "engine"))
+    name = _need_str(loraAdapterName, "loraAdapterName")
+    if role != "primary":
+        raise _Refused(S.GENIE_STATUS_ERROR_GENERAL, f"the dialog has no '{engine}' engine")
+    dialog.release_lora(name)
+    return S.GENIE_STATUS_SUCCESS
+
+
+@_api()
 def GenieDialog_setLoraStrength(dialogHandle, engine, tensorName, alpha):
     dialog = _dialog_for(dialogHandle, engine)
     if not isinstance(alpha, (int, float)) or isinstance(alpha, bool):
@@ -172,7 +187,7 @@ def GenieDialog_setMaxNumTokens(dialogHandle, maxNumTokens):
     dialog = _get(dialogHandle, DIALOG)
     if not isinstance(maxNumTokens, int) or isinstance(maxNumTokens, bool) or not 0 <= maxNumTokens < 2 ** 32:
         raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"maxNumTokens {maxNumTokens!r} is not a uint32")
-    dialog.max_tokens = maxNumTokens or None
+    dialog.max_tokens = maxNumTokens
     return S.GENIE_STATUS_SUCCESS
 
 

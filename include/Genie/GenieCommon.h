@@ -4,6 +4,7 @@
 #ifndef GENIE_COMMON_H
 #define GENIE_COMMON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -39,6 +40,25 @@ typedef int32_t Genie_Status_t;
 #define GENIE_STATUS_ERROR_APPLY_CONFIG_FAILED -12
 #define GENIE_STATUS_ERROR_SET_PARAMS_FAILED -13
 #define GENIE_STATUS_ERROR_BOUND_HANDLE -14
+
+/* Lets the library hand the client a string in memory the client owns: the library asks for
+ * `size` bytes and the client stores where they are in *allocatedData. */
+typedef void (*Genie_AllocCallback_t)(const size_t size, const char** allocatedData);
+
+/* The type of a value a get-function returns. Only the two values measured on the real
+ * libGenie.so (GenieDialog_getValue's occupancy and adapter name) are listed. */
+typedef enum {
+  GENIE_DATATYPE_UINT_32 = 12,
+  GENIE_DATATYPE_STRING = 30
+} Genie_DataType_t;
+
+typedef union {
+  int32_t int32Value;
+  uint32_t uint32Value;
+  uint64_t uint64Value;
+  float floatValue;
+  const char* stringValue; /* in memory from the client's Genie_AllocCallback_t */
+} Genie_Value_t;
 
 GENIE_API uint32_t Genie_getApiMajorVersion(void);
 GENIE_API uint32_t Genie_getApiMinorVersion(void);

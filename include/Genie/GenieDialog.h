@@ -25,9 +25,9 @@ typedef enum {
   GENIE_DIALOG_SENTENCE_RESUME = 6
 } GenieDialog_SentenceCode_t;
 
-/* Parameters GenieDialog_getValue reads: the positions of the context in use (uint32), and
- * the name of the adapter applied last (a string). qnnpy offers getValue in Python
- * (qnnpy.GenieDialog); its C form needs Genie's value types, not declared here yet. */
+/* Parameters GenieDialog_getValue reads: the positions of the context in use
+ * (GENIE_DATATYPE_UINT_32), and the name of the adapter applied last (GENIE_DATATYPE_STRING,
+ * "" for none; the call needs an allocation callback for it). */
 typedef enum {
   GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY = 0,
   GENIE_DIALOG_PARAM_APPLIED_LORA_ADAPTER = 1
@@ -55,9 +55,17 @@ GENIE_API Genie_Status_t GenieDialog_applyLora(const GenieDialog_Handle_t dialog
                                                const char* loraAdapterName);
 GENIE_API Genie_Status_t GenieDialog_setLoraStrength(const GenieDialog_Handle_t dialogHandle, const char* engine,
                                                      const char* tensorName, const float alpha);
-/* Stop a reply after maxNumTokens tokens (0: no limit). */
+/* Drop what an adapter applied before holds; applying it again reads its files again. */
+GENIE_API Genie_Status_t GenieDialog_releaseLoraMemory(const GenieDialog_Handle_t dialogHandle, const char* engine,
+                                                       const char* loraAdapterName);
+/* Stop a reply after maxNumTokens tokens (0: the reply is empty; without a call, replies run
+ * until an end-of-sequence token or the context's end). */
 GENIE_API Genie_Status_t GenieDialog_setMaxNumTokens(const GenieDialog_Handle_t dialogHandle,
                                                      const uint32_t maxNumTokens);
+/* One parameter's value and its type; a string goes into memory from callback. */
+GENIE_API Genie_Status_t GenieDialog_getValue(const GenieDialog_Handle_t dialogHandle, const GenieDialog_Param_t key,
+                                              Genie_AllocCallback_t callback, Genie_DataType_t* dataType,
+                                              Genie_Value_t* value);
 GENIE_API Genie_Status_t GenieDialog_free(const GenieDialog_Handle_t dialogHandle);
 
 #ifdef __cplusplus

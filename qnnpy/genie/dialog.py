@@ -71,7 +71,8 @@ class Dialog:
         try:
             self.engine = LlmEngine(self.backend, binaries, rope.get("rope-theta", 10000.0),
                                     MASK, tuple(sorted(alphas)), rope.get("rope-dim"),
-                                    engine["backend"]["QnnHtp"].get("enable-graph-switching", False))
+                                    engine["backend"]["QnnHtp"].get("enable-graph-switching", False),
+                                    context.get("pad-token", self.eos_list[0] if self.eos_list else 0))
         except EngineError as err:
             QnnBackend.QnnBackend_free(self.backend)
             raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL, f"{', '.join(self.ctx_bins)}: {err}") from None
@@ -82,9 +83,11 @@ class Dialog:
                               f"{self.engine.size} positions")
         self.size = context["size"]
         self.applied = ""
+        self.loaded: set[str] = set()  # adapters applied since creation (released ones stay known)
         self.max_tokens = None
         self.pending: list[int] = []  # a reply's last token, not yet in the cache
         self.queries = 0  # since creation or reset
+        self.history: list[int] = []  # the tokens in the cache, in order
 
     def free(self) -> None:
         QnnBackend.QnnBackend_free(self.backend)
@@ -94,24 +97,72 @@ class Dialog:
         self.engine.reset()
         self.pending = []
         self.queries = 0
+        self.history = []
 
-    def query(self, text: str, emit) -> int:
+    def query(self, text: str, emit, piece: str = "COMPLETE") -> int:
         """Generate a reply to ``text``; ``emit(piece, code)`` streams it (BEGIN, CONTINUE…,
         END). Returns the status: SUCCESS, or WARNING_CONTEXT_EXCEEDED when the context filled.
         Text is streamed once it decodes to whole characters (a character's bytes may span
-        tokens); a reply cut by ``max_tokens`` leaves its last token to open the next query."""
+        tokens); a reply cut by ``max_tokens`` leaves its last token to open the next query.
+
+        ``piece`` is the sentence code given to GenieDialog_query, as the real libGenie.so
+        reads it (measured through qnnpy's shim): a COMPLETE query, or its BEGIN (opened like
+        a complete one), CONTINUE (appended) and END (appended, then the reply) pieces — BEGIN
+        and CONTINUE feed their tokens and stream nothing; REWIND starts the conversation over
+        from ``bos-token`` but keeps the cache up to the first token that differs (at least
+        one token is fed again; when the whole query is in the cache, the token after it there
+        is fed and opens the reply); ABORT is taken as CONTINUE; RESUME needs a paused query,
+        which never exists here."""
         S = self.status
-        opening = [] if self.queries == 0 else self.pending + self.eos_list[:1]
-        opening += [self.bos] if self.bos >= 0 else []
+        follow_up = self.queries > 0
+        if piece == "RESUME":  # as the real library answers: no query is ever paused here
+            raise DialogError(S.GENIE_STATUS_ERROR_QUERY_FAILED,
+                              "RESUME needs a paused query and none is paused (the real libGenie.so then "
+                              "fails every later query of this dialog with QUERY_FAILED; qnnpy's goes on)")
+        opening = []
+        if piece in ("COMPLETE", "BEGIN"):
+            opening = [] if self.queries == 0 else self.pending + self.eos_list[:1]
+            opening += [self.bos] if self.bos >= 0 else []
+        elif piece == "REWIND":  # a new conversation that reuses the cache up to where it differs
+            opening = [self.bos] if self.bos >= 0 else []
+            self.pending, self.queries, follow_up = [], 0, False
         tokens = opening + self.tokenizer.encode(text).ids
+        boundary = None
+        if piece == "REWIND":
+            kept = 0
+            while kept < min(len(tokens), len(self.history)) and tokens[kept] == self.history[kept]:
+                kept += 1
+            if kept == len(tokens) and kept < len(self.history):
+                # the whole query is in the cache: the token after it there opens the reply, fed now
+                boundary = self.history[kept]
+                tokens = [boundary]
+            else:
+                kept = min(kept, len(tokens) - 1)  # at least one token is fed again, for its logits
+                tokens = tokens[kept:]
+            self.engine.rewind(kept)
+            del self.history[kept:]
         self.queries += 1
-        if self.engine.filled + len(tokens) >= self.size:
+        if not tokens:
+            raise DialogError(S.GENIE_STATUS_ERROR_GENERAL, f"the {piece} query piece has no tokens to feed")
+        # Measured on the real libGenie.so: a conversation's first prompt may end at position
+        # size - AR + 1 of the prompt graph, a later one a position earlier; past that the
+        # query is refused and the conversation left as it was.
+        limit = self.size - self.engine.prompt_graph.ar + 1
+        used = self.engine.filled + (1 if follow_up else 0)
+        if used + len(tokens) > limit:
             raise ContextExceeded(S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED,
-                                  f"the query's {len(tokens)} tokens do not fit the {self.size - self.engine.filled} "
-                                  "positions left in the context")
+                                  f"the query's {len(tokens)} tokens do not fit the context: a prompt may end at "
+                                  f"position {limit} and {used} are in use")
         logits = self.engine.process(tokens)
-        self.pending = []
+        self.history += tokens
+        if opening:
+            self.pending = []
+        if piece in ("BEGIN", "CONTINUE", "ABORT") or self.max_tokens == 0:
+            return S.GENIE_STATUS_SUCCESS  # (a limit of 0 tokens: nothing is sampled or streamed)
         generated, stream = [], _Stream(self.tokenizer, emit)
+        if boundary is not None:
+            generated.append(boundary)
+            stream.show(generated)
         status = S.GENIE_STATUS_SUCCESS
         while True:
             token = self.sampler(logits)
@@ -126,6 +177,7 @@ class Dialog:
                 self.pending = [token]
                 break
             logits = self.engine.process([token])
+            self.history.append(token)
         stream.close(generated)
         return status
 
@@ -145,6 +197,15 @@ class Dialog:
         except EngineError as err:
             raise DialogError(S.GENIE_STATUS_ERROR_GENERAL, f"LoRA: adapter '{name}': {err}") from None
         self.applied = name
+        self.loaded.add(name)
+
+    def release_lora(self, name: str) -> None:
+        if name not in self.loaded:
+            raise DialogError(self.status.GENIE_STATUS_ERROR_GENERAL,
+                              f"LoRA: adapter '{name}' has not been applied, so it holds no memory to release")
+        if name == self.applied:
+            self.applied = ""
+            self.engine.release_sections()
 
     def set_lora_strength(self, tensor: str, alpha: float) -> None:
         try:

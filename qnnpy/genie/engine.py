@@ -103,14 +103,18 @@ class LlmEngine:
     part's inputs of the same name), their KV cache, and their adapters."""
 
     def __init__(self, backend, binaries, rope_theta: float = 10000.0, mask: float = MASK,
-                 alpha_names: tuple[str, ...] = (), rope_dim: int | None = None, graph_switching: bool = False):
+                 alpha_names: tuple[str, ...] = (), rope_dim: int | None = None, graph_switching: bool = False,
+                 pad: int = 0):
         """``binaries``: the ctx-bins' bytes in order (or one binary's).
         ``rope_dim``: Genie's ``rope-dim``, the number of rotary frequencies — the width of
         position_ids_cos, half the rotated head dimensions (default: that width).
         ``graph_switching``: Genie's ``enable-graph-switching`` — each context is created as
         Genie creates it then (a 1024 MB memory limit hint and a persistent binary), so graphs
         load on first use and evict one another under the hint; the binaries and the last
-        applied sections are kept alive here, because a reloaded graph is rebuilt from them."""
+        applied sections are kept alive here, because a reloaded graph is rebuilt from them.
+        ``pad``: the token filling the unused rows of a partial prompt chunk (Genie's
+        ``pad-token``, by default its first ``eos-token``; the rows are masked either way)."""
+        self.pad = pad
         if isinstance(binaries, (bytes, bytearray, memoryview)):
             binaries = [binaries]
         configs = None
@@ -240,6 +244,17 @@ class LlmEngine:
                 lora.refresh_io_encodings(list(graph.inputs.values()) + list(graph.outputs.values()),
                                           changes.get(graph.name) or lora.adapter_io_encodings(section, graph.name))
 
+    def rewind(self, filled: int) -> None:
+        """Keep the first ``filled`` cache positions (the rest are masked, then overwritten)."""
+        if not 0 <= filled <= self.filled:
+            raise EngineError(f"cannot rewind to {filled} of {self.filled} filled positions")
+        self.filled = filled
+
+    def release_sections(self) -> None:
+        """Drop the applied sections' bytes (a graph that must re-apply one still holds it)."""
+        for part in self.parts:
+            part.section = None
+
     def set_alpha(self, name: str, value: float) -> None:
         if name not in self.alphas:
             raise EngineError(f"'{name}' is not an alpha tensor of this model (those are {sorted(self.alphas)})")
@@ -265,7 +280,7 @@ class LlmEngine:
         """One call of the AR-token graph of every ctx-bin, in order, for ``tokens`` (at most AR)."""
         graph = self.parts[0].graphs[ar]
         n, past, start = len(tokens), graph.past, self.filled
-        ids = np.zeros((1, ar), np.int32)
+        ids = np.full((1, ar), self.pad, np.int32)
         ids[0, :n] = tokens
         mask = np.full((1, ar, past + ar), self.mask, np.float32)
         for row in range(ar):

@@ -5,7 +5,7 @@ is INVALID_ARGUMENT, as Genie answers it. The query callback is called back into
 piece of the reply, NUL-terminated UTF-8."""
 from qnnpy import GenieDialog as G
 from qnnpy import _log
-from qnnpy.GenieCommon import Genie_Status_t as S
+from qnnpy.GenieCommon import Genie_DataType_t as T, Genie_Status_t as S
 
 ARGUMENT = int(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT)
 
@@ -56,6 +56,34 @@ class GenieBridge:
     def GenieDialog_setLoraStrength(self, dialog, engine, tensor, alpha):
         return int(G.GenieDialog_setLoraStrength(self._handle(dialog), self._text(engine), self._text(tensor),
                                                  float(alpha)))
+
+    def GenieDialog_releaseLoraMemory(self, dialog, engine, name):
+        return int(G.GenieDialog_releaseLoraMemory(self._handle(dialog), self._text(engine), self._text(name)))
+
+    def GenieDialog_getValue(self, dialog, key, callback, data_type, value):
+        """Occupancy as GENIE_DATATYPE_UINT_32; the adapter name as GENIE_DATATYPE_STRING, NUL
+        included, in memory the client's callback gives (no callback: INVALID_ARGUMENT, as the
+        real library answers)."""
+        ffi = self.ffi
+        if data_type == ffi.NULL or value == ffi.NULL:
+            return ARGUMENT
+        is_name = key == G.GenieDialog_Param_t.GENIE_DIALOG_PARAM_APPLIED_LORA_ADAPTER
+        if is_name and callback == ffi.NULL:
+            return ARGUMENT
+        status, result = G.GenieDialog_getValue(self._handle(dialog), int(key))
+        if status != S.GENIE_STATUS_SUCCESS:
+            return int(status)
+        if not is_name:
+            data_type[0], value[0].uint32Value = T.GENIE_DATATYPE_UINT_32, result
+            return int(status)
+        text = result.encode("utf-8") + b"\0"
+        where = ffi.new("const char**")
+        callback(len(text), where)
+        if where[0] == ffi.NULL:
+            return int(S.GENIE_STATUS_ERROR_MEM_ALLOC)
+        ffi.memmove(ffi.cast("char*", where[0]), text, len(text))
+        data_type[0], value[0].stringValue = T.GENIE_DATATYPE_STRING, where[0]
+        return int(status)
 
     def GenieDialog_setMaxNumTokens(self, dialog, count):
         return int(G.GenieDialog_setMaxNumTokens(self._handle(dialog), int(count)))

@@ -3,7 +3,10 @@
  *
  * Usage: genie_dialog libGenie.so dialog.json PROMPT [ADAPTER ALPHA_NAME ALPHA]
  * Creates the dialog, applies the adapter and its strength when given, queries PROMPT and
- * prints the streamed reply, then "status <query status>" and "pieces <count>" lines. */
+ * prints the streamed reply, then "status <query status>" and "pieces <count>" lines, then
+ * what GenieDialog_getValue reads ("occupancy <type> <n>", "adapter <type> <name>"), and,
+ * with an adapter, "release <status>" for GenieDialog_releaseLoraMemory of it followed by the
+ * adapter line again. */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,19 @@ typedef Genie_Status_t (*GenieDialog_applyLora_t)(const GenieDialog_Handle_t, co
 typedef Genie_Status_t (*GenieDialog_setLoraStrength_t)(const GenieDialog_Handle_t, const char*, const char*,
                                                         const float);
 typedef Genie_Status_t (*GenieDialog_free_t)(const GenieDialog_Handle_t);
+typedef Genie_Status_t (*GenieDialog_getValue_t)(const GenieDialog_Handle_t, const GenieDialog_Param_t,
+                                                 Genie_AllocCallback_t, Genie_DataType_t*, Genie_Value_t*);
+typedef Genie_Status_t (*GenieDialog_releaseLoraMemory_t)(const GenieDialog_Handle_t, const char*, const char*);
+
+static void allocate(const size_t size, const char** data) { *data = malloc(size); }
+
+static void print_adapter(GenieDialog_getValue_t get, GenieDialog_Handle_t dialog) {
+  Genie_DataType_t type = 0;
+  Genie_Value_t value = {0};
+  Genie_Status_t status = get(dialog, GENIE_DIALOG_PARAM_APPLIED_LORA_ADAPTER, allocate, &type, &value);
+  printf("adapter %d %d [%s]\n", status, (int)type, status == GENIE_STATUS_SUCCESS ? value.stringValue : "");
+  if (status == GENIE_STATUS_SUCCESS) free((void*)value.stringValue);
+}
 
 static void on_reply(const char* piece, const GenieDialog_SentenceCode_t code, const void* data) {
   (void)code;
@@ -61,6 +77,8 @@ int main(int argc, char** argv) {
   LOAD(GenieDialog_applyLora);
   LOAD(GenieDialog_setLoraStrength);
   LOAD(GenieDialog_free);
+  LOAD(GenieDialog_getValue);
+  LOAD(GenieDialog_releaseLoraMemory);
   char* json = read_text(argv[2]);
   GenieDialogConfig_Handle_t config = NULL;
   GenieDialog_Handle_t dialog = NULL;
@@ -77,6 +95,15 @@ int main(int argc, char** argv) {
   int pieces = 0;
   status = GenieDialog_query(dialog, argv[3], GENIE_DIALOG_SENTENCE_COMPLETE, on_reply, &pieces);
   printf("\nstatus %d\npieces %d\n", status, pieces);
+  Genie_DataType_t type = 0;
+  Genie_Value_t value = {0};
+  status = GenieDialog_getValue(dialog, GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY, NULL, &type, &value);
+  printf("occupancy %d %d %u\n", status, (int)type, value.uint32Value);
+  print_adapter(GenieDialog_getValue, dialog);
+  if (argc == 7) {
+    printf("release %d\n", GenieDialog_releaseLoraMemory(dialog, "primary", argv[4]));
+    print_adapter(GenieDialog_getValue, dialog);
+  }
   GenieDialog_free(dialog);
   GenieDialogConfig_free(config);
   free(json);

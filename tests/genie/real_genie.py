@@ -5,7 +5,9 @@ configs on stdin and prints GenieDialogConfig_createFromJson's status for each;
 is whatever libQnnHtp.so sits beside libGenie.so in FOLDER and prints, as JSON, the status of
 each call and the graphs qnnpy executed (when the backend is qnnpy's shim);
 ``python -m tests.genie.real_genie turns FOLDER CONFIG MAX_TOKENS PROMPT...`` runs one query per
-prompt with setMaxNumTokens and prints the token ids each query fed (qnnpy's shim as backend)."""
+prompt ("CODE:TEXT" for a sentence code other than COMPLETE) with setMaxNumTokens and prints
+the token ids each query fed (qnnpy's shim as backend), the pieces it streamed, and the
+context occupancy after it."""
 import ctypes
 import json
 import sys
@@ -70,12 +72,18 @@ def turns(folder: str, config_path: str, max_tokens: str, *prompts: str) -> None
         assert lib.GenieDialog_applyLora(handle, b"primary", lora["adapters"][0]["name"].encode()) == 0
         assert lib.GenieDialog_setLoraStrength(handle, b"primary", lora["alpha-tensor-name"].encode(),
                                                ctypes.c_float(1.0)) == 0
-    callback = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_void_p)(lambda text, code, data: None)
+    pieces = []
+    callback = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_void_p)(
+        lambda text, code, data: pieces.append([text.decode("utf-8", "replace"), code]))
     fed = []
-    for prompt in prompts:
+    for prompt in prompts:  # "TEXT", or "CODE:TEXT" for a sentence code other than COMPLETE
+        code, text = (int(prompt[0]), prompt[2:]) if prompt[:1].isdigit() and prompt[1:2] == ":" else (0, prompt)
         calls.clear()
-        status = lib.GenieDialog_query(handle, prompt.encode(), 0, callback, None)
-        fed.append({"status": status, "calls": list(calls)})
+        pieces.clear()
+        status = lib.GenieDialog_query(handle, text.encode(), code, callback, None)
+        kind, value = ctypes.c_int(), ctypes.c_uint64()
+        lib.GenieDialog_getValue(handle, 0, None, ctypes.byref(kind), ctypes.byref(value))
+        fed.append({"status": status, "calls": list(calls), "pieces": list(pieces), "occupancy": value.value})
     lib.GenieDialog_free(handle)
     print(json.dumps(fed))
 

@@ -204,3 +204,21 @@ def test_enable_graph_switching_creates_the_context_as_genie_does(genie_model, m
         Tokenizer.from_file(str(work / "tokenizer.json")), prompt["b"])
     G.GenieDialog_free(handle)
     G.GenieDialogConfig_free(config)
+
+
+def test_release_lora_memory_answers_as_the_real_libgenie(dialog):
+    """Codes measured on the real libGenie.so: an adapter never applied is GENERAL; releasing
+    one applied before is SUCCESS (again too), and releasing the current one clears
+    APPLIED_LORA_ADAPTER; an unknown role is GENERAL; NULL arguments INVALID_ARGUMENT."""
+    handle = dialog[0]
+    adapter = lambda: G.GenieDialog_getValue(handle, G.GENIE_DIALOG_PARAM_APPLIED_LORA_ADAPTER)[1]  # noqa: E731
+    assert G.GenieDialog_releaseLoraMemory(handle, "primary", "B") == S.GENIE_STATUS_ERROR_GENERAL
+    assert G.GenieDialog_applyLora(handle, "primary", "A") == S.GENIE_STATUS_SUCCESS
+    assert G.GenieDialog_applyLora(handle, "primary", "B") == S.GENIE_STATUS_SUCCESS
+    assert G.GenieDialog_releaseLoraMemory(handle, "primary", "A") == S.GENIE_STATUS_SUCCESS and adapter() == "B"
+    assert G.GenieDialog_releaseLoraMemory(handle, "target", "B") == S.GENIE_STATUS_SUCCESS and adapter() == ""
+    assert G.GenieDialog_releaseLoraMemory(handle, "primary", "B") == S.GENIE_STATUS_SUCCESS
+    assert [G.GenieDialog_releaseLoraMemory(handle, "sidekick", "B"), G.GenieDialog_releaseLoraMemory(handle, None, "B"),
+            G.GenieDialog_releaseLoraMemory(handle, "primary", None), G.GenieDialog_releaseLoraMemory(None, "primary", "B")] \
+        == [S.GENIE_STATUS_ERROR_GENERAL, S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, S.GENIE_STATUS_ERROR_INVALID_ARGUMENT,
+            S.GENIE_STATUS_ERROR_INVALID_HANDLE]

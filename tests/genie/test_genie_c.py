@@ -7,6 +7,7 @@ import subprocess
 import pytest
 from tokenizers import Tokenizer
 
+from qnnpy.tools import genie_demo
 from tests.genie.test_dialog import dialog_config
 
 
@@ -23,7 +24,42 @@ def test_a_c_client_gets_the_python_dialogs_reply(genie_model, shim, harness, tm
     done = subprocess.run([str(harness("genie_dialog")), str(shim / "libGenie.so"), str(tmp_path / "dialog.json"),
                            prompt["text"], *adapter], cwd=work, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-500:] + done.stderr[-2000:]
-    reply, status, pieces = done.stdout.rsplit("\n", 3)[:3]
-    expected = prompt[key][:-1] if prompt[key][-1] == 1 else prompt[key]
-    assert reply == Tokenizer.from_file(str(work / "tokenizer.json")).decode(expected)
-    assert status == "status 4" and int(pieces.split()[1]) > 2  # the reply filled the context; it streamed
+    reply, lines = split_report(done.stdout)
+    assert reply == genie_demo.expected_reply(Tokenizer.from_file(str(work / "tokenizer.json")), prompt[key])
+    assert lines["status"] == "4" and int(lines["pieces"]) > 2  # the reply filled the context; it streamed
+    assert lines["occupancy"].startswith("0 12 ") and lines["adapter"] == f"0 30 [{adapter[0]}]"
+    assert lines["release"] == "0" and lines["adapter#2"] == "0 30 []"
+
+
+def split_report(stdout: str) -> tuple[str, dict]:
+    """The harness's reply text, and its report lines by first word (a repeated word gets #2)."""
+    reply, _, rest = stdout.rpartition("\nstatus ")
+    lines = {}
+    for line in ("status " + rest).splitlines():
+        word, _, value = line.partition(" ")
+        lines[word if word not in lines else f"{word}#2"] = value
+    return reply, lines
+
+
+def test_the_c_client_reads_the_same_from_the_real_libgenie(genie_quantized_model, shim, harness, tmp_path):
+    """The same C client through the real libGenie.so (on qnnpy's backend) and through qnnpy's
+    libGenie.so, on the A16W8 binary with adapter B: the same reply, status, streamed pieces,
+    occupancy, adapter name (types 12 and 30), release status and name after the release."""
+    from tests.genie.test_real_genie import real_genie_folder
+    work, reference = genie_quantized_model
+    real = tmp_path / "real"
+    real.mkdir()
+    real_genie_folder(shim, real)
+    doc = genie_demo.dialog_config(reference)
+    binary = doc["dialog"]["engine"]["model"]["binary"]
+    binary["ctx-bins"] = ["qbin/qllm.bin"]
+    binary["lora"]["adapters"] = [{"version": 1, "name": "B", "bin-sections": ["qbin/q8-q1_B.bin"]}]
+    (tmp_path / "dialog.json").write_text(json.dumps(doc))
+    reports = []
+    for library in (real / "libGenie.so", shim / "libGenie.so"):
+        done = subprocess.run([str(harness("genie_dialog")), str(library), str(tmp_path / "dialog.json"),
+                               reference["prompts"][0]["text"], "B", "alpha", "1.0"], cwd=work, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stdout[-500:] + done.stderr[-2000:]
+        reports.append(split_report(done.stdout))
+    assert reports[0] == reports[1]
