@@ -28,6 +28,8 @@ FLAGS = {
     "transforms_metadata": ({}, "qnnpy records no transform history"),
     "skip_apply_graph_transforms": ({"action": "store_true"}, "qnnpy applies no graph transforms on import"),
     "debug": ({"action": "store_true"}, "qnnpy's error lines already name the tensor and file"),
+    "dump_encodings_json": ({"action": "store_true"}, "the encodings are always written beside the model "
+                            "(<output>.encodings, AIMET 1.0.0)"),
 }
 # flag -> why qnnpy refuses it
 REFUSED = {
@@ -36,6 +38,10 @@ REFUSED = {
     "dump_usecase_onnx": "qnnpy does not write per-adapter ONNX models",
     "dump_usecase_dlc": "qnnpy does not write DLCs",
     "enable_intermediate_outputs": "qnnpy writes graph outputs only",
+    "quantization_algorithms": "qnnpy runs no quantization algorithms (CLE, AdaRound, ...): ranges come from "
+                               "calibration and overrides only",
+    "restrict_quantization_steps": "qnnpy uses the whole code range of each bitwidth",
+    "op_package_lib": "qnnpy has no custom op packages: its ops are the built-in qti.aisw set",
 }
 
 
@@ -44,7 +50,7 @@ def add(parser, names) -> None:
         if name in FLAGS:
             parser.add_argument(f"--{name}", **FLAGS[name][0])
         else:
-            parser.add_argument(f"--{name}", help=f"refused by qnnpy: {REFUSED[name]}")
+            parser.add_argument(f"--{name}", nargs="*", help=f"refused by qnnpy: {REFUSED[name]}")
 
 
 def accepted(args, tool: str, names) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from qnnpy.tools.converter import ConversionError, calibrate, check_quantizer_options, load_network
+from qnnpy.tools.converter import ConversionError, calibrate, check_quantizer_options, load_network, quantizer_extras
 from qnnpy.tools.converter.mixed_precision import encoding_at, insert_converts
 from qnnpy.tools.converter.model import INPUT, NATIVE, Graph, Node, Tensor
 from qnnpy.tools.converter.quantizer import (ACTIVATIONS, WEIGHTS, QuantizationError, dequantize_values, quantize,
@@ -129,8 +129,9 @@ def analyze(input_network: str, input_list: str, lora_weight_list: str | None = 
             eval_input_list: str | None = None, act_bitwidth: int = 8, weights_bitwidth: int = 8,
             act_quantizer_calibration: str = "min-max", use_per_channel_quantization: bool = False,
             quantization_overrides: str | None = None, target_sqnr_db: float | None = None,
-            use_native_input_files: bool = False) -> Report:
-    """Raises ConversionError / QuantizationError / RunError with a message for the user."""
+            use_native_input_files: bool = False, extras: dict | None = None) -> Report:
+    """Raises ConversionError / QuantizationError / RunError with a message for the user.
+    ``extras``: quantize()'s further options (converter.quantizer_extras)."""
     check_quantizer_options(act_bitwidth, weights_bitwidth, act_quantizer_calibration)
     if target_sqnr_db is not None and act_bitwidth == WIDE_BITS:
         raise ConversionError(f"--target_sqnr_db promotes 8-bit activations to {WIDE_BITS} bits; with --act_bitwidth "
@@ -142,7 +143,7 @@ def analyze(input_network: str, input_list: str, lora_weight_list: str | None = 
     def quantized(overrides_path):
         g = copy.deepcopy(float_graph)
         doc = quantize(g, ranges, act_bitwidth, weights_bitwidth, "none", overrides_path, act_quantizer_calibration,
-                       use_per_channel_quantization)
+                       use_per_channel_quantization, **(extras or {}))
         encodings = {n: t.encoding for n, t in g.tensors.items() if t.encoding is not None}
         insert_converts(g)
         return g, doc, encodings
@@ -212,8 +213,9 @@ def run(args) -> int:
     try:
         report = analyze(args.input_network, args.input_list, args.lora_weight_list, args.eval_input_list,
                          args.act_bitwidth, args.weights_bitwidth, args.act_quantizer_calibration,
-                         args.use_per_channel_quantization, args.quantization_overrides, args.target_sqnr_db,
-                         args.use_native_input_files)
+                         args.use_per_channel_quantization,
+                         None if args.ignore_encodings else args.quantization_overrides, args.target_sqnr_db,
+                         args.use_native_input_files, quantizer_extras(args))
     except (ConversionError, QuantizationError, RunError) as err:
         print(f"qnnpy quant-analyzer: error: {err}", file=sys.stderr)
         return 1

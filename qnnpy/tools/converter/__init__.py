@@ -16,7 +16,8 @@ from qnnpy.tools.converter.quantizer import QuantizationError, quantize, read_in
 from qnnpy.tools.converter.runner import GraphRunner, RunError
 
 MODES = ("none", "adapter_only", "all", "float_only")
-CALIBRATIONS = ("min-max", "mse")
+CALIBRATIONS = ("min-max", "mse", "percentile")
+QAIRT_CALIBRATIONS = CALIBRATIONS + ("sqnr", "entropy")  # what qairt-quantizer lists
 
 
 def read_weight_list(path: str, model: onnx.ModelProto) -> set[str]:
@@ -107,9 +108,32 @@ def calibrate_base_and_export(graph: Graph, samples: list[dict]) -> dict[str, np
 
 def check_quantizer_options(act_bitwidth: int, weights_bitwidth: int, act_quantizer_calibration: str) -> None:
     if act_quantizer_calibration not in CALIBRATIONS:
-        raise ConversionError(f"--act_quantizer_calibration must be one of {CALIBRATIONS}")
+        raise ConversionError(f"--act_quantizer_calibration {act_quantizer_calibration} cannot be honoured: qnnpy "
+                              f"calibrates with {', '.join(CALIBRATIONS)}")
     if act_bitwidth not in (8, 16) or weights_bitwidth not in (4, 8):
         raise ConversionError("--act_bitwidth takes 8 or 16, --weights_bitwidth 8 or 4")
+
+
+def quantizer_extras(args) -> dict:
+    """quantize()'s further options from the QAIRT quantizer flags, each checked; a flag whose
+    effect qnnpy does not reproduce is refused by name (ConversionError)."""
+    if getattr(args, "param_quantizer_calibration", "min-max") != "min-max":
+        raise ConversionError(f"--param_quantizer_calibration {args.param_quantizer_calibration} cannot be honoured: "
+                              "qnnpy sets weight ranges from their min/max (AIMET's symmetric rule)")
+    if getattr(args, "param_quantizer_schema", None) not in (None, "symmetric"):
+        raise ConversionError(f"--param_quantizer_schema {args.param_quantizer_schema} cannot be honoured: qnnpy "
+                              "quantizes weights symmetrically")
+    if getattr(args, "bias_bitwidth", 8) != 8:
+        raise ConversionError("--bias_bitwidth 32 cannot be honoured: qnnpy quantizes biases as weights, at the "
+                              "weight bitwidth")
+    percentile = getattr(args, "percentile_calibration_value", 99.99)
+    if not 90.0 <= percentile <= 100.0:
+        raise ConversionError(f"--percentile_calibration_value {percentile} must lie between 90 and 100")
+    if getattr(args, "float_fallback", False) and getattr(args, "input_list", None):
+        raise ConversionError("--float_fallback takes no --input_list: tensors without an override stay float")
+    return {"percentile": percentile, "act_schema": getattr(args, "act_quantizer_schema", "asymmetric"),
+            "per_row": getattr(args, "use_per_row_quantization", False),
+            "float_fallback": getattr(args, "float_fallback", False)}
 
 
 def load_network(input_network: str, lora_weight_list: str | None, name: str, input_shapes: dict | None = None,
@@ -170,7 +194,7 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
             weights_bitwidth: int = 8, quant_updatable_mode: str = "adapter_only", float_bitwidth: int = 32,
             graph_name: str | None = None, act_quantizer_calibration: str = "min-max",
             use_per_channel_quantization: bool = False, use_native_input_files: bool = False,
-            desired_input_shape=None, onnx_define_symbol=None) -> Graph:
+            desired_input_shape=None, onnx_define_symbol=None, quantizer_options: dict | None = None) -> Graph:
     """Convert; raises ConversionError / QuantizationError with a message for the user, and
     writes nothing unless everything succeeded."""
     if quant_updatable_mode not in MODES:
@@ -186,7 +210,7 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
     if quantized:
         encodings = quantize_graph(graph, input_list, act_bitwidth, weights_bitwidth, quant_updatable_mode,
                                    quantization_overrides, act_quantizer_calibration, use_per_channel_quantization,
-                                   use_native_input_files)
+                                   use_native_input_files, **(quantizer_options or {}))
     elif float_bitwidth == 16:
         to_float16(graph)
     save(graph, info, output_path, encodings)
@@ -195,13 +219,14 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
 
 def quantize_graph(graph: Graph, input_list: str | None, act_bitwidth: int, weights_bitwidth: int, mode: str,
                    quantization_overrides: str | None, calibration: str, per_channel: bool,
-                   native_inputs: bool) -> dict:
+                   native_inputs: bool, **extras) -> dict:
     """Calibrate ``graph`` (float) over the input list and quantize it in place (the
-    converter's quantizing half, and qairt-quantizer's whole job); returns the encodings."""
+    converter's quantizing half, and qairt-quantizer's whole job); returns the encodings.
+    ``extras``: quantize()'s further options (quantizer_extras)."""
     samples = read_input_list(input_list, graph, native_inputs) if input_list else []
     ranges = calibrate_base_and_export(graph, samples) if samples else {}
     encodings = quantize(graph, ranges, act_bitwidth, weights_bitwidth, mode, quantization_overrides, calibration,
-                         per_channel)
+                         per_channel, **extras)
     insert_converts(graph)
     return encodings
 
@@ -219,6 +244,9 @@ def encodings_path(output_path: str) -> str:
 
 
 DEVICE_FLAGS = ("onnx_skip_simplification", "skip_validation", "disable_transform_tracking", "transforms_metadata")
+# the quantizer's flags that are noted or refused by name (device_flags), on both tools
+QUANTIZER_DEVICE_FLAGS = ("dump_encodings_json", "quantization_algorithms", "restrict_quantization_steps",
+                          "op_package_lib")
 
 
 def add_arguments(parser) -> None:
@@ -230,7 +258,7 @@ def add_arguments(parser) -> None:
                         help="a static shape for an input with dynamic dimensions, e.g. -d input_ids 1,128")
     parser.add_argument("--onnx_define_symbol", nargs=2, action="append", metavar=("SYMBOL", "SIZE"),
                         help="the size of a named dynamic dimension, e.g. --onnx_define_symbol seq 128")
-    device_flags.add(parser, DEVICE_FLAGS)
+    device_flags.add(parser, DEVICE_FLAGS + QUANTIZER_DEVICE_FLAGS)
 
 
 def add_quantizer_arguments(parser) -> None:
@@ -242,29 +270,49 @@ def add_quantizer_arguments(parser) -> None:
 
 def add_quantizer_flags(parser) -> None:
     """The quantizer's own flags, shared with ``quantizer`` (qairt-quantizer)."""
+    from qnnpy.tools.converter.quantizer import SCHEMAS
     parser.add_argument("--quantization_overrides", help="AIMET encodings JSON (legacy 0.6.1, 1.0.0 or 2.0.0)")
+    parser.add_argument("--ignore_encodings", action="store_true",
+                        help="compute every encoding: --quantization_overrides is not read")
+    parser.add_argument("--act_quantizer_schema", default="asymmetric", choices=SCHEMAS,
+                        help="activations over their range, symmetric around 0, or [0, max] when never negative")
+    parser.add_argument("--percentile_calibration_value", type=float, default=99.99,
+                        help="with --act_quantizer_calibration percentile: the percentile kept (90..100)")
+    parser.add_argument("--param_quantizer_calibration", default="min-max", choices=QAIRT_CALIBRATIONS,
+                        help="weights: min-max only (others are refused)")
+    parser.add_argument("--param_quantizer_schema", choices=SCHEMAS,
+                        help="weights: symmetric only (qnnpy's rule; others are refused)")
+    parser.add_argument("--use_per_row_quantization", action="store_true",
+                        help="per-output-row encodings for the weights MatMul multiplies by")
+    parser.add_argument("--float_fallback", action="store_true",
+                        help="no calibration: tensors the overrides give no encoding stay float")
+    parser.add_argument("--bias_bitwidth", type=int, default=8, choices=(8, 32),
+                        help="8 only: biases are quantized as weights (32 is refused)")
     parser.add_argument("--input_list", help="calibration inputs, as qnn-net-run reads them (float32 raw files)")
     parser.add_argument("--use_native_input_files", action="store_true",
                         help="the input list's raw files hold each input's own type (int32 token ids, ...)")
     parser.add_argument("--act_bitwidth", type=int, default=8, choices=(8, 16))
     parser.add_argument("--weights_bitwidth", type=int, default=8, choices=(4, 8))
-    parser.add_argument("--act_quantizer_calibration", default="min-max", choices=CALIBRATIONS,
-                        help="activation ranges: calibration min/max, or the range of least quantization error")
+    parser.add_argument("--act_quantizer_calibration", default="min-max", choices=QAIRT_CALIBRATIONS,
+                        help="activation ranges: calibration min/max, the [100-p, p] percentiles, or the range of "
+                             "least quantization error (sqnr and entropy are refused)")
     parser.add_argument("--use_per_channel_quantization", action="store_true",
                         help="per-output-channel encodings for static weights (LoRA weights stay per-tensor)")
 
 
 def run(args) -> int:
     import sys
-    if not device_flags.accepted(args, "converter", DEVICE_FLAGS):
+    if not device_flags.accepted(args, "converter", DEVICE_FLAGS + QUANTIZER_DEVICE_FLAGS):
         return 1
     try:
-        graph = convert(args.input_network, args.output_path, args.lora_weight_list, args.quantization_overrides,
+        graph = convert(args.input_network, args.output_path, args.lora_weight_list,
+                        None if args.ignore_encodings else args.quantization_overrides,
                         args.input_list, args.act_bitwidth, args.weights_bitwidth, args.quant_updatable_mode,
                         args.float_bitwidth, act_quantizer_calibration=args.act_quantizer_calibration,
                         use_per_channel_quantization=args.use_per_channel_quantization,
                         use_native_input_files=args.use_native_input_files,
-                        desired_input_shape=args.desired_input_shape, onnx_define_symbol=args.onnx_define_symbol)
+                        desired_input_shape=args.desired_input_shape, onnx_define_symbol=args.onnx_define_symbol,
+                        quantizer_options=quantizer_extras(args))
     except (ConversionError, QuantizationError) as err:
         print(f"qnnpy converter: error: {err}", file=sys.stderr)
         return 1

@@ -1,8 +1,11 @@
 """Quantizing a converted graph: calibration, the AIMET rules, overrides, updatable encodings.
 
-- Activations: asymmetric, unsigned 8 or 16 bit, 0 always representable, range at least
-  1e-4; the range is the calibration min/max, or with ``mse`` calibration the (shrunk) range
-  with the least quantization error on the calibration values.
+- Activations: unsigned 8 or 16 bit, 0 always representable, range at least 1e-4; the range
+  is the calibration min/max, with ``percentile`` calibration the [100-p, p] percentiles, or
+  with ``mse`` calibration the (shrunk) range with the least quantization error on the
+  calibration values. The schema (``--act_quantizer_schema``): asymmetric over the range;
+  symmetric around 0 (offset -2^(bw-1), the larger side's magnitude on both sides); or
+  unsigned symmetric — [0, max] when nothing is negative, else symmetric.
 - Weights: symmetric signed (AIMET's rule: scale = max|w| / (2^(bw-1) - 1), offset 0), 8 bit,
   or 4 bit held in an 8-bit container (BW_SCALE_OFFSET).
 - ``--quantization_overrides`` (AIMET legacy 0.6.1, 1.0.0 or 2.0.0 JSON) wins per tensor.
@@ -27,19 +30,26 @@ class QuantizationError(Exception):
     pass
 
 
-def activation_encoding(lo: float, hi: float, bits: int) -> Encoding:
+SCHEMAS = ("asymmetric", "symmetric", "unsignedsymmetric")
+
+
+def activation_encoding(lo: float, hi: float, bits: int, schema: str = "asymmetric") -> Encoding:
     lo, hi = min(lo, 0.0), max(hi, 0.0)
+    if schema == "symmetric" or (schema == "unsignedsymmetric" and lo < 0):
+        half = 2 ** (bits - 1)
+        scale = max(max(-lo, hi), 1e-4) / (half - 1)
+        return Encoding(f"UFIXED_POINT_{bits}", float(np.float32(scale)), -half)
     scale = max(hi - lo, 1e-4) / (2 ** bits - 1)
     return Encoding(f"UFIXED_POINT_{bits}", float(np.float32(scale)), int(np.rint(lo / scale)))
 
 
-def mse_activation_encoding(values: np.ndarray, bits: int) -> Encoding:
+def mse_activation_encoding(values: np.ndarray, bits: int, schema: str = "asymmetric") -> Encoding:
     """The range, among shrinking fractions of min/max, whose quantization error (clipping
     included) is least on the calibration values: outliers stop stealing resolution."""
     lo, hi = min(float(values.min()), 0.0), max(float(values.max()), 0.0)
     best, best_err = None, np.inf
     for frac in np.linspace(1.0, 0.2, 17):
-        enc = activation_encoding(lo * frac, hi * frac, bits)
+        enc = activation_encoding(lo * frac, hi * frac, bits, schema)
         codes = fixed_point.quantize(values, enc.scale, enc.offset, 0, 2 ** bits - 1, np.float64)
         err = float(np.mean(((codes + enc.offset) * enc.scale - values) ** 2))
         if err < best_err:
@@ -196,16 +206,24 @@ def lora_branch(graph: Graph) -> set[str]:
 
 
 def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: str,
-             overrides_path: str | None, calibration: str = "min-max", per_channel: bool = False) -> dict:
+             overrides_path: str | None, calibration: str = "min-max", per_channel: bool = False,
+             percentile: float = 99.99, act_schema: str = "asymmetric", per_row: bool = False,
+             float_fallback: bool = False) -> dict:
     """Set dtypes, encodings and quantized data on ``graph``; returns the AIMET 1.0.0 document.
 
     ``ranges`` maps each activation to its calibration values (a sample of them).
-    ``per_channel`` gives static weights of rank >= 2 per-channel encodings; LoRA weights stay
-    per-tensor, the form adapter encodings take."""
+    ``per_channel`` gives static weights of rank >= 2 per-channel encodings, ``per_row`` only
+    those a MatMul multiplies by; LoRA weights stay per-tensor, the form adapter encodings
+    take. ``float_fallback``: only the tensors the overrides give an encoding are quantized,
+    the rest stay float (QAIRT's --float_fallback, with no calibration data)."""
     overrides = parse_overrides(overrides_path) if overrides_path else {}
     unknown = sorted(set(overrides) - set(graph.tensors))
     if unknown:
         raise QuantizationError(f"quantization overrides name tensors the model does not have: {unknown[:10]}")
+    if float_fallback:
+        overrides = {n: overrides.get(n, "float") for n, t in graph.tensors.items()
+                     if t.dtype == "FLOAT_32" and (t.role in ACTIVATIONS or t.role in WEIGHTS)}
+    rows = row_weights(graph) if per_row else set()
     missing = [n for n, t in graph.tensors.items() if t.role in ACTIVATIONS and t.dtype == "FLOAT_32"
                and n not in ranges and n not in overrides]
     if missing:
@@ -214,7 +232,9 @@ def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: 
     branch = lora_branch(graph) if mode == "adapter_only" else set()
     doc = {"version": "1.0.0", "activation_encodings": [], "param_encodings": [], "excluded_layers": [],
            "quantizer_args": {"activation_bitwidth": act_bits, "param_bitwidth": weight_bits,
-                              "quant_updatable_mode": mode}}
+                              "quant_updatable_mode": mode, "act_quantizer_calibration": calibration,
+                              "act_quantizer_schema": act_schema, "per_channel_quantization": per_channel,
+                              "per_row_quantization": per_row}}
     for name, t in graph.tensors.items():
         if t.dtype != "FLOAT_32":
             continue
@@ -223,13 +243,13 @@ def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: 
                 {"name": name, "enc_type": "PER_TENSOR", "dtype": "FLOAT", "bw": 32})
             continue
         if t.role in WEIGHTS:
-            computed = per_channel_weight_encoding(t.data, weight_bits) if per_channel and t.role == STATIC \
-                and t.data.ndim >= 2 else weight_encoding(t.data, weight_bits)
+            channels = t.role == STATIC and t.data.ndim >= 2 and (per_channel or name in rows)
+            computed = per_channel_weight_encoding(t.data, weight_bits) if channels else weight_encoding(t.data, weight_bits)
             enc = _place_axis(overrides.get(name) or computed, t.shape, name)
             t.data = quantize_values(t.data, enc)
             section = "param_encodings"
         else:
-            enc = overrides.get(name) or calibrated_encoding(ranges[name], act_bits, calibration)
+            enc = overrides.get(name) or calibrated_encoding(ranges[name], act_bits, calibration, percentile, act_schema)
             if enc.axis is not None:
                 raise QuantizationError(f"activation '{name}' has a per-channel override; activations take "
                                         "per-tensor encodings")
@@ -245,10 +265,20 @@ def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: 
     return doc
 
 
-def calibrated_encoding(values: np.ndarray, bits: int, calibration: str) -> Encoding:
+def calibrated_encoding(values: np.ndarray, bits: int, calibration: str, percentile: float = 99.99,
+                        schema: str = "asymmetric") -> Encoding:
     if calibration == "mse":
-        return mse_activation_encoding(values, bits)
-    return activation_encoding(float(values.min()), float(values.max()), bits)
+        return mse_activation_encoding(values, bits, schema)
+    if calibration == "percentile":
+        lo, hi = np.percentile(values, [100.0 - percentile, percentile])
+        return activation_encoding(float(lo), float(hi), bits, schema)
+    return activation_encoding(float(values.min()), float(values.max()), bits, schema)
+
+
+def row_weights(graph: Graph) -> set[str]:
+    """Weights a MatMul or FullyConnected multiplies by (their second input): the ones
+    ``--use_per_row_quantization`` gives an encoding per output row."""
+    return {n.inputs[1] for n in graph.nodes if n.op_type in ("MatMul", "FullyConnected") and len(n.inputs) > 1}
 
 
 def quantize_values(values: np.ndarray, enc: Encoding) -> np.ndarray:
