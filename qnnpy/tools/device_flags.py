@@ -28,6 +28,9 @@ FLAGS = {
     "transforms_metadata": ({}, "qnnpy records no transform history"),
     "skip_apply_graph_transforms": ({"action": "store_true"}, "qnnpy applies no graph transforms on import"),
     "debug": ({"action": "store_true"}, "qnnpy's error lines already name the tensor and file"),
+    "disable_onnx_simplification": ({"action": "store_true"}, "qnnpy folds constants itself and runs no simplifier"),
+    "onnx_defer_loading": ({"action": "store_true"}, "qnnpy reads external weights when it needs them anyway"),
+    "enable_framework_trace": ({"action": "store_true"}, "qnnpy keeps the ONNX tensor names; there is nothing to trace"),
     "dump_encodings_json": ({"action": "store_true"}, "the encodings are always written beside the model "
                             "(<output>.encodings, AIMET 1.0.0)"),
 }
@@ -42,6 +45,9 @@ REFUSED = {
                                "calibration and overrides only",
     "restrict_quantization_steps": "qnnpy uses the whole code range of each bitwidth",
     "op_package_lib": "qnnpy has no custom op packages: its ops are the built-in qti.aisw set",
+    "op_package_config": "qnnpy has no custom op packages: its ops are the built-in qti.aisw set",
+    "converter_op_package_lib": "qnnpy has no custom op packages: its ops are the built-in qti.aisw set",
+    "package_name": "qnnpy's ops all belong to the qti.aisw package",
 }
 
 

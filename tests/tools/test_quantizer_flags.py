@@ -141,3 +141,39 @@ def test_dump_encodings_json_is_noted(decoder_files, tmp_path, capsys):
     doc = json.loads((tmp_path / "q.encodings").read_text())
     assert doc["quantizer_args"]["act_quantizer_calibration"] == "percentile"
     assert all(e["offset"] == [-128] for e in doc["activation_encodings"] if e["bw"] == 8)
+
+
+def test_output_tensor_cuts_the_model_there(decoder_files, tmp_path):
+    """--output_tensor: the named intermediate tensor becomes the only output, and its values
+    are onnxruntime's for that tensor (the ONNX model cut with onnx's own extractor). (A LoRA
+    weight list naming weights past the cut is refused, as any name that is no initializer.)"""
+    import onnx
+    from onnx import utils
+    folder, model = decoder_files
+    name = model.graph.node[len(model.graph.node) // 2].output[0]
+    assert qairt.qairt_converter([str(a) for a in ["-i", folder / "decoder.onnx", "--output_path", tmp_path / "cut.qnnpy",
+                                                   "--output_tensor", name]]) == 0
+    (graph,), _ = model_file.load(str(tmp_path / "cut.qnnpy"))
+    assert graph.outputs == [name]
+    cut = utils.Extractor(onnx.shape_inference.infer_shapes(model)).extract_model(
+        [i.name for i in model.graph.input], [name])
+    x = np.fromfile(folder / "x0.raw", np.float32).reshape(1, -1, graph.tensors["x"].shape[-1])
+    feeds = {i: v for i, v in (("x", x), ("alpha", np.ones(1, np.float32))) if i in graph.inputs}
+    want = run_onnxruntime(cut, {i.name: feeds.get(i.name, np.ones(1, np.float32)) for i in cut.graph.input})[0]
+    with GraphRunner(graph) as runner:
+        got = runner.run(feeds)[name]
+    assert sqnr_db(want, got) >= 100
+
+
+def test_converter_device_and_package_flags(decoder_files, tmp_path, capsys):
+    assert convert(decoder_files, tmp_path / "a.qnnpy", "--onnx_defer_loading", "--enable_framework_trace",
+                   "--disable_onnx_simplification") == 0
+    err = capsys.readouterr().err
+    assert all(f"--{flag}" in err for flag in ("onnx_defer_loading", "enable_framework_trace"))
+    for flags, words in ((["--op_package_config", "pkg.xml"], "--op_package_config cannot be honoured"),
+                         (["--package_name", "my.pkg"], "--package_name cannot be honoured"),
+                         (["--float_bias_bitwidth", "16"], "--float_bias_bitwidth 16 cannot be honoured"),
+                         (["--output_tensor", "nope"], "--output_tensor names ['nope']")):
+        assert convert(decoder_files, tmp_path / "b.qnnpy", *flags) == 1
+        assert words in capsys.readouterr().err
+        assert not (tmp_path / "b.qnnpy").exists()

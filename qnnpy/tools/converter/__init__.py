@@ -7,6 +7,7 @@ import os
 
 import numpy as np
 import onnx
+from onnx import utils as onnx_utils
 
 from qnnpy.tools import device_flags, model_file, onnx_file, progress
 from qnnpy.tools.converter.mixed_precision import insert_converts
@@ -137,14 +138,44 @@ def quantizer_extras(args) -> dict:
 
 
 def load_network(input_network: str, lora_weight_list: str | None, name: str, input_shapes: dict | None = None,
-                 symbols: dict | None = None) -> Graph:
-    """The ONNX model as a float graph named ``name``, its LoRA weights kept by name."""
+                 symbols: dict | None = None, output_tensors: list[str] | None = None) -> Graph:
+    """The ONNX model as a float graph named ``name``, its LoRA weights kept by name;
+    ``output_tensors`` (--output_tensor) makes those tensors the outputs, cutting what
+    only the others need."""
     try:
         model = onnx_file.load(input_network)
     except onnx_file.OnnxFileError as err:
         raise ConversionError(str(err)) from None
+    if output_tensors:
+        model = with_outputs(model, output_tensors)
     lora = read_weight_list(lora_weight_list, model) if lora_weight_list else set()
     return build_graph(model, lora, name, input_shapes, symbols)
+
+
+def with_outputs(model: onnx.ModelProto, names: list[str]) -> onnx.ModelProto:
+    """The part of ``model`` that computes ``names``, which become its outputs; the inputs it
+    no longer reads are dropped."""
+    produced = {o for n in model.graph.node for o in n.output} | {i.name for i in model.graph.input}
+    unknown = [n for n in names if n not in produced]
+    if unknown:
+        raise ConversionError(f"--output_tensor names {unknown}, which no node of the model produces")
+    producer = {o: n for n in model.graph.node for o in n.output}
+    needed, stack = set(), list(names)
+    while stack:
+        name = stack.pop()
+        if name in needed:
+            continue
+        needed.add(name)
+        if name in producer:
+            stack.extend(i for i in producer[name].input if i)
+            for attr in producer[name].attribute:  # subgraphs (If, Loop) read outer names too
+                for g in ([attr.g] if attr.HasField("g") else list(attr.graphs)):
+                    stack.extend(i for n in g.node for i in n.input if i)
+    inputs = [i.name for i in model.graph.input if i.name in needed]
+    try:
+        return onnx_utils.Extractor(onnx.shape_inference.infer_shapes(model)).extract_model(inputs, list(names))
+    except Exception as err:  # onnx raises several types for names without a known type
+        raise ConversionError(f"--output_tensor {names}: the model cannot be cut there ({err})") from None
 
 
 def parse_shapes(pairs) -> dict[str, tuple[int, ...]]:
@@ -194,7 +225,8 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
             weights_bitwidth: int = 8, quant_updatable_mode: str = "adapter_only", float_bitwidth: int = 32,
             graph_name: str | None = None, act_quantizer_calibration: str = "min-max",
             use_per_channel_quantization: bool = False, use_native_input_files: bool = False,
-            desired_input_shape=None, onnx_define_symbol=None, quantizer_options: dict | None = None) -> Graph:
+            desired_input_shape=None, onnx_define_symbol=None, quantizer_options: dict | None = None,
+            output_tensors: list[str] | None = None) -> Graph:
     """Convert; raises ConversionError / QuantizationError with a message for the user, and
     writes nothing unless everything succeeded."""
     if quant_updatable_mode not in MODES:
@@ -203,7 +235,7 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
         raise ConversionError("--float_bitwidth takes 32 or 16")
     check_quantizer_options(act_bitwidth, weights_bitwidth, act_quantizer_calibration)
     graph = load_network(input_network, lora_weight_list, graph_name or os.path.splitext(os.path.basename(output_path))[0],
-                         parse_shapes(desired_input_shape), parse_symbols(onnx_define_symbol))
+                         parse_shapes(desired_input_shape), parse_symbols(onnx_define_symbol), output_tensors)
     info = {"source": os.path.basename(input_network), "quant_updatable_mode": quant_updatable_mode}
     encodings = None
     quantized = quant_updatable_mode != "float_only" and (input_list or quantization_overrides)
@@ -243,7 +275,9 @@ def encodings_path(output_path: str) -> str:
     return os.path.splitext(output_path)[0] + ".encodings"
 
 
-DEVICE_FLAGS = ("onnx_skip_simplification", "skip_validation", "disable_transform_tracking", "transforms_metadata")
+DEVICE_FLAGS = ("onnx_skip_simplification", "skip_validation", "disable_transform_tracking", "transforms_metadata",
+                "disable_onnx_simplification", "onnx_defer_loading", "enable_framework_trace", "op_package_config",
+                "converter_op_package_lib", "package_name")
 # the quantizer's flags that are noted or refused by name (device_flags), on both tools
 QUANTIZER_DEVICE_FLAGS = ("dump_encodings_json", "quantization_algorithms", "restrict_quantization_steps",
                           "op_package_lib")
@@ -258,6 +292,11 @@ def add_arguments(parser) -> None:
                         help="a static shape for an input with dynamic dimensions, e.g. -d input_ids 1,128")
     parser.add_argument("--onnx_define_symbol", nargs=2, action="append", metavar=("SYMBOL", "SIZE"),
                         help="the size of a named dynamic dimension, e.g. --onnx_define_symbol seq 128")
+    parser.add_argument("--output_tensor", "--out_tensor_node", "--out_node", action="append", dest="output_tensor",
+                        help="make this tensor a graph output (repeat for several); what only other outputs need "
+                             "is cut")
+    parser.add_argument("--float_bias_bitwidth", type=int, default=32, choices=(16, 32),
+                        help="float biases: 32 (16 is refused; --float_bitwidth 16 makes the whole model float16)")
     device_flags.add(parser, DEVICE_FLAGS + QUANTIZER_DEVICE_FLAGS)
 
 
@@ -305,6 +344,9 @@ def run(args) -> int:
     if not device_flags.accepted(args, "converter", DEVICE_FLAGS + QUANTIZER_DEVICE_FLAGS):
         return 1
     try:
+        if args.float_bias_bitwidth != 32:
+            raise ConversionError("--float_bias_bitwidth 16 cannot be honoured: float biases stay float32 unless "
+                                  "the whole model is float16 (--float_bitwidth 16)")
         graph = convert(args.input_network, args.output_path, args.lora_weight_list,
                         None if args.ignore_encodings else args.quantization_overrides,
                         args.input_list, args.act_bitwidth, args.weights_bitwidth, args.quant_updatable_mode,
@@ -312,7 +354,7 @@ def run(args) -> int:
                         use_per_channel_quantization=args.use_per_channel_quantization,
                         use_native_input_files=args.use_native_input_files,
                         desired_input_shape=args.desired_input_shape, onnx_define_symbol=args.onnx_define_symbol,
-                        quantizer_options=quantizer_extras(args))
+                        quantizer_options=quantizer_extras(args), output_tensors=args.output_tensor)
     except (ConversionError, QuantizationError) as err:
         print(f"qnnpy converter: error: {err}", file=sys.stderr)
         return 1
