@@ -57,9 +57,10 @@ def make_section(context, graph, structs: list, section=QNN_CONTEXT_SECTION_UPDA
     return binary_section(context, graph, section)
 
 
-def binary_info(data: bytes | bytearray | memoryview):
-    """QnnSystemContext_getBinaryInfo's BinaryInfo (a deep copy: it outlives the system
-    context) for a context binary or a binary section; ValueError when unreadable."""
+def binary_info(data: bytes | bytearray | memoryview, extract=copy.deepcopy):
+    """QnnSystemContext_getBinaryInfo's BinaryInfo for a context binary or a binary section,
+    passed through ``extract`` while the system context still owns it (by default a deep
+    copy, which outlives it); ValueError when unreadable."""
     err, sysctx = QnnSystemContext.QnnSystemContext_create()
     if err:
         raise RuntimeError(f"QnnSystemContext_create failed: {err!r}")
@@ -67,9 +68,20 @@ def binary_info(data: bytes | bytearray | memoryview):
         err, info, _ = QnnSystemContext.QnnSystemContext_getBinaryInfo(sysctx, data, len(data))
         if err:
             raise ValueError(f"not a readable context binary or binary section: {err!r} (see the qnnpy log line)")
-        return copy.deepcopy(info)
+        return extract(info)
     finally:
         QnnSystemContext.QnnSystemContext_free(sysctx)
+
+
+def section_io_encodings(section: bytes | bytearray | memoryview) -> dict:
+    """{graph name: {tensor name: Qnn_QuantizeParams_t}} for every graph a section covers:
+    what an adapter switch reads. Not copied: each getBinaryInfo call describes the section
+    anew and freeing the system context leaves that description alone (and
+    refresh_io_encodings copies what it takes)."""
+    return binary_info(section, lambda info: {
+        g.graphInfoV3.graphName: {t.v2.name: t.v2.quantizeParams
+                                  for t in list(g.graphInfoV3.graphInputs) + list(g.graphInfoV3.graphOutputs)}
+        for g in info.contextBinaryInfoV3.graphs})
 
 
 def io_encodings(info, graph_name: str) -> dict:

@@ -227,10 +227,10 @@ class LlmEngine:
         changes: dict = {}
         for part, section in sections:
             try:
-                info = lora.binary_info(section)
-                changes.update({g.name: lora.io_encodings(info, g.name) for g in self.parts[part].graphs.values()})
-            except (ValueError, KeyError):
-                pass  # not a section of these graphs: applyBinarySection says precisely why
+                covered = lora.section_io_encodings(section)
+            except ValueError:
+                continue  # not a readable section: applyBinarySection says precisely why
+            changes.update({g.name: covered[g.name] for g in self.parts[part].graphs.values() if g.name in covered})
         self._check_shared_encodings(changes)
         for part, section in sections:
             target = self.parts[part]
