@@ -28,6 +28,15 @@ FLAGS = {
     "transforms_metadata": ({}, "qnnpy records no transform history"),
     "skip_apply_graph_transforms": ({"action": "store_true"}, "qnnpy applies no graph transforms on import"),
     "debug": ({"action": "store_true"}, "qnnpy's error lines already name the tensor and file"),
+    "timeout": ({"type": int}, "the emulator's execution times are not the device's: no timeout is applied"),
+    "max_input_cache_tensor_sets": ({"type": int}, "inputs are read once per inference"),
+    "max_input_cache_size_mb": ({"type": int}, "inputs are read once per inference"),
+    "shared_buffer": ({"action": "store_true"}, "the emulator's buffers are host memory either way"),
+    "synchronous": ({"action": "store_true"}, "qnnpy's net-run executes synchronously"),
+    "systemlib": ({}, "qnnpy's system library is built in"),
+    "io_tensor_mem_handle_type": ({}, "the emulator's buffers are host memory either way"),
+    "graph_profiling_start_delay": ({"type": float}, "use qnnpy's QnnProfile API for timings"),
+    "graph_profiling_num_executions": ({"type": int}, "use qnnpy's QnnProfile API for timings"),
     "disable_onnx_simplification": ({"action": "store_true"}, "qnnpy folds constants itself and runs no simplifier"),
     "onnx_defer_loading": ({"action": "store_true"}, "qnnpy reads external weights when it needs them anyway"),
     "enable_framework_trace": ({"action": "store_true"}, "qnnpy keeps the ONNX tensor names; there is nothing to trace"),
@@ -48,6 +57,7 @@ REFUSED = {
     "op_package_config": "qnnpy has no custom op packages: its ops are the built-in qti.aisw set",
     "converter_op_package_lib": "qnnpy has no custom op packages: its ops are the built-in qti.aisw set",
     "package_name": "qnnpy's ops all belong to the qti.aisw package",
+    "batch_multiplier": "qnnpy runs the graph at the batch it was built with",
 }
 
 

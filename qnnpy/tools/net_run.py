@@ -15,10 +15,12 @@ Several graphs take one input list each (comma-separated, in the context's graph
 they agree on their inputs. A context with LoRA weight sharing (the HTP config's
 ``lora_weight_sharing``) cannot run without an adapter, so only the updates are run.
 """
+import itertools
 import mmap
 import os
 import re
 import sys
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +43,29 @@ class Update:
     label: str           # the graph or group name the output folders carry
     graph: str | None    # the graph a plain entry targets; None for a group (super adapter)
     files: list[str]
+
+
+@dataclass
+class Schedule:
+    """qnn-net-run's --num_inferences (cycling over the input list), --duration (seconds,
+    cycling until they have passed, a whole list at least) and --keep_num_outputs (only the
+    first inferences' outputs are written; the rest still run)."""
+    count: int | None = None
+    seconds: float | None = None
+    keep: int | None = None
+
+    def inferences(self, samples: list):
+        if self.count is not None:
+            yield from ((i, samples[i % len(samples)]) for i in range(self.count))
+            return
+        if self.seconds is None:
+            yield from enumerate(samples)
+            return
+        end = time.monotonic() + self.seconds
+        for i in itertools.count():
+            if i >= len(samples) and time.monotonic() >= end:
+                return
+            yield i, samples[i % len(samples)]
 
 
 @dataclass
@@ -124,8 +149,13 @@ def to_float(tensor, raw: np.ndarray) -> np.ndarray:
 class Runner:
     """The loaded context, its graphs and the output layout."""
 
-    def __init__(self, binary, configs, native_inputs: "bool | set[str]", native_outputs: bool):
+    def __init__(self, binary, configs, native_inputs: "bool | set[str]", native_outputs: bool,
+                 float_outputs: bool | None = None, schedule: "Schedule | None" = None):
+        """``native_outputs`` / ``float_outputs``: which files each output gets (qnn-net-run's
+        --output_data_type); ``schedule``: how many inferences run and which are written."""
         self.binary, self.native_inputs, self.native_outputs = binary, native_inputs, native_outputs
+        self.float_outputs = not native_outputs if float_outputs is None else float_outputs
+        self.schedule = schedule or Schedule()
         info = lora.binary_info(binary).contextBinaryInfoV3
         enabled = next((c.enableGraphs for c in configs if c.option == QNN_CONTEXT_CONFIG_ENABLE_GRAPHS), None)
         _, self.backend = QnnBackend.QnnBackend_create(None, None)
@@ -176,7 +206,8 @@ class Runner:
         except input_list.InputListError as err:
             raise NetRunError(str(err)) from None
 
-    def run(self, graph: RunGraph, sample: dict, folder: str) -> None:
+    def run(self, graph: RunGraph, sample: dict, folder: str | None) -> None:
+        """Execute on one sample; write its outputs into ``folder`` (None: keep none)."""
         feeds = [io_tensor(t, np.ascontiguousarray(sample[t.v2.name] if self.is_native(graph.name, t.v2.name)
                                                    else to_native(t, sample[t.v2.name]))) for t in graph.inputs]
         outs = [np.zeros(tuple(t.v2.dimensions), dtypes.storage(t.v2.dataType)) for t in graph.outputs]
@@ -184,18 +215,22 @@ class Runner:
                                         [io_tensor(t, o) for t, o in zip(graph.outputs, outs)], len(outs), None, None)
         if err:
             raise NetRunError(f"QnnGraph_execute of '{graph.name}' failed ({err!r}; see the qnnpy log line)")
+        if folder is None:
+            return
         os.makedirs(folder, exist_ok=True)
         for t, raw in zip(graph.outputs, outs):
             name = _file_name(t.v2.name)
             if self.native_outputs:
                 raw.tofile(os.path.join(folder, name + "_native.raw"))
-            else:
+            if self.float_outputs:
                 to_float(t, raw).tofile(os.path.join(folder, name + ".raw"))
 
     def run_all(self, graphs: list[RunGraph], samples: dict[str, list[dict]], folder: str) -> None:
         for g in graphs:
-            for i, sample in enumerate(samples[g.name]):
-                self.run(g, sample, os.path.join(folder, f"Result_{i}", *([g.name] if len(self.graphs) > 1 else [])))
+            for i, sample in self.schedule.inferences(samples[g.name]):
+                kept = self.schedule.keep is None or i < self.schedule.keep
+                self.run(g, sample, os.path.join(folder, f"Result_{i}", *([g.name] if len(self.graphs) > 1 else []))
+                         if kept else None)
 
     def apply(self, update: Update, section) -> list[RunGraph]:
         """Apply one section; returns the graphs it covers, their I/O encodings refreshed."""
@@ -235,7 +270,7 @@ def _read(path: str, use_mmap: bool):
 
 def net_run(retrieve_context: str, input_list_path: str, output_dir: str, binary_updates: str | None = None,
             config_file: str | None = None, use_mmap: bool = False, native_inputs: "bool | set[str]" = False,
-            native_outputs: bool = False) -> dict:
+            native_outputs: bool = False, float_outputs: bool | None = None, schedule: Schedule | None = None) -> dict:
     """Run; returns the execution metadata. Inputs and configs are checked before anything is
     written."""
     try:
@@ -243,7 +278,7 @@ def net_run(retrieve_context: str, input_list_path: str, output_dir: str, binary
     except netrun_config.ConfigError as err:
         raise NetRunError(str(err)) from None
     updates = read_updates(binary_updates) if binary_updates else []
-    runner = Runner(_read(retrieve_context, use_mmap), configs, native_inputs, native_outputs)
+    runner = Runner(_read(retrieve_context, use_mmap), configs, native_inputs, native_outputs, float_outputs, schedule)
     try:
         samples = runner.read_inputs(input_list_path.split(","))
         if not runner.needs_adapter:
@@ -261,7 +296,9 @@ def net_run(retrieve_context: str, input_list_path: str, output_dir: str, binary
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--retrieve_context", required=True, help="the context binary")
+    parser.add_argument("--retrieve_context", help="the context binary")
+    parser.add_argument("--model", help="a model library: refused (qnnpy runs context binaries; make one with "
+                                        "qnn-context-binary-generator)")
     parser.add_argument("--input_list", required=True,
                         help="raw input files, one inference a line; comma-separated: one list per graph")
     parser.add_argument("--output_dir", default="output")
@@ -272,20 +309,56 @@ def add_arguments(parser) -> None:
     parser.add_argument("--use_native_output_files", action="store_true", help="write outputs in their own types")
     parser.add_argument("--native_input_tensor_names", help="comma-separated graph:tensor (or tensor) names whose "
                                                            "files hold their own type")
+    parser.add_argument("--input_data_type", choices=("float", "native"), default="float",
+                        help="native: as --use_native_input_files")
+    parser.add_argument("--output_data_type", choices=("float_only", "native_only", "float_and_native"),
+                        help="which files each output gets (native_only: as --use_native_output_files)")
+    parser.add_argument("--num_inferences", type=int, help="run this many inferences, cycling over the input list")
+    parser.add_argument("--duration", type=float, help="run for this many seconds, cycling over the input list")
+    parser.add_argument("--keep_num_outputs", type=int, help="write the outputs of the first N inferences only")
+    parser.add_argument("--debug", action="store_true", help="every layer's output: refused (qnnpy writes graph "
+                                                             "outputs only)")
     device_flags.add(parser, DEVICE_FLAGS)
 
 
-DEVICE_FLAGS = ("backend", "perf_profile", "profiling_level", "profiling_option", "platform_options")
+DEVICE_FLAGS = ("backend", "perf_profile", "profiling_level", "profiling_option", "platform_options", "model_prefix",
+                "timeout", "max_input_cache_tensor_sets", "max_input_cache_size_mb", "shared_buffer", "synchronous",
+                "systemlib", "io_tensor_mem_handle_type", "graph_profiling_start_delay",
+                "graph_profiling_num_executions", "batch_multiplier", "op_packages", "set_output_tensors")
+
+
+def _options(args) -> tuple[bool, bool, Schedule]:
+    """(native outputs, float outputs, schedule) from the flags, each checked."""
+    if args.debug:
+        raise NetRunError("--debug cannot be honoured: qnnpy writes graph outputs only, not every layer's")
+    if args.model:
+        raise NetRunError("--model (a model library) cannot be honoured: qnnpy runs context binaries; make one with "
+                          "qnn-context-binary-generator and pass --retrieve_context")
+    if not args.retrieve_context:
+        raise NetRunError("--retrieve_context (the context binary to run) is required")
+    kind = args.output_data_type or ("native_only" if args.use_native_output_files else "float_only")
+    if args.use_native_output_files and kind != "native_only":
+        raise NetRunError(f"--use_native_output_files contradicts --output_data_type {kind}")
+    if args.num_inferences is not None and args.duration is not None:
+        raise NetRunError("--num_inferences and --duration are exclusive")
+    for name in ("num_inferences", "keep_num_outputs"):
+        if getattr(args, name) is not None and getattr(args, name) < 0:
+            raise NetRunError(f"--{name} must not be negative")
+    if args.duration is not None and args.duration <= 0:
+        raise NetRunError("--duration must be a positive number of seconds")
+    return (kind != "float_only", kind != "native_only",
+            Schedule(args.num_inferences, args.duration, args.keep_num_outputs))
 
 
 def run(args) -> int:
     if not device_flags.accepted(args, "net-run", DEVICE_FLAGS):
         return 1
-    native = args.use_native_input_files or (set(args.native_input_tensor_names.split(","))
-                                             if args.native_input_tensor_names else False)
+    native = args.use_native_input_files or args.input_data_type == "native" or (
+        set(args.native_input_tensor_names.split(",")) if args.native_input_tensor_names else False)
     try:
+        native_outputs, float_outputs, schedule = _options(args)
         metadata = net_run(args.retrieve_context, args.input_list, args.output_dir, args.binary_updates,
-                           args.config_file, args.use_mmap, native, args.use_native_output_files)
+                           args.config_file, args.use_mmap, native, native_outputs, float_outputs, schedule)
     except NetRunError as err:
         print(f"qnnpy net-run: error: {err}", file=sys.stderr)
         return 1

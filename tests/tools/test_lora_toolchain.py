@@ -422,6 +422,37 @@ def test_net_run_input_list_of_the_wrong_size(work, generated, capsys):
     assert not (generated / "run").exists()
 
 
+def test_net_run_inference_count_outputs_kept_and_data_types(work, generated, capsys):
+    """--num_inferences cycles over the input list (inference i runs line i mod n), only the
+    first --keep_num_outputs are written, --output_data_type float_and_native writes both
+    files (the float one is the native codes dequantized: the model is float, so equal),
+    and --input_data_type native reads the lines as the tensors' own type."""
+    base = ["--retrieve_context", generated / "bin" / "base.bin", "--input_list", work["inputs"]]
+    assert qnnpy("net-run", *base, "--output_dir", generated / "many", "--num_inferences", 5, "--keep_num_outputs", 4,
+                 "--output_data_type", "float_and_native", "--timeout", 1000) == 0
+    assert "--timeout" in capsys.readouterr().err  # noted: no effect on the emulator
+    folders = sorted(p.name for p in (generated / "many").iterdir() if p.is_dir())
+    assert folders == ["Result_0", "Result_1", "Result_2", "Result_3"]
+    lines = len(work["refs"][None])
+    for i in range(4):
+        np.testing.assert_array_equal(read_result(generated / "many", i), read_result(generated / "many", i % lines))
+        native = next((generated / "many" / f"Result_{i}").glob("*_native.raw"))
+        np.testing.assert_array_equal(np.fromfile(native, np.float32), read_result(generated / "many", i).ravel())
+    assert qnnpy("net-run", *base, "--output_dir", generated / "timed", "--duration", 0.01) == 0
+    assert len([p for p in (generated / "timed").iterdir() if p.name.startswith("Result_")]) >= lines
+    assert qnnpy("net-run", *base, "--output_dir", generated / "nat", "--input_data_type", "native") == 0
+    np.testing.assert_array_equal(read_result(generated / "nat", 0), read_result(generated / "many", 0))
+    for flags, words in ((["--debug"], "--debug cannot be honoured"),
+                         (["--batch_multiplier", "2"], "--batch_multiplier cannot be honoured"),
+                         (["--num_inferences", 2, "--duration", 1], "exclusive"),
+                         (["--use_native_output_files", "--output_data_type", "float_only"], "contradicts")):
+        assert qnnpy("net-run", *base, "--output_dir", generated / "bad", *flags) == 1
+        assert words in capsys.readouterr().err
+        assert not (generated / "bad").exists()
+    assert qnnpy("net-run", "--model", "libdec.so", "--input_list", work["inputs"]) == 1
+    assert "--model (a model library) cannot be honoured" in capsys.readouterr().err
+
+
 def test_lora_tensor_names_reports_ambiguity(tmp_path, capsys):
     from onnx import TensorProto, helper
     from safetensors.numpy import save_file
