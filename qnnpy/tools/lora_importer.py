@@ -193,6 +193,8 @@ def _encodings_doc(graph, values: dict, ranges: dict, overrides: dict) -> dict:
     doc = {"version": "1.0.0", "activation_encodings": [], "param_encodings": [], "excluded_layers": []}
     for name in graph.lora_weights:
         base = graph.tensors[name].encoding
+        if base is None:  # left float by the base's --float_fallback: it stays float
+            continue
         bits = base.bitwidth or 8
         enc = overrides.get(name) or weight_encoding(values[name], bits)
         doc["param_encodings"].append({"name": name, "enc_type": "PER_TENSOR", "dtype": "INT", "bw": bits,
@@ -235,20 +237,40 @@ def fixed_encoding_overflows(graph, ranges: dict) -> list[str]:
     return found
 
 
+def _float_fallback(info: dict, flag: bool | None, input_model: str, input_list: str | None) -> bool:
+    """Whether adapters are quantized as the base was under --float_fallback (overrides only,
+    no calibration). The model's record decides; the flag, when given, must agree with it,
+    since QAIRT requires the importer's quantizer options to be the base run's."""
+    recorded = bool(info.get("float_fallback"))
+    if flag is not None and flag != recorded:
+        raise ImportError_(f"--float_fallback {'is' if flag else 'is not'} given but {input_model} was quantized "
+                           f"{'with' if recorded else 'without'} it: the importer's quantizer options must be the "
+                           "base run's")
+    if recorded and input_list:
+        raise ImportError_(f"{input_model} was quantized with --float_fallback: adapters take their encodings from "
+                           "their quant_overrides, not from calibration; drop --input_list")
+    return recorded
+
+
 def import_adapters(lora_config: str, input_model: str, input_network: str | None = None,
                     output_dir: str | None = None, input_list: str | None = None, warn=print,
-                    lora_map: str | None = None, use_native_input_files: bool = False, jobs: int = 1) -> str:
+                    lora_map: str | None = None, use_native_input_files: bool = False, jobs: int = 1,
+                    float_fallback: bool | None = None) -> str:
     """Run the importer; returns the path of lora_output_files.yaml. ``warn`` receives a line
-    per adapter whose values the base's fixed encodings would clip."""
+    per adapter whose values the base's fixed encodings would clip, or (float fallback) whose
+    overrides leave updatable activations at the base's encodings. ``float_fallback``: the
+    --float_fallback flag (None: not given)."""
     workers.check_count(jobs, ImportError_)
     cases, base = read_config(lora_config)
     graphs, info = model_file.load(input_model)
     graph = graphs[0]
     if not graph.lora_weights:
         raise ImportError_(f"{input_model} has no LoRA weights; convert with --lora_weight_list")
+    fallback = _float_fallback(info, float_fallback, input_model, input_list)
     lora = {n: graph.tensors[n].shape for n in graph.lora_weights}
-    quantized = any(graph.tensors[n].encoding is not None for n in graph.lora_weights)
-    needs_calibration = quantized and any(t.updatable_encoding for t in graph.tensors.values())
+    updatable = [n for n, t in graph.tensors.items() if t.updatable_encoding and t.encoding is not None]
+    quantized = any(graph.tensors[n].encoding is not None for n in graph.lora_weights) or bool(updatable)
+    needs_calibration = quantized and bool(updatable) and not fallback
     if needs_calibration and not (input_list and input_network):
         raise ImportError_(f"{input_model} has per-adapter activation encodings ({info.get('quant_updatable_mode')} "
                            "mode): pass --input_network and --input_list to calibrate each adapter")
@@ -291,7 +313,7 @@ def import_adapters(lora_config: str, input_model: str, input_network: str | Non
         summary.append(entry)
     if quantized:
         work = [(case["name"], prepared[case["name"]], case.get("quant_overrides")) for case in cases]
-        shared = (graph, float_graph, samples, info.get("quant_updatable_mode"))
+        shared = (graph, float_graph, samples, info.get("quant_updatable_mode"), updatable if fallback else [])
         if jobs > 1 and len(work) > 1:
             with workers.pool(min(jobs, len(work)), _share, (shared,)) as pool:
                 results = list(pool.map(_case_encodings, work))
@@ -325,9 +347,15 @@ def _share(shared) -> None:
 def _case_encodings(work) -> tuple[str, dict, str | None]:
     """One adapter's encodings document (calibrated with it merged in when the model has
     per-adapter activation encodings) and the saturation warning, if any."""
-    graph, float_graph, samples, mode = _SHARED["value"]
+    graph, float_graph, samples, mode, fallback_activations = _SHARED["value"]
     name, values, overrides_path = work
     ranges, warning = {}, None
+    overrides = parse_overrides(overrides_path) if overrides_path else {}
+    kept = [n for n in fallback_activations if n not in overrides]
+    if kept:
+        warning = (f"adapter '{name}': {len(kept)} updatable activation(s) have no encoding in its quant_overrides "
+                   f"and keep the base's (float fallback: nothing is calibrated): {', '.join(kept[:3])}"
+                   f"{' and more' if len(kept) > 3 else ''}")
     if float_graph is not None:
         for tensor, v in values.items():
             float_graph.tensors[tensor].data = v
@@ -338,7 +366,6 @@ def _case_encodings(work) -> tuple[str, dict, str | None]:
                        f"'{mode}' mode: {'; '.join(overflows[:3])}{' and more' if len(overflows) > 3 else ''}. "
                        "Calibrate the base with a representative adapter merged in, or convert with "
                        "--quant_updatable_mode all")
-    overrides = parse_overrides(overrides_path) if overrides_path else {}
     return name, _encodings_doc(graph, values, ranges, overrides), warning
 
 
@@ -353,6 +380,9 @@ def add_arguments(parser) -> None:
                         help="the input list's raw files hold each input's own type")
     parser.add_argument("--lora_map", help="lora-tensor-names --map output: adapter key -> ONNX name and layout")
     parser.add_argument("--jobs", type=int, default=1, help="processes that calibrate the adapters (same files)")
+    parser.add_argument("--float_fallback", action="store_const", const=True,
+                        help="the base was quantized with --float_fallback (checked against the model's record): "
+                             "adapters take their encodings from their quant_overrides alone")
     device_flags.add(parser, DEVICE_FLAGS)
 
 
@@ -365,7 +395,7 @@ def run(args) -> int:
     try:
         path = import_adapters(args.lora_config, args.input_model, args.input_network, args.output_dir, args.input_list,
                                lambda line: print(f"qnnpy lora-importer: warning: {line}", file=sys.stderr),
-                               args.lora_map, args.use_native_input_files, args.jobs)
+                               args.lora_map, args.use_native_input_files, args.jobs, args.float_fallback)
     except (ImportError_, QuantizationError, MappingError, model_file.ModelFileError) as err:
         print(f"qnnpy lora-importer: error: {err}", file=sys.stderr)
         return 1

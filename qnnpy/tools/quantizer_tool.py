@@ -6,7 +6,7 @@ import sys
 
 from qnnpy.tools import device_flags, model_file
 from qnnpy.tools.converter import (QUANTIZER_DEVICE_FLAGS, ConversionError, add_quantizer_flags,
-                                   check_quantizer_options, quantize_graph, quantizer_extras, save)
+                                   check_quantizer_options, fallback_record, quantize_graph, quantizer_extras, save)
 from qnnpy.tools.converter.quantizer import QuantizationError
 
 
@@ -31,7 +31,7 @@ def quantize_model(input_dlc: str, output_dlc: str, input_list: str | None, quan
     encodings = quantize_graph(graph, input_list, act_bitwidth, weights_bitwidth, mode, quantization_overrides,
                                act_quantizer_calibration, use_per_channel_quantization, use_native_input_files,
                                **(extras or {}))
-    save(graph, {**info, "quantized_from": input_dlc}, output_dlc, encodings)
+    save(graph, {**info, "quantized_from": input_dlc, **fallback_record(extras)}, output_dlc, encodings)
     return graph
 
 

@@ -240,6 +240,7 @@ def convert(input_network: str, output_path: str, lora_weight_list: str | None =
     encodings = None
     quantized = quant_updatable_mode != "float_only" and (input_list or quantization_overrides)
     if quantized:
+        info.update(fallback_record(quantizer_options))
         encodings = quantize_graph(graph, input_list, act_bitwidth, weights_bitwidth, quant_updatable_mode,
                                    quantization_overrides, act_quantizer_calibration, use_per_channel_quantization,
                                    use_native_input_files, **(quantizer_options or {}))
@@ -261,6 +262,12 @@ def quantize_graph(graph: Graph, input_list: str | None, act_bitwidth: int, weig
                          per_channel, **extras)
     insert_converts(graph)
     return encodings
+
+
+def fallback_record(quantizer_options: dict | None) -> dict:
+    """What the model file records of --float_fallback: the importer must quantize adapters
+    the way the base was (QAIRT replays the base's quantizer options per use case)."""
+    return {"float_fallback": True} if (quantizer_options or {}).get("float_fallback") else {}
 
 
 def save(graph: Graph, info: dict, output_path: str, encodings: dict | None) -> None:
