@@ -5,7 +5,7 @@ ratios: loading must stay linear (it was quadratic in the node count: 32k nodes 
 """
 import numpy as np
 
-from benchmarks.timing import best_of_interleaved
+from timing import best_of_interleaved
 from qnnpy import QnnBackend, QnnContext, QnnGraph
 from qnnpy.builder import GraphBuilder
 from qnnpy.QnnTypes import QNN_DATATYPE_FLOAT_32, QNN_TENSOR_TYPE_APP_READ, QNN_TENSOR_TYPE_APP_WRITE, \
