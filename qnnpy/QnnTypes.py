@@ -231,6 +231,25 @@ class Qnn_BwAxisScaleOffset_t:
 
 
 @dataclass(slots=True)
+class Qnn_BlockwiseExpansion_t:
+    """LPBQ (low-power blockwise) weights: a float scale per channel along ``axis`` times a
+    small integer per block of the other axis, ``blocksScale8``/``blocksScale16`` indexed
+    [channel * numBlocksPerAxis + block] (which one ``blockScaleStorageType`` says)."""
+    axis: int = 0
+    scaleOffsets: list | None = None  # list of Qnn_ScaleOffset_t, one per channel
+    numBlocksPerAxis: int = 0
+    blockScaleBitwidth: int = 0
+    blockScaleStorageType: int = 0x7FFFFFFF
+    blocksScale8: object = None   # a sequence of uint8 (numpy array, bytes, list)
+    blocksScale16: object = None  # a sequence of uint16
+
+
+QNN_BLOCKWISE_EXPANSION_BITWIDTH_SCALE_STORAGE_8 = 0
+QNN_BLOCKWISE_EXPANSION_BITWIDTH_SCALE_STORAGE_16 = 1
+QNN_BLOCKWISE_EXPANSION_BITWIDTH_SCALE_STORAGE_UNDEFINED = 0x7FFFFFFF
+
+
+@dataclass(slots=True)
 class Qnn_QuantizeParams_t:
     encodingDefinition: int = Qnn_Definition_t.QNN_DEFINITION_UNDEFINED
     quantizationEncoding: int = Qnn_QuantizationEncoding_t.QNN_QUANTIZATION_ENCODING_UNDEFINED
@@ -239,6 +258,7 @@ class Qnn_QuantizeParams_t:
     bwScaleOffsetEncoding: Qnn_BwScaleOffset_t = field(default_factory=Qnn_BwScaleOffset_t)
     bwAxisScaleOffsetEncoding: Qnn_BwAxisScaleOffset_t = field(
         default_factory=Qnn_BwAxisScaleOffset_t)
+    blockwiseExpansion: Qnn_BlockwiseExpansion_t | None = None  # a pointer in C
 
 
 def QNN_SCALE_OFFSET_INIT() -> Qnn_ScaleOffset_t:
@@ -255,6 +275,10 @@ def QNN_AXIS_SCALE_OFFSET_INIT() -> Qnn_AxisScaleOffset_t:
 
 def QNN_BW_AXIS_SCALE_OFFSET_INIT() -> Qnn_BwAxisScaleOffset_t:
     return Qnn_BwAxisScaleOffset_t()
+
+
+def QNN_BLOCKWISE_EXPANSION_INIT() -> Qnn_BlockwiseExpansion_t:
+    return Qnn_BlockwiseExpansion_t()
 
 
 def QNN_QUANTIZE_PARAMS_INIT() -> Qnn_QuantizeParams_t:

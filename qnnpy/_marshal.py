@@ -9,10 +9,12 @@ import numpy as np
 
 from qnnpy._api import fail
 from qnnpy.backend_api import Encoding, IoBinding, NodeSpec, ParamSpec, TensorSpec
-from qnnpy.QnnTypes import (Qnn_ClientBuffer_t, Qnn_DataType_t, Qnn_Definition_t,
+from qnnpy.QnnTypes import (QNN_BLOCKWISE_EXPANSION_BITWIDTH_SCALE_STORAGE_8,
+                            QNN_BLOCKWISE_EXPANSION_BITWIDTH_SCALE_STORAGE_16, QNN_TENSOR_DATA_FORMAT_DENSE,
+                            Qnn_BlockwiseExpansion_t, Qnn_ClientBuffer_t, Qnn_DataType_t, Qnn_Definition_t,
                             Qnn_OpConfig_t, Qnn_Param_t, Qnn_ParamType_t, Qnn_QuantizationEncoding_t as QE,
                             Qnn_QuantizeParams_t, Qnn_ScaleOffset_t, Qnn_Tensor_t, Qnn_TensorMemType_t,
-                            Qnn_TensorV2_t, Qnn_TensorVersion_t, QNN_TENSOR_DATA_FORMAT_DENSE)
+                            Qnn_TensorV2_t, Qnn_TensorVersion_t)
 
 
 
@@ -73,10 +75,33 @@ def encoding(qp: Qnn_QuantizeParams_t, err, name) -> Encoding | None:
                 fail(err, f"tensor '{name}': numElements is {bw.numElements} but {scales.size} "
                           "scales are given")
             return Encoding(scales, offsets, int(bw.axis), int(bw.bitwidth))
+        if kind == QE.QNN_QUANTIZATION_ENCODING_BLOCKWISE_EXPANSION:
+            return _blockwise_expansion(qp.blockwiseExpansion, err, name)
     except (TypeError, ValueError, OverflowError, AttributeError) as exc:
         fail(err, f"tensor '{name}': quantizeParams are malformed ({exc})")
     fail(err, f"tensor '{name}': quantization encoding {kind} is not supported by qnnpy "
-              "(SCALE_OFFSET, AXIS_SCALE_OFFSET and their BW_ forms are)")
+              "(SCALE_OFFSET, AXIS_SCALE_OFFSET, their BW_ forms and BLOCKWISE_EXPANSION are)")
+
+
+def _blockwise_expansion(bwe, err, name) -> Encoding:
+    """LPBQ: a scale per channel and the block integers in the storage the struct names."""
+    if not isinstance(bwe, Qnn_BlockwiseExpansion_t):
+        fail(err, f"tensor '{name}': a BLOCKWISE_EXPANSION encoding needs blockwiseExpansion set to a "
+                  "Qnn_BlockwiseExpansion_t")
+    pairs = list(bwe.scaleOffsets or [])
+    storage = {QNN_BLOCKWISE_EXPANSION_BITWIDTH_SCALE_STORAGE_8: (bwe.blocksScale8, np.uint8),
+               QNN_BLOCKWISE_EXPANSION_BITWIDTH_SCALE_STORAGE_16: (bwe.blocksScale16, np.uint16)}
+    if bwe.blockScaleStorageType not in storage:
+        fail(err, f"tensor '{name}': blockScaleStorageType {bwe.blockScaleStorageType} is neither STORAGE_8 "
+                  "nor STORAGE_16")
+    values, dtype = storage[bwe.blockScaleStorageType]
+    blocks = np.asarray(values if values is not None else [], dtype).astype(np.uint16).reshape(-1)
+    per_axis = int(bwe.numBlocksPerAxis)
+    if per_axis < 1 or blocks.size != len(pairs) * per_axis:
+        fail(err, f"tensor '{name}': {blocks.size} block scales for {len(pairs)} channels x numBlocksPerAxis "
+                  f"{per_axis}")
+    return Encoding(np.array([p.scale for p in pairs], np.float32), np.array([p.offset for p in pairs], np.int32),
+                    int(bwe.axis), None, blocks.reshape(len(pairs), per_axis), int(bwe.blockScaleBitwidth))
 
 
 def client_bytes(buf: Qnn_ClientBuffer_t, err, name) -> memoryview | None:
@@ -181,6 +206,25 @@ def io_binding(tensor, err, memory=None) -> IoBinding:
                      encoding(body.quantizeParams, err, body.name))
 
 
+def lpbq_params(scales, blocks, axis: int, block_bitwidth: int = 4, offsets=None):
+    """BLOCKWISE_EXPANSION (LPBQ) params: a float scale per channel on ``axis`` and ``blocks``
+    [channel, block] of integers (stored 8-bit when they fit, else 16-bit)."""
+    blocks = np.asarray(blocks)
+    offsets = [0] * len(scales) if offsets is None else offsets
+    wide = blocks.size and int(blocks.max()) > 0xFF
+    bwe = Qnn_BlockwiseExpansion_t(axis, [Qnn_ScaleOffset_t(float(s), int(o)) for s, o in zip(scales, offsets)],
+                                   int(blocks.shape[1]), block_bitwidth,
+                                   QNN_BLOCKWISE_EXPANSION_BITWIDTH_SCALE_STORAGE_16 if wide
+                                   else QNN_BLOCKWISE_EXPANSION_BITWIDTH_SCALE_STORAGE_8)
+    if wide:
+        bwe.blocksScale16 = blocks.astype(np.uint16).ravel()
+    else:
+        bwe.blocksScale8 = blocks.astype(np.uint8).ravel()
+    return Qnn_QuantizeParams_t(encodingDefinition=Qnn_Definition_t.QNN_DEFINITION_DEFINED,
+                                quantizationEncoding=QE.QNN_QUANTIZATION_ENCODING_BLOCKWISE_EXPANSION,
+                                blockwiseExpansion=bwe)
+
+
 def tensor_struct(tid: int, spec: TensorSpec) -> Qnn_Tensor_t:
     """A registered tensor described back to the client (binary info), without data. Version 1,
     as the real system library describes them: nothing qnnpy stores needs V2's extra fields."""
@@ -194,6 +238,8 @@ def tensor_struct(tid: int, spec: TensorSpec) -> Qnn_Tensor_t:
         if enc.axis is None:
             qp.quantizationEncoding = QE.QNN_QUANTIZATION_ENCODING_SCALE_OFFSET
             qp.scaleOffsetEncoding = Qnn_ScaleOffset_t(float(enc.scales[0]), int(enc.offsets[0]))
+        elif enc.blocks is not None:
+            body.quantizeParams = lpbq_params(enc.scales, enc.blocks, enc.axis, enc.block_bitwidth, enc.offsets)
         else:
             qp.quantizationEncoding = QE.QNN_QUANTIZATION_ENCODING_AXIS_SCALE_OFFSET
             qp.axisScaleOffsetEncoding.axis = enc.axis

@@ -15,16 +15,25 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Encoding:
-    """A fixed-point encoding: real = scale * (q + offset), per tensor or per axis."""
+    """A fixed-point encoding: real = scale * (q + offset), per tensor or per axis.
+
+    With ``blocks`` it is LPBQ (QNN's BLOCKWISE_EXPANSION, weights only): the scale of an
+    element is its channel's scale times the integer of its block, ``blocks[channel, block]``,
+    the blocks splitting the axis ``fixed_point.lpbq_block_axis`` gives."""
     scales: np.ndarray          # float32, one per tensor (len 1) or one per channel
     offsets: np.ndarray         # int32, same length as scales
     axis: int | None = None     # None: per-tensor
     bitwidth: int | None = None  # None: the full width of the data type
+    blocks: np.ndarray | None = None  # LPBQ: uint16 [channels, blocks per channel]
+    block_bitwidth: int | None = None  # LPBQ: the width of the block integers
 
     def same_as(self, other: "Encoding | None") -> bool:
         return (other is not None and self.axis == other.axis and self.bitwidth == other.bitwidth
                 and np.array_equal(self.scales, other.scales)
-                and np.array_equal(self.offsets, other.offsets))
+                and np.array_equal(self.offsets, other.offsets)
+                and self.block_bitwidth == other.block_bitwidth
+                and (self.blocks is None) == (other.blocks is None)
+                and (self.blocks is None or np.array_equal(self.blocks, other.blocks)))
 
 
 @dataclass

@@ -11,7 +11,7 @@ helper, not part of the C-shaped API.
 """
 import numpy as np
 
-from qnnpy import QnnGraph, QnnTensor
+from qnnpy import QnnGraph, QnnTensor, _marshal
 from qnnpy.QnnTypes import (QNN_DATATYPE_BOOL_8, QNN_DATATYPE_FLOAT_32, QNN_DATATYPE_INT_32,
                             QNN_DATATYPE_UINT_32, QNN_DEFINITION_DEFINED,
                             QNN_PARAMTYPE_SCALAR, QNN_PARAMTYPE_TENSOR,
@@ -45,6 +45,9 @@ def quantize_params(scale, offset, axis=None):
         qp.axisScaleOffsetEncoding.numScaleOffsets = len(pairs)
         qp.axisScaleOffsetEncoding.scaleOffset = pairs
     return qp
+
+
+lpbq_params = _marshal.lpbq_params  # LPBQ weights' quantize params, built as the API reads them
 
 
 def make_tensor(name, kind, dtype, dims, data=None, quant=None) -> Qnn_Tensor_t:

@@ -18,8 +18,12 @@ BUILD_ID = "v2.43.0.qnnpy"
 def encoding_meta(enc: Encoding | None):
     if enc is None:
         return None
-    return {"scales": enc.scales.tolist(), "offsets": enc.offsets.tolist(), "axis": enc.axis,
+    meta = {"scales": enc.scales.tolist(), "offsets": enc.offsets.tolist(), "axis": enc.axis,
             "bitwidth": enc.bitwidth}
+    if enc.blocks is not None:  # LPBQ
+        meta.update(blocks=enc.blocks.reshape(-1).tolist(), blocks_per_axis=int(enc.blocks.shape[1]),
+                    block_bitwidth=enc.block_bitwidth)
+    return meta
 
 
 def encoding_from_meta(meta) -> Encoding | None:
@@ -33,8 +37,16 @@ def encoding_from_meta(meta) -> Encoding | None:
     _require(isinstance(scales, list) and all(type(s) in (int, float) for s in scales),
              "encoding scales are not numbers")
     _require(_ints(offsets, INT32), "encoding offsets are not int32 values")
-    return Encoding(np.asarray(scales, dtype=np.float32).reshape(-1), np.asarray(offsets, dtype=np.int32).reshape(-1),
-                    axis, bitwidth)
+    scales, offsets = np.asarray(scales, dtype=np.float32).reshape(-1), np.asarray(offsets, dtype=np.int32).reshape(-1)
+    if "blocks" not in meta:
+        return Encoding(scales, offsets, axis, bitwidth)
+    blocks, per_axis, block_bitwidth = meta.get("blocks"), meta.get("blocks_per_axis"), meta.get("block_bitwidth")
+    _require(_ints(blocks, (0, 0xFFFF)), "LPBQ block scales are not uint16 values")
+    _require(is_int(per_axis, (1, 1 << 31)) and len(blocks) == scales.size * per_axis,
+             "LPBQ block scales do not fill channels x blocks per axis")
+    _require(is_int(block_bitwidth, (1, 16)), "LPBQ block bitwidth is not in 1..16")
+    return Encoding(scales, offsets, axis, bitwidth, np.asarray(blocks, np.uint16).reshape(scales.size, per_axis),
+                    block_bitwidth)
 
 
 def tensor_meta(spec: TensorSpec | Tensor, tid: int | None, blobs: list) -> dict:

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from qnnpy.backend_api import NodeSpec, ParamSpec, TensorSpec
+from qnnpy.fixed_point import lpbq_block_axis
 from qnnpy.htp import dtypes, numerics
 from qnnpy.htp.errors import GraphError, TensorError, fail
 from qnnpy.htp.ops import PACKAGE, REGISTRY, REQUIRED, OpError, Scalar
@@ -99,9 +100,37 @@ def check_encoding(spec: TensorSpec) -> None:
     elif enc.scales.size != 1:
         fail(TensorError.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM,
              f"{where}: a per-tensor encoding has exactly one scale")
+    if enc.blocks is not None:
+        _check_lpbq(spec, enc, where)
     if enc.bitwidth is not None and not 0 < enc.bitwidth <= dtypes.FIXED_BITS[spec.dtype]:
         fail(TensorError.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM,
              f"{where}: bitwidth {enc.bitwidth} does not fit {dtypes.name(spec.dtype)}")
+
+
+def _check_lpbq(spec: TensorSpec, enc, where: str) -> None:
+    """What a BLOCKWISE_EXPANSION (LPBQ) encoding needs: a STATIC signed weight, channels on an
+    axis whose blocks lpbq_block_axis finds, whole blocks, and block integers that fit."""
+    def refuse(why: str):
+        fail(TensorError.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM, f"{where}: LPBQ (BLOCKWISE_EXPANSION) {why}")
+    if spec.kind != TT.QNN_TENSOR_TYPE_STATIC:
+        refuse(f"encodes weights: the tensor must be STATIC, not {kind_name(spec.kind)}")
+    if spec.dtype not in (DT.QNN_DATATYPE_SFIXED_POINT_8, DT.QNN_DATATYPE_SFIXED_POINT_16):
+        refuse(f"weights are SFIXED_POINT_8 or _16, not {dtypes.name(spec.dtype)}")
+    if enc.axis is None or lpbq_block_axis(enc.axis, len(spec.dims)) is None:
+        refuse(f"needs the channel axis last (blocks along the axis before it) or first of a matrix; "
+               f"axis {enc.axis} of rank {len(spec.dims)} is neither")
+    blocks = enc.blocks.shape[1] if enc.blocks.ndim == 2 else 0
+    span = spec.dims[lpbq_block_axis(enc.axis, len(spec.dims))]
+    if enc.blocks.ndim != 2 or enc.blocks.shape[0] != spec.dims[enc.axis] or blocks < 1 or span % blocks:
+        refuse(f"numBlocksPerAxis {blocks} must divide the {span} elements the blocks split into whole blocks "
+               f"(and there must be {spec.dims[enc.axis]} x numBlocksPerAxis block scales)")
+    if enc.block_bitwidth is None or not 1 <= enc.block_bitwidth < dtypes.FIXED_BITS[spec.dtype]:
+        refuse(f"blockScaleBitwidth {enc.block_bitwidth} must leave the codes at least one of the "
+               f"{dtypes.FIXED_BITS[spec.dtype]} bits of {dtypes.name(spec.dtype)} (it is the expansion: 4 for "
+               "4-bit codes in 8)")
+    if enc.blocks.size and int(enc.blocks.max()) > 1 << enc.block_bitwidth:
+        refuse(f"has a block scale of {int(enc.blocks.max())}, above 2^blockScaleBitwidth "
+               f"({1 << enc.block_bitwidth})")
 
 
 def check_tensor_spec(spec: TensorSpec, graph_scope: bool) -> None:

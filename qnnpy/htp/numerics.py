@@ -8,6 +8,7 @@ import numpy as np
 
 from qnnpy import fixed_point
 from qnnpy.backend_api import Encoding
+from qnnpy.fixed_point import lpbq_block_axis
 from qnnpy.htp import dtypes
 
 
@@ -19,14 +20,37 @@ def _broadcast(vector: np.ndarray, enc: Encoding, ndim: int) -> np.ndarray:
     return vector.reshape(shape)
 
 
+def _scales(enc: Encoding, shape: tuple) -> np.ndarray:
+    """The scales broadcast against a tensor of ``shape`` (for LPBQ one per element)."""
+    if enc.blocks is None:
+        return _broadcast(enc.scales, enc, len(shape))
+    return fixed_point.lpbq_scales(enc.scales, enc.blocks, enc.axis, lpbq_block_axis(enc.axis, len(shape)), shape)
+
+
+def lpbq_code_bits(storage_bits: int, enc: Encoding) -> int:
+    """An LPBQ weight's codes are as wide as its storage minus the block integers' width: the
+    block integer expands them back to the storage width (4-bit codes x 4-bit blocks in 8)."""
+    return storage_bits - enc.block_bitwidth
+
+
+def _lpbq_codes(codes: np.ndarray, enc: Encoding) -> np.ndarray:
+    """The codes sign-extended from their width, so that a 4-bit -4 reads the same whether the
+    client stored it sign-extended (0xFC) or as a bare nibble (0x0C, as ONNX Runtime does)."""
+    bits = lpbq_code_bits(codes.dtype.itemsize * 8, enc)
+    raw = codes.astype(np.int64) & ((1 << bits) - 1)
+    return (raw ^ (1 << (bits - 1))) - (1 << (bits - 1))
+
+
 def dequantize(codes: np.ndarray, enc: Encoding) -> np.ndarray:
-    return fixed_point.dequantize(codes, _broadcast(enc.scales, enc, codes.ndim),
-                                  _broadcast(enc.offsets, enc, codes.ndim))
+    if enc.blocks is not None:
+        codes = _lpbq_codes(codes, enc)
+    return fixed_point.dequantize(codes, _scales(enc, codes.shape), _broadcast(enc.offsets, enc, codes.ndim))
 
 
 def quantize(values: np.ndarray, enc: Encoding, dtype: int) -> np.ndarray:
-    lo, hi = dtypes.code_range(dtype, enc.bitwidth)
-    return fixed_point.quantize(values, _broadcast(enc.scales, enc, values.ndim).astype(np.float64),
+    bits = enc.bitwidth if enc.blocks is None else lpbq_code_bits(dtypes.FIXED_BITS[dtype], enc)
+    lo, hi = dtypes.code_range(dtype, bits)
+    return fixed_point.quantize(values, _scales(enc, values.shape).astype(np.float64),
                                 _broadcast(enc.offsets, enc, values.ndim), lo, hi, dtypes.storage(dtype))
 
 

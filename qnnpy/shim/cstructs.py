@@ -9,6 +9,8 @@ keeps alive (the ``keep`` list) for as long as the API says the client may read 
 """
 import math
 
+import numpy as np
+
 from qnnpy.htp import dtypes
 from qnnpy.QnnContext import (QNN_CONTEXTMEMTYPE_RAW, QnnContext_Buffer_t, QnnContext_BufferV1_t, QnnContext_Config_t,
                               QnnContext_ConfigOption_t as CO, Qnn_BinaryBuffer_t)
@@ -27,7 +29,9 @@ from qnnpy.QnnHtpPerfInfrastructure import (QnnHtpPerfInfrastructure_DcvsV3_t, Q
                                             QnnHtpPerfInfrastructure_PowerConfig_t)
 from qnnpy.QnnProfile import QnnProfile_Config_t
 from qnnpy.QnnSignal import QnnSignal_Config_t, QnnSignal_ConfigOption_t as SO
-from qnnpy.QnnTypes import (Qnn_AxisScaleOffset_t, Qnn_BwAxisScaleOffset_t, Qnn_BwScaleOffset_t, Qnn_ClientBuffer_t,
+from qnnpy.QnnTypes import (QNN_BLOCKWISE_EXPANSION_BITWIDTH_SCALE_STORAGE_8,
+                            QNN_BLOCKWISE_EXPANSION_BITWIDTH_SCALE_STORAGE_16, Qnn_BlockwiseExpansion_t,
+                            Qnn_AxisScaleOffset_t, Qnn_BwAxisScaleOffset_t, Qnn_BwScaleOffset_t, Qnn_ClientBuffer_t,
                             Qnn_DataType_t as DT, Qnn_ErrorReportingConfig_t, Qnn_OpConfig_t, Qnn_OpConfigV1_t,
                             Qnn_Param_t, Qnn_ParamType_t, Qnn_QuantizationEncoding_t as QE, Qnn_QuantizeParams_t,
                             Qnn_ScaleOffset_t, Qnn_Scalar_t, Qnn_SparseLayoutHybridCoo_t, Qnn_SparseParams_t,
@@ -118,7 +122,8 @@ class CStructs:
 
     # ---- tensors ---------------------------------------------------------------------------
 
-    def quantize(self, q) -> Qnn_QuantizeParams_t:
+    def quantize(self, q, dims: list | None = None) -> Qnn_QuantizeParams_t:
+        """``dims``: the tensor's, which size an LPBQ encoding's arrays (C gives no count)."""
         py = Qnn_QuantizeParams_t(q.encodingDefinition, q.quantizationEncoding)
         kind = q.quantizationEncoding
         if kind == QE.QNN_QUANTIZATION_ENCODING_SCALE_OFFSET:
@@ -136,6 +141,25 @@ class CStructs:
             scales = None if b.scales == self.NULL else [b.scales[i] for i in range(b.numElements)]
             offsets = None if b.offsets == self.NULL else [b.offsets[i] for i in range(b.numElements)]
             py.bwAxisScaleOffsetEncoding = Qnn_BwAxisScaleOffset_t(b.bitwidth, b.axis, b.numElements, scales, offsets)
+        elif kind == QE.QNN_QUANTIZATION_ENCODING_BLOCKWISE_EXPANSION and q.blockwiseExpansion != self.NULL:
+            py.blockwiseExpansion = self.blockwise_expansion(q.blockwiseExpansion, dims or [])
+        return py
+
+    def blockwise_expansion(self, b, dims: list) -> Qnn_BlockwiseExpansion_t:
+        """Reads as many scales as the channel axis holds and channels x numBlocksPerAxis block
+        integers — never more than the tensor has elements, so a garbage count reads nothing."""
+        channels = dims[b.axis] if 0 <= b.axis < len(dims) else 0
+        pairs = [] if b.scaleOffsets == self.NULL else [
+            Qnn_ScaleOffset_t(b.scaleOffsets[i].scale, b.scaleOffsets[i].offset) for i in range(channels)]
+        py = Qnn_BlockwiseExpansion_t(b.axis, pairs, b.numBlocksPerAxis, b.blockScaleBitwidth,
+                                      b.blockScaleStorageType)
+        count = channels * b.numBlocksPerAxis
+        if b.blocksScale8 == self.NULL or count > math.prod(dims or [0]):
+            return py
+        if b.blockScaleStorageType == QNN_BLOCKWISE_EXPANSION_BITWIDTH_SCALE_STORAGE_8:
+            py.blocksScale8 = np.frombuffer(self.ffi.buffer(b.blocksScale8, count), np.uint8).copy()
+        elif b.blockScaleStorageType == QNN_BLOCKWISE_EXPANSION_BITWIDTH_SCALE_STORAGE_16:
+            py.blocksScale16 = np.frombuffer(self.ffi.buffer(b.blocksScale16, 2 * count), np.uint16).copy()
         return py
 
     def tensor(self, t) -> Qnn_Tensor_t:
@@ -144,7 +168,7 @@ class CStructs:
         rank = body.rank
         dims = None if body.dimensions == self.NULL else [body.dimensions[i] for i in range(rank)]
         py = Qnn_TensorV2_t(body.id, self.string(body.name), body.type, body.dataFormat, body.dataType,
-                            self.quantize(body.quantizeParams), rank, dims, body.memType)
+                            self.quantize(body.quantizeParams, dims), rank, dims, body.memType)
         if body.memType == Qnn_TensorMemType_t.QNN_TENSORMEMTYPE_RAW:
             py.clientBuf = Qnn_ClientBuffer_t(self.buffer(body.clientBuf.data, body.clientBuf.dataSize),
                                               body.clientBuf.dataSize)
@@ -220,6 +244,21 @@ class CStructs:
                 offsets = self.ffi.new("int32_t[]", list(b.offsets))
                 keep.append(offsets)
                 c.offsets = offsets
+        elif kind == QE.QNN_QUANTIZATION_ENCODING_BLOCKWISE_EXPANSION and py.blockwiseExpansion is not None:
+            b = py.blockwiseExpansion
+            c = self.ffi.new("Qnn_BlockwiseExpansion_t*")
+            pairs = self.ffi.new("Qnn_ScaleOffset_t[]", [(p.scale, p.offset) for p in b.scaleOffsets or []])
+            wide = b.blockScaleStorageType == QNN_BLOCKWISE_EXPANSION_BITWIDTH_SCALE_STORAGE_16
+            blocks = self.ffi.new("uint16_t[]" if wide else "uint8_t[]",
+                                  [int(v) for v in (b.blocksScale16 if wide else b.blocksScale8)])
+            keep += [c, pairs, blocks]
+            c.axis, c.scaleOffsets, c.numBlocksPerAxis = b.axis, pairs, b.numBlocksPerAxis
+            c.blockScaleBitwidth, c.blockScaleStorageType = b.blockScaleBitwidth, b.blockScaleStorageType
+            if wide:
+                c.blocksScale16 = blocks
+            else:
+                c.blocksScale8 = blocks
+            q.blockwiseExpansion = c
 
     def c_tensors(self, tensors: list, keep: list):
         array = self.ffi.new("Qnn_Tensor_t[]", max(1, len(tensors)))

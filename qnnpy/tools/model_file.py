@@ -10,7 +10,7 @@ import tempfile
 import numpy as np
 
 from qnnpy import QnnGraph
-from qnnpy.builder import GraphBuilder, quantize_params
+from qnnpy.builder import GraphBuilder, lpbq_params, quantize_params
 from qnnpy.htp import container
 from qnnpy.QnnTypes import Qnn_DataType_t, Qnn_TensorType_t as TT
 from qnnpy.tools.converter.model import (INPUT, NATIVE, OUTPUT, STATIC, UPDATABLE, Encoding, Graph, Node,
@@ -64,6 +64,7 @@ def save(path: str, graphs: list[Graph], info: dict) -> None:
     buf = bytearray(layout.total)
     layout.write(memoryview(buf))
     folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)  # as QAIRT's tools, which create the output path's folders
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".qnnpy-", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
@@ -126,6 +127,8 @@ def qnn_dtype(name: str) -> int:
 def _quant(enc: Encoding | None):
     if enc is None:
         return None
+    if enc.blocks is not None:
+        return lpbq_params(enc.scale, enc.blocks, enc.axis, enc.block_bitwidth)
     if enc.axis is not None:
         return quantize_params(enc.scale, enc.offset, axis=enc.axis)
     qp = quantize_params(enc.scale, enc.offset)

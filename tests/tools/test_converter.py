@@ -450,11 +450,15 @@ def test_16_bit_weight_overrides_keep_16_bit_codes(tmp_path):
 @pytest.mark.parametrize("doc, words", [
     ({"version": "3.0.0", "activation_encodings": [], "param_encodings": []}, "AIMET encodings version '3.0.0'"),
     ({"version": "2.0.0", "encodings": [{"name": "layers.0.q_proj.lora_A.weight", "output_dtype": "int4",
-                                         "y_scale": [[1.0]], "axis": 1, "block_size": 2}]}, "per-block / LPBQ"),
+                                         "y_scale": [[1.0]], "axis": 1, "block_size": 2}]},
+     "has a per-block encoding; the HTP takes blocks as LPBQ"),
     ({"version": "2.0.0", "activation_encodings": [], "param_encodings": []}, "needs 'encodings'"),
     ({"version": "1.0.0", "activation_encodings": [], "param_encodings": [
-        {"name": "layers.0.q_proj.lora_A.weight", "enc_type": "LPBQ", "bw": 4, "scale": [1.0], "offset": [0],
-         "block_size": 64}]}, "has a LPBQ encoding (per-block / LPBQ)"),
+        {"name": "layers.0.q_proj.lora_A.weight", "enc_type": "PER_BLOCK", "bw": 4, "scale": [1.0], "offset": [0],
+         "block_size": 64}]}, "has a PER_BLOCK encoding; the HTP takes blocks as LPBQ"),
+    ({"version": "1.0.0", "activation_encodings": [], "param_encodings": [
+        {"name": "layers.0.q_proj.lora_A.weight", "enc_type": "LPBQ", "bw": 8, "scale": [1.0], "offset": [-128],
+         "block_size": 64}]}, "malformed encoding entry (KeyError: 'per_block_int_scale')"),
     ({"activation_encodings": [], "param_encodings": []}, "malformed encoding entry"),
 ])
 def test_unsupported_encodings_files_are_refused_by_name(tmp_path, capsys, doc, words):

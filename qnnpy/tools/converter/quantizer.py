@@ -110,9 +110,11 @@ def _from_v2(e: dict, path: str):
     dtype = e.get("output_dtype")
     if dtype is None or not str(dtype).lstrip("u").startswith("int"):
         return "float"
-    if "block_size" in e or "per_block_int_scale" in e:
-        raise QuantizationError(f"{path}: '{e['name']}' has a per-block / LPBQ encoding; qnnpy takes per-tensor and "
-                                "per-channel encodings")
+    if "per_block_int_scale" in e:
+        return _lpbq_from_v2(e, str(dtype), path)
+    if "block_size" in e:
+        raise QuantizationError(f"{path}: '{e['name']}' has a per-block encoding; the HTP takes blocks as LPBQ "
+                                "(per_block_int_scale with per_channel_float_scale), which qnnpy reads")
     signed, bw = not dtype.startswith("u"), int(dtype.lstrip("u")[3:])
     scales = e["y_scale"] if isinstance(e["y_scale"], list) else [e["y_scale"]]
     points = e.get("y_zero_point", 0)
@@ -128,12 +130,56 @@ def _from_v2(e: dict, path: str):
     return _combine(channels, e["name"], path)
 
 
+def _lpbq_from_v2(e: dict, dtype: str, path: str) -> Encoding:
+    """A 2.0.0 LPBQ entry: ``output_dtype`` int4 (the codes; AIMET expands them to twice
+    that), ``per_channel_float_scale`` and ``per_block_int_scale`` shaped like the matrix with
+    the block ``axis`` divided by ``block_size``."""
+    if dtype.startswith("u") or any(int(z) != 0 for z in np.ravel(e.get("y_zero_point", 0))):
+        raise QuantizationError(f"{path}: '{e['name']}': LPBQ is symmetric: a signed output_dtype and no zero point")
+    integers = np.asarray(e["per_block_int_scale"])
+    if integers.ndim != 2 or e["axis"] not in (0, 1, -1, -2):
+        raise QuantizationError(f"{path}: '{e['name']}': qnnpy reads 2.0.0 LPBQ entries of matrices (MatMul, Gemm "
+                                f"weights); per_block_int_scale here has rank {integers.ndim}")
+    block_axis = e["axis"] % 2
+    blocks = integers if block_axis == 1 else integers.T  # [channel, block]
+    scales = np.asarray(e.get("per_channel_float_scale", e.get("y_scale")), np.float64).reshape(-1)
+    bits = int(dtype[3:])
+    return _lpbq(e["name"], path, scales, blocks, bits, 2 * bits, int(e["block_size"]))
+
+
+def _lpbq(name: str, path: str, scales, blocks, code_bits: int, container_bits: int, block_size: int) -> Encoding:
+    """LPBQ weights: ``code_bits`` codes, expanded by integers of the remaining bits to an
+    ``container_bits`` container (AIMET: compressed_bw and bw)."""
+    blocks = np.asarray(blocks)
+    if container_bits not in (8, 16) or not 1 <= code_bits < container_bits:
+        raise QuantizationError(f"{path}: '{name}': LPBQ needs codes narrower than an 8- or 16-bit container, got "
+                                f"{code_bits}-bit codes in {container_bits} bits")
+    if len(scales) != blocks.shape[0] or any(s <= 0 for s in scales) or block_size < 1:
+        raise ValueError(f"'{name}': LPBQ needs a positive scale per channel ({len(scales)} for "
+                         f"{blocks.shape[0]} channels of block integers) and a positive block_size")
+    block_bits = container_bits - code_bits
+    if blocks.size and (blocks.min() < 1 or blocks.max() > 1 << block_bits):
+        raise QuantizationError(f"{path}: '{name}': LPBQ block integers must lie in 1..{1 << block_bits} "
+                                f"({block_bits} bits), got {int(blocks.min())}..{int(blocks.max())}")
+    return Encoding(f"SFIXED_POINT_{container_bits}", [float(s) for s in scales], [0] * len(scales), code_bits, -1,
+                    blocks.astype(int).tolist(), block_bits, block_size)
+
+
 def _from_v1(e: dict, path: str):
     if e.get("dtype", "INT").upper() == "FLOAT":
         return "float"
+    if e.get("enc_type") == "LPBQ":
+        if not e.get("is_sym", True) or any(int(o) not in (0, -(2 ** (int(e["bw"]) - 1))) for o in e["offset"]):
+            raise QuantizationError(f"{path}: '{e['name']}': LPBQ is symmetric (offsets 0 or -2^(bw-1))")
+        channels, integers = len(e["scale"]), list(e["per_block_int_scale"])
+        if not channels or len(integers) % channels:
+            raise ValueError(f"'{e['name']}': {len(integers)} per_block_int_scale values for {channels} channels")
+        blocks = np.asarray(integers).reshape(channels, -1)  # channel-major, as AIMET writes them
+        return _lpbq(e["name"], path, [float(s) for s in e["scale"]], blocks, int(e["compressed_bw"]), int(e["bw"]),
+                     int(e["block_size"]))
     if e.get("enc_type", "PER_TENSOR") not in ("PER_TENSOR", "PER_CHANNEL"):
-        raise QuantizationError(f"{path}: '{e['name']}' has a {e.get('enc_type')} encoding (per-block / LPBQ); qnnpy "
-                                "takes PER_TENSOR and PER_CHANNEL encodings")
+        raise QuantizationError(f"{path}: '{e['name']}' has a {e.get('enc_type')} encoding; the HTP takes blocks as "
+                                "LPBQ (enc_type LPBQ), which qnnpy reads, besides PER_TENSOR and PER_CHANNEL")
     bw, sym = int(e["bw"]), bool(e.get("is_sym", False))
     channels = [_encoding(bw, sym, float(s), int(o)) for s, o in zip(e["scale"], e["offset"])]
     return _combine(channels, e["name"], path)
@@ -169,14 +215,23 @@ def _combine(channels: list[Encoding], name: str, path: str) -> Encoding:
 
 def _place_axis(enc: Encoding, shape: tuple, name: str) -> Encoding:
     """Per-channel encodings run along output channels: the last dimension of that size
-    (weights keep output channels last: MatMul [in, out], Conv2d HWIO)."""
+    (weights keep output channels last: MatMul [in, out], Conv2d HWIO). LPBQ blocks then split
+    the axis fixed_point.lpbq_block_axis names, into blocks of the file's block size."""
     if enc.axis is None:
         return enc
     axes = [a for a, d in enumerate(shape) if d == len(enc.scale)]
     if not axes:
         raise QuantizationError(f"'{name}' {list(shape)} has no dimension of {len(enc.scale)} channels for its "
                                 "per-channel encoding")
-    return Encoding(enc.dtype, enc.scale, enc.offset, enc.bitwidth, axes[-1])
+    placed = Encoding(enc.dtype, enc.scale, enc.offset, enc.bitwidth, axes[-1], enc.blocks, enc.block_bitwidth,
+                      enc.block_size)
+    if enc.blocks is not None:
+        block_axis = fixed_point.lpbq_block_axis(axes[-1], len(shape))
+        if block_axis is None or shape[block_axis] != len(enc.blocks[0]) * enc.block_size:
+            raise QuantizationError(f"'{name}' {list(shape)}: its LPBQ encoding's {len(enc.blocks[0])} blocks of "
+                                    f"{enc.block_size} do not split the input-channel axis of a weight whose "
+                                    f"{len(enc.scale)} output channels are on axis {axes[-1]}")
+    return placed
 
 
 def _encoding(bw: int, sym: bool, scale: float, offset: int) -> Encoding:
@@ -246,23 +301,39 @@ def quantize(graph: Graph, ranges: dict, act_bits: int, weight_bits: int, mode: 
             channels = t.role == STATIC and t.data.ndim >= 2 and (per_channel or name in rows)
             computed = per_channel_weight_encoding(t.data, weight_bits) if channels else weight_encoding(t.data, weight_bits)
             enc = _place_axis(overrides.get(name) or computed, t.shape, name)
+            if enc.blocks is not None and t.role != STATIC:
+                raise QuantizationError(f"'{name}' is a LoRA weight: its adapters replace it, so it takes per-tensor "
+                                        "encodings, not LPBQ")
             t.data = quantize_values(t.data, enc)
             section = "param_encodings"
         else:
             enc = overrides.get(name) or calibrated_encoding(ranges[name], act_bits, calibration, percentile, act_schema)
+            if enc.blocks is not None:
+                raise QuantizationError(f"activation '{name}' has an LPBQ override; LPBQ encodes weights")
             if enc.axis is not None:
                 raise QuantizationError(f"activation '{name}' has a per-channel override; activations take "
                                         "per-tensor encodings")
             t.updatable_encoding = mode == "all" or name in branch
             section = "activation_encodings"
         t.dtype, t.encoding = enc.dtype, enc
-        bw = enc.bitwidth or int(enc.dtype.rsplit("_", 1)[1])
-        per_axis = enc.axis is not None
-        doc[section].append({"name": name, "enc_type": "PER_CHANNEL" if per_axis else "PER_TENSOR",
-                             "dtype": "INT", "bw": bw, "is_sym": enc.dtype.startswith("S"),
-                             "scale": list(enc.scale) if per_axis else [enc.scale],
-                             "offset": list(enc.offset) if per_axis else [enc.offset]})
+        doc[section].append(encoding_entry(name, enc))
     return doc
+
+
+def encoding_entry(name: str, enc: Encoding) -> dict:
+    """``enc`` as an AIMET 1.0.0 entry (LPBQ as AIMET writes it: ``bw`` the container,
+    ``compressed_bw`` the codes, offsets counted from the unsigned bottom)."""
+    if enc.blocks is not None:
+        bw = enc.bitwidth + enc.block_bitwidth
+        return {"name": name, "enc_type": "LPBQ", "dtype": "INT", "bw": bw, "compressed_bw": enc.bitwidth,
+                "is_sym": True, "block_size": enc.block_size, "scale": list(enc.scale),
+                "offset": [-(2 ** (bw - 1))] * len(enc.scale),
+                "per_block_int_scale": [int(v) for row in enc.blocks for v in row]}
+    per_axis = enc.axis is not None
+    return {"name": name, "enc_type": "PER_CHANNEL" if per_axis else "PER_TENSOR", "dtype": "INT",
+            "bw": enc.bitwidth or int(enc.dtype.rsplit("_", 1)[1]), "is_sym": enc.dtype.startswith("S"),
+            "scale": list(enc.scale) if per_axis else [enc.scale],
+            "offset": list(enc.offset) if per_axis else [enc.offset]}
 
 
 def calibrated_encoding(values: np.ndarray, bits: int, calibration: str, percentile: float = 99.99,
@@ -283,12 +354,12 @@ def row_weights(graph: Graph) -> set[str]:
 
 def quantize_values(values: np.ndarray, enc: Encoding) -> np.ndarray:
     """Float values -> codes with ``enc`` (per-tensor or per-axis), in its container type."""
-    scale, offset = enc.arrays(values.ndim)
+    scale, offset = enc.arrays(values.shape)
     return fixed_point.quantize(values, scale, offset, *_code_range(enc), container(enc))
 
 
 def dequantize_values(codes: np.ndarray, enc: Encoding) -> np.ndarray:
-    return fixed_point.dequantize(codes, *enc.arrays(codes.ndim))
+    return fixed_point.dequantize(codes, *enc.arrays(codes.shape))
 
 
 def container(enc: Encoding) -> type:
