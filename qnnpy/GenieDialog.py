@@ -37,8 +37,20 @@ class GenieDialog_Param_t(IntEnum):
     GENIE_DIALOG_PARAM_APPLIED_LORA_ADAPTER = 1
 
 
-export(GenieDialog_SentenceCode_t, globals())
-export(GenieDialog_Param_t, globals())
+class GenieDialog_Action_t(IntEnum):
+    GENIE_DIALOG_ACTION_ABORT = 0x01
+    GENIE_DIALOG_ACTION_PAUSE = 0x02
+
+
+class GenieDialog_Priority_t(IntEnum):
+    GENIE_DIALOG_PRIORITY_LOW = 0
+    GENIE_DIALOG_PRIORITY_NORMAL = 100
+    GENIE_DIALOG_PRIORITY_NORMAL_HIGH = 150
+    GENIE_DIALOG_PRIORITY_HIGH = 200
+
+
+for _enum in (GenieDialog_SentenceCode_t, GenieDialog_Param_t, GenieDialog_Action_t, GenieDialog_Priority_t):
+    export(_enum, globals())
 SC = GenieDialog_SentenceCode_t
 
 
@@ -82,14 +94,36 @@ def _get(handle, kind: str):
 
 
 def _dialog_for(handle, engine) -> Dialog:
+    """The dialog, once ``engine`` names its primary engine: a role it lacks, or one Genie does
+    not know, is GENERAL (measured on the real libGenie.so for applyLora, setLoraStrength,
+    releaseLoraMemory and setPriority)."""
     dialog = _get(handle, DIALOG)
     role = schema.ROLES.get(_need_str(engine, "engine"))
-    if role is None:
-        raise _Refused(S.GENIE_STATUS_ERROR_JSON_SCHEMA,
-                       f"engine role '{engine}' is not one of {sorted(schema.ROLES)}")
     if role != "primary":
-        raise _Refused(S.GENIE_STATUS_ERROR_GENERAL, f"the dialog has no {engine} engine")
+        known = "" if role else f" (the roles are {sorted(schema.ROLES)})"
+        raise _Refused(S.GENIE_STATUS_ERROR_GENERAL, f"the dialog has no '{engine}' engine{known}")
     return dialog
+
+
+def _sentence_code(code) -> int:
+    if not isinstance(code, int) or isinstance(code, bool) or code not in SC._value2member_map_:
+        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"sentence code {code!r} is not a "
+                                                              "GenieDialog_SentenceCode_t")
+    return code
+
+
+def _run(dialog, run, emit_end):
+    """A query's body: a refusal ends the stream as Genie ends it (END when the context is
+    full, ABORT otherwise) before its status is returned."""
+    try:
+        return run()
+    except DialogError as err:
+        emit_end(SC.GENIE_DIALOG_SENTENCE_END if err.status == S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED
+                 else SC.GENIE_DIALOG_SENTENCE_ABORT)
+        raise
+    except EngineError as err:
+        emit_end(SC.GENIE_DIALOG_SENTENCE_ABORT)
+        raise _Refused(S.GENIE_STATUS_ERROR_QUERY_FAILED, str(err)) from None
 
 
 @_api(outputs=1)
@@ -125,24 +159,87 @@ _PIECES = {code: code.name.rsplit("_", 1)[1] for code in SC}
 def GenieDialog_query(dialogHandle, queryStr, sentenceCode, callback, userData):
     """``callback(response, sentenceCode, userData)`` receives the reply as it grows."""
     dialog = _get(dialogHandle, DIALOG)
-    if not isinstance(sentenceCode, int) or isinstance(sentenceCode, bool) or sentenceCode not in SC._value2member_map_:
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"sentence code {sentenceCode!r} is not a "
-                                                              "GenieDialog_SentenceCode_t")
+    code = _sentence_code(sentenceCode)
     if not callable(callback):
         raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "the callback is NULL or not callable")
     text = _need_str(queryStr, "queryStr")
 
-    def emit(piece, code):
-        callback(piece, SC(code), userData)
+    def emit(piece, piece_code):
+        callback(piece, SC(piece_code), userData)
+    return _run(dialog, lambda: dialog.query(text, emit, _PIECES[code]), lambda end: emit("", end))
+
+
+@_api()
+def GenieDialog_tokenQuery(dialogHandle, inputTokens, numTokens, sentenceCode, callback, userData):
+    """Token ids in, token ids out: ``callback(tokens, numTokens, sentenceCode, userData)``
+    gets each generated token alone (BEGIN, then CONTINUE) and ``([], 0, END)`` to close. The
+    first ``numTokens`` of ``inputTokens`` are fed (None only with 0). RESUME, with no tokens,
+    continues a paused query (text or tokens); with tokens, or with nothing paused, it is
+    INVALID_ARGUMENT — as the real libGenie.so answers."""
+    dialog = _get(dialogHandle, DIALOG)
+    code = _sentence_code(sentenceCode)
+    if code == SC.GENIE_DIALOG_SENTENCE_RESUME and (numTokens != 0 or dialog.paused is None):
+        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "RESUME takes no tokens and needs a paused query")
+    if not callable(callback):
+        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "the callback is NULL or not callable")
+    if not isinstance(numTokens, int) or isinstance(numTokens, bool) or not 0 <= numTokens < 2 ** 32:
+        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"numTokens {numTokens!r} is not a uint32")
     try:
-        return dialog.query(text, emit, _PIECES[sentenceCode])
-    except DialogError as err:
-        emit("", SC.GENIE_DIALOG_SENTENCE_END if err.status == S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED
-             else SC.GENIE_DIALOG_SENTENCE_ABORT)
-        raise
-    except EngineError as err:
-        emit("", SC.GENIE_DIALOG_SENTENCE_ABORT)
-        raise _Refused(S.GENIE_STATUS_ERROR_QUERY_FAILED, str(err)) from None
+        tokens = [] if numTokens == 0 else [int(t) for t in list(inputTokens)[:numTokens]]
+    except (TypeError, ValueError):
+        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "inputTokens is not a sequence of token ids") from None
+    if len(tokens) != numTokens:
+        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"numTokens is {numTokens} but inputTokens holds "
+                                                              f"{len(tokens)}")
+
+    def emit(out, piece_code):
+        callback(out, len(out), SC(piece_code), userData)
+    return _run(dialog, lambda: dialog.token_query(tokens, emit, _PIECES[code]), lambda end: emit([], end))
+
+
+@_api()
+def GenieDialog_save(dialogHandle, path):
+    """The conversation into the folder ``path`` (qnnpy's own file in it; docs/genie.md)."""
+    _get(dialogHandle, DIALOG).save(_need_str(path, "path"))
+    return S.GENIE_STATUS_SUCCESS
+
+
+@_api()
+def GenieDialog_restore(dialogHandle, path):
+    _get(dialogHandle, DIALOG).restore(_need_str(path, "path"))
+    return S.GENIE_STATUS_SUCCESS
+
+
+@_api()
+def GenieDialog_signal(dialogHandle, action):
+    """ABORT or PAUSE the running query, from another thread or from its own callback
+    (qnnpy.genie.dialog.Dialog.signal says what each does)."""
+    dialog = _get(dialogHandle, DIALOG)
+    if not isinstance(action, int) or isinstance(action, bool) or action not in GenieDialog_Action_t._value2member_map_:
+        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"action {action!r} is not a GenieDialog_Action_t")
+    dialog.signal(GenieDialog_Action_t(action).name.rsplit("_", 1)[1])
+    return S.GENIE_STATUS_SUCCESS
+
+
+@_api()
+def GenieDialog_setPriority(dialogHandle, engineRole, priority):
+    """Accepted for the primary engine with one of the four priorities; the emulator has no
+    other work to yield to, so it changes nothing (one INFO line)."""
+    _dialog_for(dialogHandle, engineRole)
+    if not isinstance(priority, int) or isinstance(priority, bool) or \
+            priority not in GenieDialog_Priority_t._value2member_map_:
+        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"priority {priority!r} is not a GenieDialog_Priority_t")
+    _log.emit(_log.INFO, f"GenieDialog_setPriority: {GenieDialog_Priority_t(priority).name} noted; the emulator "
+                         "runs every dialog alike")
+    return S.GENIE_STATUS_SUCCESS
+
+
+@_api()
+def GenieDialog_setOemKey(dialogHandle, oemKey):
+    """Accepted (a string; NULL is INVALID_ARGUMENT): the emulator reserves no priority."""
+    _get(dialogHandle, DIALOG)
+    _need_str(oemKey, "oemKey")
+    return S.GENIE_STATUS_SUCCESS
 
 
 @_api()
@@ -164,12 +261,8 @@ def GenieDialog_releaseLoraMemory(dialogHandle, engine, loraAdapterName):
     reads its files again). Measured on the real libGenie.so: an adapter never applied is
     GENERAL; releasing the current one leaves APPLIED_LORA_ADAPTER "" (its weights stay in
     the graphs here; the real library's next query then failed); an unknown role is GENERAL."""
-    dialog = _get(dialogHandle, DIALOG)
-    role = schema.ROLES.get(_need_str(engine, "engine"))
-    name = _need_str(loraAdapterName, "loraAdapterName")
-    if role != "primary":
-        raise _Refused(S.GENIE_STATUS_ERROR_GENERAL, f"the dialog has no '{engine}' engine")
-    dialog.release_lora(name)
+    dialog = _dialog_for(dialogHandle, engine)
+    dialog.release_lora(_need_str(loraAdapterName, "loraAdapterName"))
     return S.GENIE_STATUS_SUCCESS
 
 

@@ -33,8 +33,25 @@ typedef enum {
   GENIE_DIALOG_PARAM_APPLIED_LORA_ADAPTER = 1
 } GenieDialog_Param_t;
 
+/* What GenieDialog_signal asks of the running query. */
+typedef enum {
+  GENIE_DIALOG_ACTION_ABORT = 0x01, /* stop it; its reply ends with END */
+  GENIE_DIALOG_ACTION_PAUSE = 0x02  /* stop it until a GENIE_DIALOG_SENTENCE_RESUME query */
+} GenieDialog_Action_t;
+
+/* Context priorities for GenieDialog_setPriority (the two highest may be reserved on a device). */
+typedef enum {
+  GENIE_DIALOG_PRIORITY_LOW = 0,
+  GENIE_DIALOG_PRIORITY_NORMAL = 100, /* the default */
+  GENIE_DIALOG_PRIORITY_NORMAL_HIGH = 150,
+  GENIE_DIALOG_PRIORITY_HIGH = 200
+} GenieDialog_Priority_t;
+
 typedef void (*GenieDialog_QueryCallback_t)(const char* response, const GenieDialog_SentenceCode_t sentenceCode,
                                             const void* userData);
+/* GenieDialog_tokenQuery's stream: numTokens token ids (one per call; none, NULL, with END). */
+typedef void (*GenieDialog_TokenQueryCallback_t)(const uint32_t* response, const uint32_t numTokens,
+                                                 const GenieDialog_SentenceCode_t sentenceCode, const void* userData);
 
 GENIE_API Genie_Status_t GenieDialogConfig_createFromJson(const char* str, GenieDialogConfig_Handle_t* configHandle);
 GENIE_API Genie_Status_t GenieDialogConfig_free(const GenieDialogConfig_Handle_t configHandle);
@@ -47,6 +64,21 @@ GENIE_API Genie_Status_t GenieDialog_create(const GenieDialogConfig_Handle_t con
 GENIE_API Genie_Status_t GenieDialog_query(const GenieDialog_Handle_t dialogHandle, const char* queryStr,
                                            const GenieDialog_SentenceCode_t sentenceCode,
                                            const GenieDialog_QueryCallback_t callback, const void* userData);
+/* A query given as token ids, its reply streamed as token ids. */
+GENIE_API Genie_Status_t GenieDialog_tokenQuery(const GenieDialog_Handle_t dialogHandle, const uint32_t* inputTokens,
+                                                const uint32_t numTokens,
+                                                const GenieDialog_SentenceCode_t sentenceCode,
+                                                const GenieDialog_TokenQueryCallback_t callback,
+                                                const void* userData);
+/* Write the conversation into the folder path (created as needed); read it back. */
+GENIE_API Genie_Status_t GenieDialog_save(const GenieDialog_Handle_t dialogHandle, const char* path);
+GENIE_API Genie_Status_t GenieDialog_restore(const GenieDialog_Handle_t dialogHandle, const char* path);
+/* Abort or pause the query running on the dialog (callable from another thread). */
+GENIE_API Genie_Status_t GenieDialog_signal(const GenieDialog_Handle_t dialogHandle,
+                                            const GenieDialog_Action_t action);
+GENIE_API Genie_Status_t GenieDialog_setPriority(const GenieDialog_Handle_t dialogHandle, const char* engineRole,
+                                                 const GenieDialog_Priority_t priority);
+GENIE_API Genie_Status_t GenieDialog_setOemKey(const GenieDialog_Handle_t dialogHandle, const char* oemKey);
 /* Forget the conversation (the KV cache). */
 GENIE_API Genie_Status_t GenieDialog_reset(const GenieDialog_Handle_t dialogHandle);
 /* engine: the role of the engine ("primary" or "target"; "secondary" or "draft" for a

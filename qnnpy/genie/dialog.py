@@ -14,11 +14,18 @@ generator's ``default_adapter`` section, listed as an adapter, restores the base
 applied from the next call on. Relative paths resolve against the process's working
 directory, as Genie resolves them.
 """
+import json
 import os
+
+import numpy as np
 
 from qnnpy import QnnBackend
 from qnnpy.genie.engine import MASK, EngineError, LlmEngine
 from qnnpy.genie.sampler import Sampler
+
+
+STATE_FILE = "qnnpy-dialog-state.npz"  # what GenieDialog_save writes into its folder
+STATE_FORMAT = "qnnpy-genie-dialog-state-1"
 
 
 class DialogError(Exception):
@@ -82,12 +89,16 @@ class Dialog:
                               f"dialog.context.size {context['size']} is not within the model's context of "
                               f"{self.engine.size} positions")
         self.size = context["size"]
+        self.vocab = context["n-vocab"]
         self.applied = ""
         self.loaded: set[str] = set()  # adapters applied since creation (released ones stay known)
         self.max_tokens = None
         self.pending: list[int] = []  # a reply's last token, not yet in the cache
         self.queries = 0  # since creation or reset
         self.history: list[int] = []  # the tokens in the cache, in order
+        self.running = False  # a query is generating (a signal's ABORT then stops it)
+        self.signalled: str | None = None  # "ABORT" or "PAUSE", taken by the running (or, PAUSE, next) query
+        self.paused: int | None = None  # a paused query's next token: a RESUME query streams it first
 
     def free(self) -> None:
         QnnBackend.QnnBackend_free(self.backend)
@@ -98,12 +109,37 @@ class Dialog:
         self.pending = []
         self.queries = 0
         self.history = []
+        self.paused = self.signalled = None
+
+    def signal(self, action: str) -> None:
+        """ABORT stops the running query after the token it is streaming (the reply ends with
+        END, the query returns WARNING_ABORTED; with no query running it does nothing); PAUSE
+        stops it before its next token is fed (no END; WARNING_PAUSED) and, with none running,
+        pauses the next query as soon as it has read its prompt — as the real libGenie.so does."""
+        if action == "PAUSE" or self.running:
+            self.signalled = action
 
     def query(self, text: str, emit, piece: str = "COMPLETE") -> int:
-        """Generate a reply to ``text``; ``emit(piece, code)`` streams it (BEGIN, CONTINUE…,
-        END). Returns the status: SUCCESS, or WARNING_CONTEXT_EXCEEDED when the context filled.
-        Text is streamed once it decodes to whole characters (a character's bytes may span
-        tokens); a reply cut by ``max_tokens`` leaves its last token to open the next query.
+        """Generate a reply to ``text``; ``emit(piece, code)`` streams its text (see _query)."""
+        return self._query(self.tokenizer.encode(text).ids, _Stream(self.tokenizer, emit), piece, "text")
+
+    def token_query(self, tokens: list[int], emit, piece: str = "COMPLETE") -> int:
+        """The same with token ids in and out: ``emit(tokens, code)`` gets each generated token
+        alone (BEGIN, then CONTINUE) and ``([], END)`` to close, as the real libGenie.so's
+        GenieDialog_tokenQuery streams them. Ids outside the vocabulary are refused (GENERAL)
+        before anything is fed: on the device the embedding lookup would read past its table."""
+        bad = [t for t in tokens if not 0 <= t < self.vocab]
+        if bad:
+            raise DialogError(self.status.GENIE_STATUS_ERROR_GENERAL,
+                              f"token {bad[0]} is outside the vocabulary (dialog.context.n-vocab {self.vocab})")
+        return self._query(list(tokens), _TokenStream(emit), piece, "tokens")
+
+    def _query(self, ids: list[int], stream, piece: str, kind: str) -> int:
+        """Feed ``ids`` and generate a reply, streamed by ``stream`` (BEGIN, CONTINUE…, END).
+        Returns the status: SUCCESS, WARNING_CONTEXT_EXCEEDED when the context filled,
+        WARNING_ABORTED / WARNING_PAUSED after a signal. Text is streamed once it decodes to
+        whole characters (a character's bytes may span tokens); a reply cut by ``max_tokens``
+        or an ABORT leaves its last token to open the next query.
 
         ``piece`` is the sentence code given to GenieDialog_query, as the real libGenie.so
         reads it (measured through qnnpy's shim): a COMPLETE query, or its BEGIN (opened like
@@ -111,27 +147,40 @@ class Dialog:
         and CONTINUE feed their tokens and stream nothing; REWIND starts the conversation over
         from ``bos-token`` but keeps the cache up to the first token that differs (at least
         one token is fed again; when the whole query is in the cache, the token after it there
-        is fed and opens the reply); ABORT is taken as CONTINUE; RESUME needs a paused query,
-        which never exists here."""
+        is fed and opens the reply); ABORT is taken as CONTINUE; RESUME continues a paused
+        query: the token it stopped at is streamed (BEGIN) and fed, then generation goes on with
+        a new ``max_tokens`` budget (the query's text is not read). While a query is paused
+        every other query fails (QUERY_FAILED), as on the real library; a RESUME of either kind
+        (text or tokens) continues either kind of paused query. ``kind``: "text", or
+        "tokens" for token queries, whose REWIND is matched as given (no ``bos-token`` in
+        front); a REWIND whose first token differs from the cache's rewinds nothing and is fed
+        after it."""
         S = self.status
         follow_up = self.queries > 0
-        if piece == "RESUME":  # as the real library answers: no query is ever paused here
+        if piece == "RESUME" and self.paused is None:
             raise DialogError(S.GENIE_STATUS_ERROR_QUERY_FAILED,
                               "RESUME needs a paused query and none is paused (the real libGenie.so then "
                               "fails every later query of this dialog with QUERY_FAILED; qnnpy's goes on)")
+        if piece != "RESUME" and self.paused is not None:
+            raise DialogError(S.GENIE_STATUS_ERROR_QUERY_FAILED,
+                              "the dialog's last query was paused: continue it with a RESUME query (or reset)")
+        if piece == "RESUME":
+            logits, boundary = self._feed([self.paused]), self.paused
+            self.paused = None
+            return self._generate(stream, logits, boundary)
         opening = []
         if piece in ("COMPLETE", "BEGIN"):
             opening = [] if self.queries == 0 else self.pending + self.eos_list[:1]
             opening += [self.bos] if self.bos >= 0 else []
         elif piece == "REWIND":  # a new conversation that reuses the cache up to where it differs
-            opening = [self.bos] if self.bos >= 0 else []
-            self.pending, self.queries, follow_up = [], 0, False
-        tokens = opening + self.tokenizer.encode(text).ids
+            opening = [self.bos] if self.bos >= 0 and kind == "text" else []
+        tokens = opening + ids
         boundary = None
-        if piece == "REWIND":
-            kept = 0
-            while kept < min(len(tokens), len(self.history)) and tokens[kept] == self.history[kept]:
-                kept += 1
+        kept = 0
+        while piece == "REWIND" and kept < min(len(tokens), len(self.history)) and tokens[kept] == self.history[kept]:
+            kept += 1
+        if piece == "REWIND" and (kept or not self.history):
+            self.pending, self.queries, follow_up = [], 0, False
             if kept == len(tokens) and kept < len(self.history):
                 # the whole query is in the cache: the token after it there opens the reply, fed now
                 boundary = self.history[kept]
@@ -153,33 +202,111 @@ class Dialog:
             raise ContextExceeded(S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED,
                                   f"the query's {len(tokens)} tokens do not fit the context: a prompt may end at "
                                   f"position {limit} and {used} are in use")
-        logits = self.engine.process(tokens)
-        self.history += tokens
+        logits = self._feed(tokens)
         if opening:
             self.pending = []
         if piece in ("BEGIN", "CONTINUE", "ABORT") or self.max_tokens == 0:
             return S.GENIE_STATUS_SUCCESS  # (a limit of 0 tokens: nothing is sampled or streamed)
-        generated, stream = [], _Stream(self.tokenizer, emit)
-        if boundary is not None:
-            generated.append(boundary)
-            stream.show(generated)
-        status = S.GENIE_STATUS_SUCCESS
-        while True:
-            token = self.sampler(logits)
-            if token in self.eos:
-                break
-            generated.append(token)
-            stream.show(generated)
-            if self.engine.filled + 1 >= self.size:
-                status = S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED
-                break
-            if self.max_tokens is not None and len(generated) >= self.max_tokens:
-                self.pending = [token]
-                break
-            logits = self.engine.process([token])
-            self.history.append(token)
-        stream.close(generated)
-        return status
+        return self._generate(stream, logits, boundary)
+
+    def _feed(self, tokens: list[int]):
+        logits = self.engine.process(tokens)
+        self.history += tokens
+        return logits
+
+    def _generate(self, stream, logits, boundary: int | None) -> int:
+        """Sample from ``logits`` and stream until an end: an eos token, the context's end,
+        ``max_tokens``, or a signal. ``boundary``: a token already chosen and fed (the one the
+        logits follow), streamed first."""
+        S = self.status
+        self.running = True
+        try:
+            generated = []
+            if boundary is not None:
+                generated.append(boundary)
+                stream.show(generated)
+            status = S.GENIE_STATUS_SUCCESS
+            while True:
+                token = self.sampler(logits)
+                if self.signalled == "PAUSE":  # stopped before this token shows
+                    self.signalled, self.paused = None, token
+                    return S.GENIE_STATUS_WARNING_PAUSED
+                if token in self.eos:
+                    break
+                generated.append(token)
+                stream.show(generated)
+                if self.signalled is not None:  # signalled while it streamed: it is not fed
+                    action, self.signalled = self.signalled, None
+                    if action == "PAUSE":
+                        self.paused = token
+                        return S.GENIE_STATUS_WARNING_PAUSED
+                    self.pending = [token]
+                    status = S.GENIE_STATUS_WARNING_ABORTED
+                    break
+                if self.engine.filled + 1 >= self.size:
+                    status = S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED
+                    break
+                if self.max_tokens is not None and len(generated) >= self.max_tokens:
+                    self.pending = [token]
+                    break
+                logits = self._feed([token])
+            stream.close(generated)
+            return status
+        finally:
+            self.running = False
+            if self.signalled == "ABORT":
+                self.signalled = None  # an ABORT that came too late has nothing to stop
+
+    # -- saved state -------------------------------------------------------------------
+    def save(self, path: str) -> None:
+        """The conversation into the folder ``path`` (created as needed): the KV cache, the
+        tokens in it, the token a cut reply left, the query count, a paused query's token and
+        the sampler's generator, in one file of qnnpy's own (STATE_FILE). As on the real
+        libGenie.so, a dialog with no query since creation or reset has nothing to save, and
+        a path that is a file is refused (QUERY_FAILED both)."""
+        S = self.status
+        if self.queries == 0:
+            raise DialogError(S.GENIE_STATUS_ERROR_QUERY_FAILED,
+                              "nothing to save: no query since the dialog was created or reset")
+        meta = {"format": STATE_FORMAT, "history": self.history, "pending": self.pending, "queries": self.queries,
+                "paused": self.paused, "sampler": self.sampler.rng.bit_generator.state}
+        caches = self.engine.cache_state()
+        try:
+            os.makedirs(path, exist_ok=True)
+            target = os.path.join(path, STATE_FILE)
+            with open(target + ".tmp", "wb") as f:
+                np.savez(f, meta=np.array(json.dumps(meta)), **{f"cache_{i}": c for i, c in enumerate(caches)})
+            os.replace(target + ".tmp", target)
+        except OSError as err:
+            raise DialogError(S.GENIE_STATUS_ERROR_QUERY_FAILED,
+                              f"cannot save the dialog into {path} ({err.strerror or err})") from None
+
+    def restore(self, path: str) -> None:
+        """Take a saved conversation back (QUERY_FAILED, and nothing changed, when the folder
+        holds none or one of another model — the real libGenie.so then also empties the
+        conversation)."""
+        S = self.status
+        try:
+            with np.load(os.path.join(path, STATE_FILE), allow_pickle=False) as saved:
+                meta = json.loads(str(saved["meta"]))
+                caches = [saved[f"cache_{i}"] for i in range(len(saved.files) - 1)]
+            if meta.get("format") != STATE_FORMAT:
+                raise ValueError(f"format {meta.get('format')!r} is not {STATE_FORMAT!r}")
+            history, pending, paused = meta["history"], meta["pending"], meta["paused"]
+            if not all(isinstance(t, int) and 0 <= t < self.vocab for t in history + pending + [paused or 0]):
+                raise ValueError("it holds tokens outside this model's vocabulary")
+            rng = np.random.default_rng()
+            rng.bit_generator.state = meta["sampler"]
+            if len(history) != (caches[0].shape[-1] if caches else 0) or len(history) > self.size:
+                raise ValueError(f"its token history ({len(history)}) and its cache disagree or exceed "
+                                 f"dialog.context.size {self.size}")
+            self.engine.load_cache_state(caches)
+        except (OSError, ValueError, KeyError, TypeError, EngineError) as err:
+            raise DialogError(S.GENIE_STATUS_ERROR_QUERY_FAILED,
+                              f"cannot restore a dialog from {path}: {getattr(err, 'strerror', None) or err}") from None
+        self.history, self.pending, self.queries, self.paused = list(history), list(pending), int(meta["queries"]), paused
+        self.sampler.rng = rng
+        self.signalled = None
 
     # -- adapters ----------------------------------------------------------------------
     def apply_lora(self, name: str) -> None:
@@ -212,6 +339,22 @@ class Dialog:
             self.engine.set_alpha(tensor, alpha)
         except EngineError as err:
             raise DialogError(self.status.GENIE_STATUS_ERROR_GENERAL, f"LoRA: {err}") from None
+
+
+class _TokenStream:
+    """A reply's tokens one by one: BEGIN first, then CONTINUE, and END (no tokens) to close."""
+
+    def __init__(self, emit):
+        self.emit, self.shown = emit, 0
+
+    def show(self, tokens: list[int]) -> None:
+        for token in tokens[self.shown:]:
+            self.emit([token], 1 if self.shown == 0 else 2)  # BEGIN, then CONTINUE
+            self.shown += 1
+
+    def close(self, tokens: list[int]) -> None:
+        self.show(tokens)
+        self.emit([], 3)  # END
 
 
 class _Stream:

@@ -185,6 +185,30 @@ class LlmEngine:
         for cache in self.keys + self.values:
             cache.fill(0.0)
 
+    def cache_state(self) -> list[np.ndarray]:
+        """The filled part of every layer's key and value cache, for a saved dialog."""
+        return ([k[..., :self.filled].copy() for k in self.keys]
+                + [v[:, :, :self.filled].copy() for v in self.values])
+
+    def load_cache_state(self, arrays: list[np.ndarray]) -> None:
+        """Take back what cache_state gave (checked whole before anything changes)."""
+        caches = self.keys + self.values
+        if len(arrays) != len(caches):
+            raise EngineError(f"the state holds {len(arrays)} caches, this model {len(caches)}")
+        filled = arrays[0].shape[-1] if self.keys else 0
+        for i, (array, cache) in enumerate(zip(arrays, caches)):
+            want = cache[..., :filled].shape if i < len(self.keys) else cache[:, :, :filled].shape
+            if array.dtype != np.float32 or array.shape != want or filled > self.size:
+                raise EngineError(f"cache {i} of the state is {array.dtype} {list(array.shape)}; this model "
+                                  f"takes float32 {list(want)} (at most {self.size} positions)")
+        self.reset()
+        for i, array in enumerate(arrays):
+            if i < len(self.keys):
+                self.keys[i][..., :filled] = array
+            else:
+                self.values[i - len(self.keys)][:, :, :filled] = array
+        self.filled = filled
+
     def _io_encodings(self, changes: dict | None = None) -> dict:
         """{(graph, tensor, is input): (dtype, scale, offset)} of every fixed-point graph I/O
         tensor, with ``changes`` ({graph name: {tensor: quantizeParams}}) taken where given."""

@@ -47,6 +47,32 @@ class GenieBridge:
         return int(G.GenieDialog_query(self._handle(dialog), self._text(text), int(code),
                                        None if callback == ffi.NULL else forward, user_data))
 
+    def GenieDialog_tokenQuery(self, dialog, tokens, count, code, callback, user_data):
+        ffi = self.ffi
+        if tokens == ffi.NULL and count:
+            return ARGUMENT
+        ids = list(ffi.unpack(tokens, count)) if count else []
+
+        def forward(out, n, piece_code, data):
+            callback(ffi.new("uint32_t[]", out) if out else ffi.NULL, n, int(piece_code), data)
+        return int(G.GenieDialog_tokenQuery(self._handle(dialog), ids, int(count), int(code),
+                                            None if callback == ffi.NULL else forward, user_data))
+
+    def GenieDialog_save(self, dialog, path):
+        return int(G.GenieDialog_save(self._handle(dialog), self._text(path)))
+
+    def GenieDialog_restore(self, dialog, path):
+        return int(G.GenieDialog_restore(self._handle(dialog), self._text(path)))
+
+    def GenieDialog_signal(self, dialog, action):
+        return int(G.GenieDialog_signal(self._handle(dialog), int(action)))
+
+    def GenieDialog_setPriority(self, dialog, engine, priority):
+        return int(G.GenieDialog_setPriority(self._handle(dialog), self._text(engine), int(priority)))
+
+    def GenieDialog_setOemKey(self, dialog, key):
+        return int(G.GenieDialog_setOemKey(self._handle(dialog), self._text(key)))
+
     def GenieDialog_reset(self, dialog):
         return int(G.GenieDialog_reset(self._handle(dialog)))
 

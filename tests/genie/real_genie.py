@@ -48,8 +48,10 @@ def dialog(folder: str, config_path: str, prompt: str) -> None:
     print(json.dumps(result))
 
 
-def turns(folder: str, config_path: str, max_tokens: str, *prompts: str) -> None:
-    """The ids of input_ids each query fed, call by call (the valid part of each call)."""
+def _open(folder: str, config_path: str, max_tokens: str):
+    """(library, dialog handle, the ids each graph call fed): a dialog with setMaxNumTokens and
+    the config's first adapter at strength 1 (Genie writes the alpha input once an adapter is
+    applied), its backend watched (qnnpy's shim runs in this interpreter)."""
     import numpy as np
 
     from qnnpy import QnnGraph
@@ -63,15 +65,31 @@ def turns(folder: str, config_path: str, max_tokens: str, *prompts: str) -> None
         return original(graph, inputs, *rest)
     QnnGraph.QnnGraph_execute = watched
     lib = ctypes.CDLL(f"{folder}/libGenie.so")
+    return lib, _dialog(lib, config_path, max_tokens), calls
+
+
+def _dialog(lib, config_path: str, max_tokens: str):
     config, handle = ctypes.c_void_p(), ctypes.c_void_p()
     assert lib.GenieDialogConfig_createFromJson(open(config_path).read().encode(), ctypes.byref(config)) == 0
     assert lib.GenieDialog_create(config, ctypes.byref(handle)) == 0
     assert lib.GenieDialog_setMaxNumTokens(handle, ctypes.c_uint32(int(max_tokens))) == 0
     lora = json.load(open(config_path))["dialog"]["engine"]["model"]["binary"].get("lora")
-    if lora:  # the config's first adapter at strength 1 (Genie writes the alpha input once an adapter is applied)
+    if lora:
         assert lib.GenieDialog_applyLora(handle, b"primary", lora["adapters"][0]["name"].encode()) == 0
         assert lib.GenieDialog_setLoraStrength(handle, b"primary", lora["alpha-tensor-name"].encode(),
                                                ctypes.c_float(1.0)) == 0
+    return handle
+
+
+def _occupancy(lib, handle) -> int:
+    kind, value = ctypes.c_int(), ctypes.c_uint64()
+    lib.GenieDialog_getValue(handle, 0, None, ctypes.byref(kind), ctypes.byref(value))
+    return value.value
+
+
+def turns(folder: str, config_path: str, max_tokens: str, *prompts: str) -> None:
+    """The ids of input_ids each query fed, call by call (the valid part of each call)."""
+    lib, handle, calls = _open(folder, config_path, max_tokens)
     pieces = []
     callback = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_void_p)(
         lambda text, code, data: pieces.append([text.decode("utf-8", "replace"), code]))
@@ -81,12 +99,117 @@ def turns(folder: str, config_path: str, max_tokens: str, *prompts: str) -> None
         calls.clear()
         pieces.clear()
         status = lib.GenieDialog_query(handle, text.encode(), code, callback, None)
-        kind, value = ctypes.c_int(), ctypes.c_uint64()
-        lib.GenieDialog_getValue(handle, 0, None, ctypes.byref(kind), ctypes.byref(value))
-        fed.append({"status": status, "calls": list(calls), "pieces": list(pieces), "occupancy": value.value})
+        fed.append({"status": status, "calls": list(calls), "pieces": list(pieces),
+                    "occupancy": _occupancy(lib, handle)})
     lib.GenieDialog_free(handle)
     print(json.dumps(fed))
 
 
+class _Session:
+    """One library, dialogs opened on it one after another, every call recorded: its status, the
+    ids it fed, what it streamed (token ids or text, with codes), and the context occupancy."""
+
+    def __init__(self, folder: str, config_path: str):
+        self.config_path = config_path
+        self.lib, self.dialog, self.calls = _open(folder, config_path, "5")
+        self.out, self.stream, self.plan = [], [], {"signal": None, "after": 0}
+        tokens = ctypes.CFUNCTYPE(None, ctypes.POINTER(ctypes.c_uint32), ctypes.c_uint32, ctypes.c_int, ctypes.c_void_p)
+        text = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_void_p)
+        self.on_tokens = tokens(lambda p, n, code, data: self._seen([[p[i] for i in range(n)] if p else None, code]))
+        self.on_text = text(lambda t, code, data: self._seen([t.decode("utf-8", "replace") if t else None, code]))
+
+    def _seen(self, item) -> None:
+        self.stream.append(item)
+        if self.plan["signal"] and len(self.stream) == self.plan["after"]:  # from the reply's own callback
+            self.stream.append(["signal", self.lib.GenieDialog_signal(self.dialog, self.plan["signal"])])
+            self.plan["signal"] = None
+
+    def fresh(self) -> None:
+        self.lib.GenieDialog_free(self.dialog)
+        self.dialog = _dialog(self.lib, self.config_path, "5")
+        self.out.append({"call": "fresh dialog"})
+
+    def record(self, what: str, call) -> None:
+        self.calls.clear()
+        self.stream.clear()
+        status = call(self.lib, self.dialog)
+        self.out.append({"call": what, "status": status, "calls": list(self.calls), "stream": list(self.stream),
+                         "occupancy": _occupancy(self.lib, self.dialog)})
+
+    def token_query(self, tokens, code=0, callback=True, count=None):
+        array = None if tokens is None else (ctypes.c_uint32 * max(1, len(tokens)))(*tokens)
+        count = len(tokens) if count is None else count
+        self.record(f"tokenQuery {tokens} {code}", lambda lib, d: lib.GenieDialog_tokenQuery(
+            d, array, count, code, self.on_tokens if callback else None, None))
+
+    def query(self, text: str, code=0, signal=None, after=0):
+        self.plan.update(signal=signal, after=after)
+        self.record(f"query {text!r} {code}", lambda lib, d: lib.GenieDialog_query(d, text.encode(), code,
+                                                                                    self.on_text, None))
+
+
+def _tokens_aborts_saves(s: _Session, save_dir: str) -> None:
+    # token queries: first, follow-up, empty, in pieces, REWIND (matched as given), bad arguments
+    s.token_query([10, 20, 30]), s.token_query([40, 41]), s.token_query([])
+    s.token_query([10, 20], 1), s.token_query([30], 2), s.token_query([31], 3)
+    s.token_query([0, 10, 20], 5), s.token_query([77], 5), s.token_query([10, 20, 30, 40], 5)
+    s.token_query(None, count=3), s.token_query([1], callback=False), s.token_query([1], 6), s.token_query([1], 9)
+    s.token_query([10, 255])
+    for action in (3, 0):
+        s.record(f"signal {action}", lambda lib, d: lib.GenieDialog_signal(d, action))
+    s.fresh()  # ABORT from the reply's callback, a follow-up, an ABORT while idle (no effect)
+    s.query("the fox", signal=1, after=3), s.query(" runs")
+    s.record("signal ABORT idle", lambda lib, d: lib.GenieDialog_signal(d, 1))
+    s.query(" again")
+    s.fresh()  # save and restore: nothing to save yet, a file in the way, a round trip, a new dialog
+    s.record("save fresh", lambda lib, d: lib.GenieDialog_save(d, f"{save_dir}/fresh".encode()))
+    s.record("save NULL", lambda lib, d: lib.GenieDialog_save(d, None))
+    s.record("restore NULL", lambda lib, d: lib.GenieDialog_restore(d, None))
+    s.query("the fox")
+    s.record("save", lambda lib, d: lib.GenieDialog_save(d, f"{save_dir}/state/nested".encode()))
+    s.query(" runs")
+    s.record("restore", lambda lib, d: lib.GenieDialog_restore(d, f"{save_dir}/state/nested".encode()))
+    s.query(" runs")
+    s.fresh()
+    s.record("restore into a new dialog",
+             lambda lib, d: lib.GenieDialog_restore(d, f"{save_dir}/state/nested".encode()))
+    s.query(" runs")
+    open(f"{save_dir}/a_file", "w").write("x")  # last: the real library fails later queries after it
+    s.record("save onto a file", lambda lib, d: lib.GenieDialog_save(d, f"{save_dir}/a_file".encode()))
+    s.fresh()  # priorities, OEM keys
+    for priority in (0, 100, 150, 200, 50):
+        s.record(f"setPriority {priority}", lambda lib, d: lib.GenieDialog_setPriority(d, b"primary", priority))
+    for role in (b"target", b"draft", b"sidekick", None):
+        s.record(f"setPriority {role}", lambda lib, d: lib.GenieDialog_setPriority(d, role, 100))
+    s.record("setOemKey", lambda lib, d: lib.GenieDialog_setOemKey(d, b"key"))
+    s.record("setOemKey NULL", lambda lib, d: lib.GenieDialog_setOemKey(d, None))
+
+
+# Pauses, each in a process of its own: after some pause sequences the real libGenie.so fails
+# later queries, even of other dialogs (docs/genie.md).
+SCENARIOS = {
+    "tokens_aborts_saves": _tokens_aborts_saves,
+    "pause_resume": lambda s, _: (s.query("the fox", signal=2, after=2), s.query("", 6)),
+    "refused_while_paused": lambda s, _: (s.query("the fox", signal=2, after=2), s.query(" runs"),
+                                          s.token_query([50])),
+    "idle_pause": lambda s, _: (s.record("signal PAUSE idle", lambda lib, d: lib.GenieDialog_signal(d, 2)),
+                                s.query("the fox"), s.query("", 6)),
+    "token_pause": lambda s, _: (s.plan.update(signal=2, after=2), s.token_query([10, 20, 30]),
+                                 s.token_query([], 6)),
+    "token_pause_text_resume": lambda s, _: (s.plan.update(signal=2, after=2), s.token_query([10, 20, 30]),
+                                             s.query("", 6)),
+    "text_pause_token_resume": lambda s, _: (s.query("the fox", signal=2, after=2), s.token_query([], 6)),
+}
+
+
+def extras(folder: str, config_path: str, save_dir: str, scenario: str) -> None:
+    """One scenario of token queries, signals, save/restore, priorities and OEM keys: every
+    call's status, the ids it fed, what it streamed and the occupancy after it, as JSON."""
+    s = _Session(folder, config_path)
+    SCENARIOS[scenario](s, save_dir)
+    s.lib.GenieDialog_free(s.dialog)
+    print(json.dumps(s.out))
+
+
 if __name__ == "__main__":
-    {"configs": configs, "dialog": dialog, "turns": turns}[sys.argv[1]](*sys.argv[2:])
+    {"configs": configs, "dialog": dialog, "turns": turns, "extras": extras}[sys.argv[1]](*sys.argv[2:])

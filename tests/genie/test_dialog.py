@@ -4,7 +4,9 @@ greedy generations (base, adapter A, A at strength 0.5, adapter B), and every mi
 the status Genie gives it."""
 import json
 import os
+import threading
 
+import numpy as np
 import pytest
 from tokenizers import Tokenizer
 
@@ -92,7 +94,27 @@ def test_misuse_gets_genie_codes_and_changes_nothing(dialog):
     assert G.GenieDialog_applyLora(handle, "primary", "A") == S.GENIE_STATUS_SUCCESS
     cases = [
         (G.GenieDialog_applyLora(handle, "primary", "C"), S.GENIE_STATUS_ERROR_GENERAL),
-        (G.GenieDialog_applyLora(handle, "sidekick", "B"), S.GENIE_STATUS_ERROR_JSON_SCHEMA),
+        (G.GenieDialog_applyLora(handle, "sidekick", "B"), S.GENIE_STATUS_ERROR_GENERAL),  # as the real library
+        (G.GenieDialog_setLoraStrength(handle, "sidekick", "alpha", 0.5), S.GENIE_STATUS_ERROR_GENERAL),
+        (G.GenieDialog_releaseLoraMemory(handle, "sidekick", "A"), S.GENIE_STATUS_ERROR_GENERAL),
+        (G.GenieDialog_tokenQuery(handle, None, 3, G.GENIE_DIALOG_SENTENCE_COMPLETE, print, None),
+         S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_tokenQuery(handle, [5, 6], 3, G.GENIE_DIALOG_SENTENCE_COMPLETE, print, None),
+         S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_tokenQuery(handle, [5], 1, G.GENIE_DIALOG_SENTENCE_COMPLETE, None, None),
+         S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_tokenQuery(handle, [5], 1, G.GENIE_DIALOG_SENTENCE_RESUME, print, None),
+         S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_tokenQuery(handle, [], 0, G.GENIE_DIALOG_SENTENCE_RESUME, print, None),
+         S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),  # nothing is paused
+        (G.GenieDialog_signal(handle, 0), S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_signal(handle, 3), S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_setPriority(handle, "primary", 50), S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_setPriority(handle, "draft", 100), S.GENIE_STATUS_ERROR_GENERAL),
+        (G.GenieDialog_setPriority(handle, None, 100), S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_setOemKey(handle, None), S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_save(handle, None), S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
+        (G.GenieDialog_restore(handle, None), S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
         (G.GenieDialog_applyLora(handle, "draft", "B"), S.GENIE_STATUS_ERROR_GENERAL),
         (G.GenieDialog_applyLora(handle, "primary", None), S.GENIE_STATUS_ERROR_INVALID_ARGUMENT),
         (G.GenieDialog_applyLora(12345, "primary", "B"), S.GENIE_STATUS_ERROR_INVALID_HANDLE),
@@ -176,15 +198,62 @@ def test_genie_t2t_run_prints_the_adapted_reply(genie_model, monkeypatch, tmp_pa
     work, reference = genie_model
     monkeypatch.chdir(work)
     (tmp_path / "dialog.json").write_text(json.dumps(dialog_config()))
-    prompt = reference["prompts"][1]
-    assert qairt.genie_t2t_run_main(["-c", str(tmp_path / "dialog.json"), "-p", prompt["text"],
-                                     "-l", "A,alpha,0.5"]) == 0
     tokenizer = Tokenizer.from_file(str(work / "tokenizer.json"))
-    out = capsys.readouterr().out
-    expected = prompt["a_half"][:-1] if prompt["a_half"][-1] == 1 else prompt["a_half"]
-    assert out == f"[PROMPT]: {prompt['text']}\n\n{tokenizer.decode(expected)}\n"
+    for prompt in reference["prompts"]:
+        fills = len(prompt["ids"]) + len(prompt["a_half"]) == 64  # a reply that fills the context fails the tool
+        assert qairt.genie_t2t_run_main(["-c", str(tmp_path / "dialog.json"), "-p", prompt["text"],
+                                         "-l", "A,alpha,0.5"]) == (1 if fills else 0)
+        out = capsys.readouterr().out
+        expected = prompt["a_half"][:-1] if prompt["a_half"][-1] == 1 else prompt["a_half"]
+        assert out == (f"Using libGenie.so version 1.13.0\n\n[PROMPT]: {prompt['text']}\n\n"
+                       f"[BEGIN]: {tokenizer.decode(expected)}[END]\n")  # the real tool's format
     assert qairt.genie_t2t_run_main(["-c", str(tmp_path / "dialog.json"), "-p", "x", "-l", "A,alpha"]) == 1
     assert "even count" in capsys.readouterr().err
+
+
+def test_genie_t2t_run_token_files_saves_rewinds_and_actions(genie_model, monkeypatch, tmp_path, capsys):
+    """-tok: the ids in, transformers' ids out; -s then -r: the saved conversation continues
+    as the unsaved one did; -w: a REWIND query after the first; --action PAUSE: the query
+    stops with the real tool's line; the flags qnnpy cannot honour are refused by name."""
+    from qnnpy.tools import qairt
+    work, reference = genie_model
+    monkeypatch.chdir(work)
+    config = str(tmp_path / "dialog.json")
+    (tmp_path / "dialog.json").write_text(json.dumps(dialog_config()))
+    prompt = reference["prompts"][0]
+    ids = prompt["ids"][1:] if prompt["ids"][0] == 0 else prompt["ids"]
+    (tmp_path / "ids.txt").write_text(" ".join(map(str, ids[:4])) + "\n" + " ".join(map(str, ids[4:])) + "\n")
+    fills = len(prompt["ids"]) + len(prompt["a"]) == 64
+    assert qairt.genie_t2t_run_main(["-c", config, "-tok", str(tmp_path / "ids.txt"), "-l", "A"]) == int(fills)
+    out = capsys.readouterr().out
+    expected = prompt["a"][:-1] if prompt["a"][-1] == 1 else prompt["a"]
+    assert out == ("Using libGenie.so version 1.13.0\n\n[PROMPT TOKENS]: " + "".join(f"{t} " for t in ids) + "\n"
+                   "[BEGIN]: " + "".join(f"{t} " for t in expected) + "[END]\n" + ("" if fills else "\n"))
+    short = dialog_config(**{"dialog/context/eos-token": [1, 222]})  # replies end at a space: none fills the context
+    (tmp_path / "short.json").write_text(json.dumps(short))
+    run = ["-c", str(tmp_path / "short.json"), "-p", "the fox", "-l", "B"]
+    assert qairt.genie_t2t_run_main(run + ["-s", str(tmp_path / "saved")]) == 0
+    capsys.readouterr()
+    assert qairt.genie_t2t_run_main(run[:2] + ["-p", " runs", "-l", "B", "-r", str(tmp_path / "saved")]) == 0
+    restored = capsys.readouterr().out
+    status, handle = G.GenieDialog_create(G.GenieDialogConfig_createFromJson(json.dumps(short))[1])
+    G.GenieDialog_applyLora(handle, "primary", "B")
+    ask(handle, "the fox")
+    _, pieces = ask(handle, " runs")
+    G.GenieDialog_free(handle)
+    assert restored.endswith("[BEGIN]: " + "".join(p for p, _ in pieces) + "[END]\n")
+    assert qairt.genie_t2t_run_main(run + ["-w", "the fox jumps"]) == 0
+    assert capsys.readouterr().out.count("[PROMPT]: ") == 2
+    assert qairt.genie_t2t_run_main(run + ["--action", "PAUSE", "--sleep", "0"]) == 0
+    assert "Query successfully paused" in capsys.readouterr().out
+    for flags, words in ((["-e", "x.raw"], "--embedding_file cannot be honoured"),
+                         (["--allow_engine_switch", "draft,e.json"], "--allow_engine_switch cannot be honoured"),
+                         (["--add_example_sampler"], "--add_example_sampler cannot be honoured"),
+                         (["--action", "STOP"], "the actions are ABORT and PAUSE"),
+                         (["--priority", "7"], "not a Genie priority"),
+                         (["-tok", str(tmp_path / "ids.txt")], "give one of --prompt")):
+        assert qairt.genie_t2t_run_main(run + flags) == 1
+        assert words in capsys.readouterr().err
 
 
 def test_enable_graph_switching_creates_the_context_as_genie_does(genie_model, monkeypatch):
@@ -222,3 +291,115 @@ def test_release_lora_memory_answers_as_the_real_libgenie(dialog):
             G.GenieDialog_releaseLoraMemory(handle, "primary", None), G.GenieDialog_releaseLoraMemory(None, "primary", "B")] \
         == [S.GENIE_STATUS_ERROR_GENERAL, S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, S.GENIE_STATUS_ERROR_INVALID_ARGUMENT,
             S.GENIE_STATUS_ERROR_INVALID_HANDLE]
+
+
+def token_ask(handle, ids, code=G.GENIE_DIALOG_SENTENCE_COMPLETE):
+    got = []
+    status = G.GenieDialog_tokenQuery(handle, ids, len(ids), code,
+                                      lambda out, n, piece_code, data: data.append((list(out), n, piece_code)), got)
+    return status, got
+
+
+def test_token_queries_generate_transformers_greedy_tokens(dialog):
+    """The prompt's ids in (Genie puts <s> in front), transformers' greedy ids out, one per
+    call (BEGIN, then CONTINUE), END with none."""
+    handle, _, reference, _ = dialog
+    assert G.GenieDialog_applyLora(handle, "primary", "B") == S.GENIE_STATUS_SUCCESS
+    for prompt in reference["prompts"]:
+        G.GenieDialog_reset(handle)
+        ids = prompt["ids"][1:] if prompt["ids"][0] == 0 else prompt["ids"]
+        status, got = token_ask(handle, ids)
+        expected = prompt["b"][:-1] if prompt["b"][-1] == 1 else prompt["b"]
+        assert [out[0] for out, _, _ in got[:-1]] == expected
+        assert [code for _, _, code in got] == [1] + [2] * (len(expected) - 1) + [3] and got[-1][:2] == ([], 0)
+        assert status in (S.GENIE_STATUS_SUCCESS, S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED)
+
+
+def test_out_of_vocabulary_tokens_are_refused_before_anything_is_fed(dialog):
+    handle, _, _, _ = dialog
+    token_ask(handle, [10, 20])
+    before = G.GenieDialog_getValue(handle, G.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY)
+    status, got = token_ask(handle, [10, 256])  # n-vocab is 256
+    assert status == S.GENIE_STATUS_ERROR_GENERAL and got == [([], 0, G.GENIE_DIALOG_SENTENCE_ABORT)]
+    assert G.GenieDialog_getValue(handle, G.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY) == before
+
+
+def test_a_restored_dialog_continues_as_the_saved_one_did(dialog, tmp_path):
+    """Saved after a cut reply (its last token unfed), the conversation continues the same way
+    in the same dialog after more queries and in a new dialog; restoring from a folder without a
+    saved state, or from one of another shape, is refused and changes nothing."""
+    handle, config, _, _ = dialog
+    assert G.GenieDialog_save(handle, str(tmp_path / "none")) == S.GENIE_STATUS_ERROR_QUERY_FAILED  # nothing yet
+    G.GenieDialog_setMaxNumTokens(handle, 4)
+    ask(handle, "the quick")
+    assert G.GenieDialog_save(handle, str(tmp_path / "a" / "b")) == S.GENIE_STATUS_SUCCESS
+    occupancy = G.GenieDialog_getValue(handle, G.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY)[1]
+    follow = ask(handle, " brown fox")
+    ask(handle, " jumps")
+    assert G.GenieDialog_restore(handle, str(tmp_path / "a" / "b")) == S.GENIE_STATUS_SUCCESS
+    assert G.GenieDialog_getValue(handle, G.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY)[1] == occupancy
+    assert ask(handle, " brown fox") == follow
+    _, other = G.GenieDialog_create(config)
+    G.GenieDialog_setMaxNumTokens(other, 4)
+    assert G.GenieDialog_restore(other, str(tmp_path / "a" / "b")) == S.GENIE_STATUS_SUCCESS
+    assert ask(other, " brown fox") == follow
+    state = G.GenieDialog_getValue(other, G.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY)
+    assert G.GenieDialog_restore(other, str(tmp_path / "none")) == S.GENIE_STATUS_ERROR_QUERY_FAILED
+    (tmp_path / "bad").mkdir()
+    with np.load(tmp_path / "a" / "b" / "qnnpy-dialog-state.npz") as saved:
+        arrays = {k: saved[k] for k in saved.files}
+    arrays["cache_0"] = arrays["cache_0"][..., :-1]  # one position short: history and cache disagree
+    np.savez(tmp_path / "bad" / "qnnpy-dialog-state.npz", **arrays)
+    assert G.GenieDialog_restore(other, str(tmp_path / "bad")) == S.GENIE_STATUS_ERROR_QUERY_FAILED
+    assert G.GenieDialog_getValue(other, G.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY) == state
+    (tmp_path / "file").write_text("x")
+    assert G.GenieDialog_save(other, str(tmp_path / "file")) == S.GENIE_STATUS_ERROR_QUERY_FAILED
+    G.GenieDialog_free(other)
+
+
+def test_signals_from_another_thread_abort_or_pause_a_running_query(dialog):
+    """A thread signals while the reply streams (it waits for the first piece): ABORT ends the
+    stream with END and WARNING_ABORTED; PAUSE returns WARNING_PAUSED with no END, every other
+    query then fails until a RESUME query carries the reply on from the token it stopped at."""
+    handle, _, _, _ = dialog
+    G.GenieDialog_setMaxNumTokens(handle, 40)
+    for action, status in ((G.GENIE_DIALOG_ACTION_ABORT, S.GENIE_STATUS_WARNING_ABORTED),
+                           (G.GENIE_DIALOG_ACTION_PAUSE, S.GENIE_STATUS_WARNING_PAUSED)):
+        G.GenieDialog_reset(handle)
+        streaming, signalled = threading.Event(), threading.Event()
+        pieces = []
+
+        def on_piece(piece, code, data):
+            pieces.append((piece, code))
+            streaming.set()
+            signalled.wait(5)  # the signal lands while this query runs
+        signaller = threading.Thread(target=lambda: (streaming.wait(5), G.GenieDialog_signal(handle, action),
+                                                     signalled.set()))
+        signaller.start()
+        assert G.GenieDialog_query(handle, "the fox", G.GENIE_DIALOG_SENTENCE_COMPLETE, on_piece, None) == status
+        signaller.join()
+        if action == G.GENIE_DIALOG_ACTION_ABORT:
+            assert pieces[-1] == ("", G.GENIE_DIALOG_SENTENCE_END) and len(pieces) == 2
+            continue
+        assert len(pieces) == 1 and pieces[0][1] == G.GENIE_DIALOG_SENTENCE_BEGIN
+        assert ask(handle, "more") == (S.GENIE_STATUS_ERROR_QUERY_FAILED, [("", G.GENIE_DIALOG_SENTENCE_ABORT)])
+        status, resumed = ask_code(handle, "", G.GENIE_DIALOG_SENTENCE_RESUME)
+        assert status in (S.GENIE_STATUS_SUCCESS, S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED)
+        assert resumed[0][1] == G.GENIE_DIALOG_SENTENCE_BEGIN and resumed[-1] == ("", G.GENIE_DIALOG_SENTENCE_END)
+
+
+def ask_code(handle, text, code):
+    pieces = []
+    status = G.GenieDialog_query(handle, text, code, lambda piece, c, data: data.append((piece, c)), pieces)
+    return status, pieces
+
+
+def test_priority_and_oem_key_are_accepted_and_change_nothing(dialog):
+    handle, _, _, _ = dialog
+    G.GenieDialog_setMaxNumTokens(handle, 5)
+    before = ask(handle, "the fox")
+    for priority in G.GenieDialog_Priority_t:
+        assert G.GenieDialog_setPriority(handle, "primary", priority) == S.GENIE_STATUS_SUCCESS
+    assert G.GenieDialog_setOemKey(handle, "key") == S.GENIE_STATUS_SUCCESS
+    G.GenieDialog_reset(handle)
+    assert ask(handle, "the fox") == before

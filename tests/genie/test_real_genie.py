@@ -14,6 +14,7 @@ import pytest
 
 from qnnpy import GenieDialog as G
 from qnnpy.tools import genie_demo
+from tests.genie import real_genie
 from tests.genie.test_dialog import dialog_config
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -150,3 +151,40 @@ def test_the_real_libgenie_generates_qnnpys_tokens_on_an_a16w8_binary(genie_quan
     assert statuses[-4:] == [0, 4, -1, -6]  # ABORT piece, refused prompt, empty END, RESUME
     first, second = (q["calls"] for q in fed["qnnpy"][:2])
     assert first[0][0] == 0 and second[0][1:3] == [1, 0]  # <s> first; then the cut token, </s>, <s>
+
+
+@pytest.mark.parametrize("scenario", sorted(real_genie.SCENARIOS))
+def test_token_queries_signals_and_saved_dialogs_match_the_real_libgenie(genie_quantized_model, shim, tmp_path,
+                                                                         scenario):
+    """GenieDialog_tokenQuery (every sentence code, REWIND matched as given, bad arguments),
+    GenieDialog_signal from the reply's own callback (ABORT; PAUSE then RESUME by text or by
+    tokens; a query refused while paused; PAUSE while idle), save and restore (a round trip,
+    into a new dialog, refused paths), setPriority and setOemKey: on the A16W8 binary with
+    adapter A, the real libGenie.so and qnnpy's, each on qnnpy's backend, return the same
+    statuses, feed the same ids, stream the same tokens or text with the same codes and leave
+    the same occupancy, call by call. Where the real library breaks a dialog (after a RESUME,
+    a save onto a file, or a refused restore: docs/genie.md) a scenario ends."""
+    work, reference = genie_quantized_model
+    answers = {}
+    for name in ("real", "qnnpy"):
+        folder = tmp_path / name
+        folder.mkdir()
+        if name == "real":
+            real_genie_folder(shim, folder)
+        else:
+            for library in ("libGenie.so", "libQnnHtp.so", "libQnnSystem.so"):
+                shutil.copy(shim / library, folder)
+        (folder / "saved").mkdir()
+        doc = genie_demo.dialog_config(reference)
+        binary = doc["dialog"]["engine"]["model"]["binary"]
+        binary["ctx-bins"] = ["qbin/qllm.bin"]
+        binary["lora"]["adapters"] = [{"version": 1, "name": "A", "bin-sections": ["qbin/q8-q1_A.bin"]}]
+        (folder / "dialog.json").write_text(json.dumps(doc))
+        done = subprocess.run([sys.executable, "-m", "tests.genie.real_genie", "extras", str(folder),
+                               str(folder / "dialog.json"), str(folder / "saved"), scenario], cwd=work,
+                              capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert done.returncode == 0, done.stderr[-2000:]
+        answers[name] = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(answers["real"]) == len(answers["qnnpy"]) > 1
+    for real, ours in zip(answers["real"], answers["qnnpy"]):
+        assert real == ours, real["call"]
