@@ -4,9 +4,11 @@ tensors and every quantization encoding the emulator supports (hypothesis)."""
 import tempfile
 
 import cffi
+import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from qnnpy.builder import lpbq_params
 from qnnpy.QnnTypes import (Qnn_AxisScaleOffset_t, Qnn_BwAxisScaleOffset_t, Qnn_BwScaleOffset_t, Qnn_QuantizeParams_t,
                             Qnn_QuantizationEncoding_t as QE, Qnn_ScaleOffset_t, Qnn_Tensor_t, Qnn_TensorV2_t)
 from qnnpy.shim.build import LIBRARIES, preprocess, split
@@ -76,6 +78,29 @@ def test_tensor_round_trip(c, py):
               QE.QNN_QUANTIZATION_ENCODING_BW_AXIS_SCALE_OFFSET: "bwAxisScaleOffsetEncoding"}.get(qa.quantizationEncoding)
     if member:
         assert getattr(qb, member) == getattr(qa, member)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=st.integers(1, 6), channels=st.integers(1, 5), blocks=st.integers(1, 3), wide=st.booleans(),
+       data=st.data())
+def test_lpbq_round_trip(c, rows, channels, blocks, wide, data):
+    """BLOCKWISE_EXPANSION: the pointer struct, a scale per channel and channels x blocks
+    integers, 8- or 16-bit, come back as written; the counts C does not carry come from the dims."""
+    integers = np.array(data.draw(st.lists(st.integers(1, 4096 if wide else 255), min_size=channels * blocks,
+                                           max_size=channels * blocks))).reshape(channels, blocks)
+    scales = data.draw(st.lists(floats, min_size=channels, max_size=channels))
+    py = Qnn_Tensor_t(2, v2=Qnn_TensorV2_t(7, "w", 4, 0, 0x0008, lpbq_params(scales, integers, 1, 12 if wide else 4),
+                                           2, [rows * blocks, channels]))
+    keep = []
+    ct = c.ffi.new("Qnn_Tensor_t*")
+    c.fill_tensor(ct, py, keep)
+    back = c.tensor(ct).v2.quantizeParams.blockwiseExpansion
+    want = py.v2.quantizeParams.blockwiseExpansion
+    assert (back.axis, back.numBlocksPerAxis, back.blockScaleBitwidth, back.blockScaleStorageType) == \
+        (want.axis, want.numBlocksPerAxis, want.blockScaleBitwidth, want.blockScaleStorageType)
+    assert back.scaleOffsets == want.scaleOffsets
+    got = back.blocksScale16 if wide and integers.max() > 255 else back.blocksScale8
+    assert list(got) == list(integers.ravel())
 
 
 def test_v1_tensor_reads_its_prefix(c):
