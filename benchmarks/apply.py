@@ -1,15 +1,20 @@
 """Cost of applying a LoRA adapter, as ratios measured in one run.
 
 1. QnnContext_applyBinarySection of an S-byte adapter vs a numpy copy of S bytes into warm
-   memory, timed in turns (benchmarks/timing.py). Target: <= 1.5x. Measured for an immutable buffer (views, no copy) and for a
+   memory, timed in turns (benchmarks/timing.py). Target: <= 1.2x (issue 18). Measured for an immutable buffer (views, no copy) and for a
    bytearray (each tensor's bytes are copied into memory it owns), at 1 MiB (fits in cache,
    where a copy outruns the XXH3 check) and 8 MiB (a typical LLM adapter).
 2. The same adapter applied to an 8x larger base (more layers without LoRA). Target: <= 1.1x.
 3. Switching adapter + first execute vs onnxruntime's multi-LoRA (adapter files loaded
    with LoraAdapter, activated per run with RunOptions.add_active_adapter), same model.
+   Target: <= 1.0x.
+
+numpy's BLAS is pinned to one thread, as onnxruntime's session is.
 
 Run: python benchmarks/apply.py
 """
+import threads  # noqa: F401  (first: one BLAS thread before numpy loads)
+
 import os
 import tempfile
 
@@ -66,9 +71,9 @@ def apply_rows(backend, width, max_rank):
     copied, copy2 = best_of_interleaved(lambda: model.apply(mutable), lambda: np.copyto(dst, src))
     mib = size / 2**20
     return model, immutable, [
-        (f"applyBinarySection, {mib:.1f} MiB adapter (bytes: zero copy) vs numpy copy of S bytes", immutable, copy, "<= 1.5x"),
+        (f"applyBinarySection, {mib:.1f} MiB adapter (bytes: zero copy) vs numpy copy of S bytes", immutable, copy, "<= 1.2x"),
         (f"applyBinarySection, {mib:.1f} MiB adapter (bytearray: one copy) vs numpy copy of S bytes", copied, copy2,
-         "<= 1.5x"),
+         "<= 1.2x"),
     ]
 
 
@@ -130,8 +135,9 @@ def main():
     peer = session.run(None, {"x": x, "alpha": alpha}, run_options[0])[0]
     assert np.allclose(out, peer, rtol=1e-3, atol=1e-3)
     rows.append(("switch adapter + first execute vs onnxruntime multi-LoRA (1 thread)",
-                 best_of(qnn_switch), best_of(ort_switch), "report"))
+                 best_of(qnn_switch), best_of(ort_switch), "<= 1.0x"))
 
+    print(threads.line())
     print("| measurement | qnnpy | baseline | ratio | target |")
     print("|---|---|---|---|---|")
     for name, ours, base, target in rows:

@@ -11,6 +11,8 @@ runs in a fresh child process, so its peak RSS (real process memory, VmHWM) is i
 
 Run: python benchmarks/graph_switching.py
 """
+import threads  # first: one BLAS thread before numpy loads
+
 import json
 import os
 import subprocess
@@ -115,6 +117,7 @@ def main():
     free = run_child(path, 0)
     fits = run_child(path, every)
     tight = run_child(path, one)
+    print(threads.line())
     print(f"{GRAPHS} graphs of {graph_mb:.1f} MiB in a {size / 2**20:.1f} MiB binary; "
           f"interpreter baseline {tight['baseline_mb']:.0f} MB")
     print("| measurement | qnnpy | baseline | ratio | target |")

@@ -8,22 +8,20 @@ Every process computes with one BLAS thread (set before numpy loads), so the rat
 what the extra processes buy; with numpy's default threads one process already keeps both
 cores busy in the matrix products.
 """
+import threads  # first: one BLAS thread in every process, before numpy loads
+
 import os
+import tempfile
+import time
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+import numpy as np
+import onnx
+import yaml
 
-import tempfile  # noqa: E402
-import time  # noqa: E402
-
-import numpy as np  # noqa: E402
-import onnx  # noqa: E402
-import yaml  # noqa: E402
-
-from qnnpy.examples import decoder  # noqa: E402
-from qnnpy.tools.context_binary_generator import generate  # noqa: E402
-from qnnpy.tools.converter import convert  # noqa: E402
-from qnnpy.tools.lora_importer import import_adapters  # noqa: E402
+from qnnpy.examples import decoder
+from qnnpy.tools.context_binary_generator import generate
+from qnnpy.tools.converter import convert
+from qnnpy.tools.lora_importer import import_adapters
 
 ADAPTERS = 32
 CALIBRATION = 8  # samples each adapter is calibrated over
@@ -70,7 +68,7 @@ def main():
                 start = time.perf_counter()
                 run(*args, jobs)
                 best[jobs] = min(best[jobs], time.perf_counter() - start)
-    print(f"threads: OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']} in every process, {os.cpu_count()} cores")
+    print(threads.line())
     print("| benchmark | measured | baseline | ratio | goal |")
     print("|---|---|---|---|---|")
     print(f"| import ({CALIBRATION} calibration samples each) + generate {ADAPTERS} adapters, --jobs 2 vs --jobs 1 "

@@ -3,6 +3,8 @@ ratios: loading must stay linear (it was quadratic in the node count: 32k nodes 
 
     python benchmarks/load_scaling.py
 """
+import threads  # first: one BLAS thread before numpy loads
+
 import numpy as np
 
 from timing import best_of_interleaved
@@ -46,6 +48,7 @@ def load_time(binary: bytes):
 def main():
     small, large = chain_binary(8192), chain_binary(32768)
     t_small, t_large = best_of_interleaved(load_time(small), load_time(large), repeat=3)
+    print(threads.line())
     print("| benchmark | measured | baseline | ratio | goal |")
     print("|---|---|---|---|---|")
     print(f"| createFromBinary + retrieve, 32k nodes vs 8k nodes (4x) | {t_large * 1e3:.0f} ms | "

@@ -6,6 +6,8 @@ The C side times batches of calls with clock_gettime and keeps the best batch; t
 keeps the best of as many single calls. Both use a persistent base binary and zero-copy
 sections. Run: python benchmarks/shim.py
 """
+import threads  # first: one BLAS thread before numpy loads
+
 import os
 import subprocess
 import sys
@@ -23,6 +25,7 @@ from qnnpy.shim.build import INCLUDE, build
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DIMS, MAX_RANK, SEQ = [64, 64, 64], 8, 4
+EXECUTE_OVERHEAD_GOAL = 10e-6  # seconds the shim may add to an execute
 
 
 def make_files(folder):
@@ -82,11 +85,16 @@ def main():
         paths, io = make_files(folder)
         c_execute, c_apply = c_times(folder, paths)
         py_execute, py_apply = python_times(paths, io)
-    print(f"small LoRA MLP {DIMS}, seq {SEQ}, max rank {MAX_RANK}")
-    print("| measurement | through C | Python call | ratio | C overhead per call |")
+    print(threads.line())
+    print(f"small LoRA MLP {DIMS}, seq {SEQ}, max rank {MAX_RANK}; C overhead per call: execute "
+          f"{(c_execute - py_execute) * 1e6:+.1f} us, apply {(c_apply - py_apply) * 1e6:+.1f} us")
+    print("| measurement | qnnpy | baseline | ratio | target |")
     print("|---|---|---|---|---|")
-    for name, c, py in (("graphExecute", c_execute, py_execute), ("applyBinarySection (zero copy)", c_apply, py_apply)):
-        print(f"| {name} | {c * 1e6:.1f} us | {py * 1e6:.1f} us | {c / py:.2f}x | {(c - py) * 1e6:+.1f} us |")
+    budget = py_execute + EXECUTE_OVERHEAD_GOAL  # issue 18: the shim adds at most 10 us per execute
+    print(f"| graphExecute through C vs the Python call + 10 us | {c_execute * 1e6:.1f} us | {budget * 1e6:.1f} us | "
+          f"{c_execute / budget:.2f}x | <= 1.0x |")
+    print(f"| applyBinarySection (zero copy) through C vs the Python call | {c_apply * 1e6:.1f} us | "
+          f"{py_apply * 1e6:.1f} us | {c_apply / py_apply:.2f}x | report |")
 
 
 if __name__ == "__main__":
