@@ -289,6 +289,8 @@ def GenieDialog_getValue(dialogHandle, key):
     """CONTEXT_OCCUPANCY: the positions in use (an int); APPLIED_LORA_ADAPTER: the adapter's
     name, "" for none (a str)."""
     dialog = _get(dialogHandle, DIALOG)
+    if not isinstance(key, int) or isinstance(key, bool):
+        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"{key!r} is not a GenieDialog_Param_t")
     if key == GenieDialog_Param_t.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY:
         return S.GENIE_STATUS_SUCCESS, dialog.engine.filled
     if key == GenieDialog_Param_t.GENIE_DIALOG_PARAM_APPLIED_LORA_ADAPTER:

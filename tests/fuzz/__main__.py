@@ -11,7 +11,7 @@ import argparse
 import sys
 import time
 
-from tests.fuzz import arguments, binaries, c_calls, soak
+from tests.fuzz import arguments, binaries, c_calls, genie_calls, soak
 
 COLUMNS = ("precise", "accepted", "GENERAL", "escaped", "hang", "crash", "non-atomic", "accepted-invalid")
 FAILURES = ("GENERAL", "hang", "crash", "non-atomic", "accepted-invalid")
@@ -33,11 +33,13 @@ def main(argv=None) -> int:
     print("| attack | cases | " + " | ".join(COLUMNS) + " | time |")
     print("|---|---|" + "---|" * len(COLUMNS) + "---|")
     failures = 0
-    for name, attack in (("arguments of every public function", arguments.run),
-                         ("mutated context binaries and sections (checksum kept valid)", binaries.run),
-                         ("C tables through the shim, a fork per call", c_calls.run)):
+    for name, attack, share in (("arguments of every public function", arguments.run, 1),
+                                ("mutated context binaries and sections (checksum kept valid)", binaries.run, 1),
+                                ("C tables through the shim, a fork per call", c_calls.run, 1),
+                                ("Genie dialog API arguments, live dialogs (a tenth: calls generate)",
+                                 genie_calls.run, 10)):
         start = time.perf_counter()
-        counts, examples = attack(args.cases, args.seed)
+        counts, examples = attack(max(args.cases // share, 1), args.seed)
         print(row(name, counts, time.perf_counter() - start), flush=True)
         for outcome, example in examples.items():
             if outcome in FAILURES or outcome.startswith("escaped"):

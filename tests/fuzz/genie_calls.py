@@ -1,0 +1,117 @@
+"""Argument fuzzing of the Genie dialog API (qnnpy.GenieDialog): hostile Python values — live
+config and dialog handles of the example LLM, roles, adapter names and sentence codes among
+them, so that calls get past the handle checks — in every position of every function.
+
+A call must return a Genie_Status_t (or a tuple starting with one) and never raise. Genie's
+GENERAL (-1) is a legitimate answer to many refusals (an unknown role, a failed apply), so the
+bug signal here is the one line qnnpy logs for an internal fault ("this is a qnnpy bug"),
+counted as GENERAL. A refusal that changed a live object counts as non-atomic. Runs in a
+scratch folder: save and restore write where their path says.
+"""
+import collections
+import contextlib
+import inspect
+import json
+import logging
+import os
+import random
+import shutil
+import tempfile
+
+from qnnpy import GenieDialog as G, _handles
+from qnnpy.tools import genie_demo
+from tests.fuzz.arguments import hostile_values, state
+
+BUG = "this is a qnnpy bug"
+_HANDLES = {"dialogHandle": "dialog", "configHandle": "config"}  # parameter name -> the live handle it takes
+
+
+class _Lines(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.lines = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _model():
+    """A scratch folder holding the example LLM built by the offline tools, as the working
+    directory, and the dialog JSON for it."""
+    folder = tempfile.mkdtemp(prefix="qnnpy-genie-fuzz-")
+    cwd = os.getcwd()
+    try:
+        shutil.copytree(genie_demo.EXAMPLE, os.path.join(folder, "llm"))
+        with contextlib.redirect_stdout(open(os.devnull, "w")):
+            genie_demo.build(os.path.join(folder, "llm"))
+        with open(os.path.join(folder, "llm", "reference.json")) as f:
+            text = json.dumps(genie_demo.dialog_config(json.load(f)))
+        os.chdir(os.path.join(folder, "llm"))
+        yield text
+    finally:
+        os.chdir(cwd)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def functions():
+    return [(name, fn) for name, fn in sorted(vars(G).items())
+            if name.startswith("GenieDialog") and callable(fn) and hasattr(fn, "__wrapped__")]
+
+
+def classify(result, lines: list[str]) -> str:
+    code = result[0] if isinstance(result, tuple) else result
+    if not isinstance(code, int):
+        return "not a code"
+    if any(BUG in line for line in lines):
+        return "GENERAL"
+    return "success" if code >= 0 else "precise"
+
+
+def run(cases: int, seed: int = 0) -> tuple[collections.Counter, dict]:
+    """({outcome: count}, {outcome: first example}) over ``cases`` random calls."""
+    rng = random.Random(seed)
+    counts, examples = collections.Counter(), {}
+    with _model() as text, _heard() as capture:
+        live = {}
+
+        def renew():
+            if not _handles.get(live.get("config"), G.CONFIG):
+                live["config"] = G.GenieDialogConfig_createFromJson(text)[1]
+            if not _handles.get(live.get("dialog"), G.DIALOG):
+                live["dialog"] = G.GenieDialog_create(live["config"])[1]
+                G.GenieDialog_setMaxNumTokens(live["dialog"], 4)  # replies stay short
+        for _ in range(cases):
+            renew()
+            name, fn = rng.choice(functions())
+            pool = hostile_values(rng) + [live["dialog"], live["config"], "primary", "draft", "A", "alpha", text,
+                                          "saved", [10, 20, 30], 2, 5, 6, 100]
+            args = [live[_HANDLES[p]] if p in _HANDLES and rng.random() < 0.8 else rng.choice(pool)
+                    for p in inspect.signature(fn).parameters]  # mostly live handles: the calls go deep
+            before = state()
+            capture.lines.clear()
+            try:
+                outcome = classify(fn(*args), capture.lines)
+            except BaseException as err:  # an escaped exception is the failure this looks for
+                outcome = f"escaped {type(err).__name__}"
+            if outcome in ("precise", "GENERAL") and state() != before:
+                outcome = "non-atomic"
+            counts[outcome] += 1
+            examples.setdefault(outcome, f"{name}({', '.join(type(a).__name__ for a in args)})")
+        G.GenieDialog_free(live["dialog"])
+        G.GenieDialogConfig_free(live["config"])
+    return counts, examples
+
+
+@contextlib.contextmanager
+def _heard():
+    """qnnpy's log lines go to the returned handler only while the campaign runs."""
+    logger, capture = logging.getLogger("qnnpy"), _Lines()
+    level, propagate, handlers = logger.level, logger.propagate, logger.handlers
+    logger.handlers, logger.propagate = [capture], False
+    logger.setLevel(logging.ERROR)
+    try:
+        yield capture
+    finally:
+        logger.handlers, logger.propagate = handlers, propagate
+        logger.setLevel(level)
