@@ -43,27 +43,35 @@ class EngineError(Exception):
 
 @dataclass
 class LlmGraph:
-    """One graph of the model: its handle, its I/O structs by name, and its AR and past length."""
+    """One graph of the model: its handle, its I/O structs by name, and its AR and past length.
+    ``io``: the client tensors execute takes, each on a buffer of its own that every call
+    rewrites (built on first use, dropped when an adapter changes the I/O encodings)."""
     name: str
     handle: object
     inputs: dict
     outputs: dict
     ar: int
     past: int
+    io: tuple | None = None
+
+    def client_tensors(self) -> tuple[list, list]:
+        if self.io is None:
+            self.io = tuple([io_tensor(t, np.zeros(_shape(t), dtypes.storage(t.v1.dataType))) for t in tensors.values()]
+                            for tensors in (self.inputs, self.outputs))
+        return self.io
 
 
 def _shape(tensor) -> tuple[int, ...]:
     return tuple(int(d) for d in tensor.v1.dimensions[:tensor.v1.rank])
 
 
-def _feed(tensor, values: np.ndarray):
-    """A client tensor holding ``values`` in the tensor's own type (quantized when fixed point)."""
-    dtype = tensor.v1.dataType
+def _feed(tensor, client, values: np.ndarray) -> None:
+    """``values`` into the client tensor's buffer in the tensor's own type (quantized when
+    fixed point)."""
+    dtype, buffer = tensor.v1.dataType, client.v2.clientBuf.data
     if dtypes.is_fixed(dtype):
-        codes = lora.quantize(values, tensor, dtypes.storage(dtype))
-    else:
-        codes = np.ascontiguousarray(values, dtype=dtypes.storage(dtype))
-    return io_tensor(tensor, codes.reshape(_shape(tensor)))
+        values = lora.quantize(values, tensor, dtypes.storage(dtype))
+    np.copyto(buffer, np.reshape(values, buffer.shape), casting="unsafe")
 
 
 def _read(tensor, codes: np.ndarray) -> np.ndarray:
@@ -267,6 +275,7 @@ class LlmEngine:
             for graph in target.graphs.values():  # an adapter may bring I/O encodings of its own
                 lora.refresh_io_encodings(list(graph.inputs.values()) + list(graph.outputs.values()),
                                           changes.get(graph.name) or lora.adapter_io_encodings(section, graph.name))
+                graph.io = None  # the client tensors carry the encodings: made again on next use
 
     def rewind(self, filled: int) -> None:
         """Keep the first ``filled`` cache positions (the rest are masked, then overwritten)."""
@@ -326,12 +335,14 @@ class LlmEngine:
                     feeds[name] = np.full(_shape(graph.inputs[name]), value, np.float32)
             if self.tap is not None:
                 self.tap(graph, feeds)
-            ins = [_feed(graph.inputs[name], feeds[name]) for name in graph.inputs]
-            outs = [io_tensor(t, np.zeros(_shape(t), dtypes.storage(t.v1.dataType))) for t in graph.outputs.values()]
+            ins, outs = graph.client_tensors()
+            for (name, tensor), client in zip(graph.inputs.items(), ins):
+                _feed(tensor, client, feeds[name])
             err = QnnGraph.QnnGraph_execute(graph.handle, ins, len(ins), outs, len(outs), None, None)
             if err:
                 raise EngineError(f"graph '{graph.name}' failed to execute (QNN error {int(err)})")
-            feeds.update((t.v1.name, _read(t, t.v1.clientBuf.data)) for t in outs)
+            feeds.update((name, _read(tensor, client.v2.clientBuf.data))
+                         for (name, tensor), client in zip(graph.outputs.items(), outs))
         for i in range(self.layers):
             self.keys[i][..., start:start + n] = feeds[f"past_key_{i}_out"][..., :n]
             self.values[i][:, :, start:start + n] = feeds[f"past_value_{i}_out"][:, :, :n]

@@ -1,4 +1,6 @@
 """What LayerNorm and RmsNorm share: the axes parameter and the optional gamma / beta."""
+import numpy as np
+
 from qnnpy.htp.ops import OpDef, OpError, Scalar, TensorParam, normalize_axis
 
 
@@ -31,8 +33,13 @@ class Normalization(OpDef):
         """Apply gamma / beta, which cover the normalized axes (laid out in axis order)."""
         axes = Normalization.axes(p, y.ndim)
         shape = [y.shape[d] if d in axes else 1 for d in range(y.ndim)]
-        if len(ins) > 1 and ins[1] is not None:
-            y = y * ins[1].reshape(shape)
-        if len(ins) > 2 and ins[2] is not None:
-            y = y + ins[2].reshape(shape)
+        gamma = ins[1] if len(ins) > 1 else None
+        beta = ins[2] if len(ins) > 2 else None
+        if gamma is not None and beta is None:
+            np.multiply(y, gamma.reshape(shape), out=out)  # the usual RmsNorm: one pass, straight into the output
+            return
+        if gamma is not None:
+            y = y * gamma.reshape(shape)
+        if beta is not None:
+            y = y + beta.reshape(shape)
         out[...] = y

@@ -1,4 +1,6 @@
 """RmsNorm over ``axes``: x / sqrt(mean(x^2) + epsilon) * gamma + beta."""
+import math
+
 import numpy as np
 
 from qnnpy.htp.ops import register
@@ -12,5 +14,10 @@ class RmsNorm(Normalization):
 
     def compute(self, ins, p, outs):
         x = ins[0]
-        ms = np.mean(x * x, axis=self.axes(p, x.ndim), keepdims=True)
+        axes = self.axes(p, x.ndim)
+        if x.dtype == np.float32:  # np.mean's own sum and division, without its Python wrapper: the same bits
+            ms = np.add.reduce(x * x, axis=axes, keepdims=True)
+            np.true_divide(ms, np.intp(math.prod(x.shape[a] for a in axes)), out=ms, casting="unsafe")
+        else:
+            ms = np.mean(x * x, axis=axes, keepdims=True)
         self.scale_shift(ins, p, x / np.sqrt(ms + np.float32(p["epsilon"])), outs[0])
