@@ -20,6 +20,8 @@ from qnnpy.genie.dialog import Dialog, DialogError
 from qnnpy.genie.engine import EngineError
 
 CONFIG, DIALOG = "GenieDialogConfig", "GenieDialog"
+_JSON_STATUS = {"format": S.GENIE_STATUS_ERROR_JSON_FORMAT, "schema": S.GENIE_STATUS_ERROR_JSON_SCHEMA,
+                "value": S.GENIE_STATUS_ERROR_JSON_VALUE}  # a ConfigError's kind -> its status
 
 
 class GenieDialog_SentenceCode_t(IntEnum):
@@ -133,9 +135,7 @@ def GenieDialogConfig_createFromJson(str_):
     try:
         cfg = schema.parse(str_)
     except schema.ConfigError as err:
-        status = {"format": S.GENIE_STATUS_ERROR_JSON_FORMAT, "schema": S.GENIE_STATUS_ERROR_JSON_SCHEMA,
-                  "value": S.GENIE_STATUS_ERROR_JSON_VALUE}[err.kind]
-        raise _Refused(status, err.message) from None
+        raise _Refused(_JSON_STATUS[err.kind], err.message) from None
     return S.GENIE_STATUS_SUCCESS, _handles.new(CONFIG, cfg)
 
 
@@ -231,6 +231,25 @@ def GenieDialog_setPriority(dialogHandle, engineRole, priority):
         raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"priority {priority!r} is not a GenieDialog_Priority_t")
     _log.emit(_log.INFO, f"GenieDialog_setPriority: {GenieDialog_Priority_t(priority).name} noted; the emulator "
                          "runs every dialog alike")
+    return S.GENIE_STATUS_SUCCESS
+
+
+@_api()
+def GenieDialog_setStopSequence(dialogHandle, newStopSequences):
+    """Replace the dialog's stop sequences (the config's ``stop-sequence`` at creation) with
+    those of ``{"stop-sequence": [...]}``; None clears them. A text reply stops where one of
+    them appears, which is neither streamed nor kept in the conversation (token queries are
+    not affected), as on the real libGenie.so. Not JSON is JSON_FORMAT, not an object or not a
+    list JSON_SCHEMA, other than strings JSON_VALUE."""
+    dialog = _get(dialogHandle, DIALOG)
+    if newStopSequences is None:
+        dialog.set_stop_sequences([])
+        return S.GENIE_STATUS_SUCCESS
+    try:
+        stops = schema.parse_stop_sequences(_need_str(newStopSequences, "newStopSequences"))
+    except schema.ConfigError as err:
+        raise _Refused(_JSON_STATUS[err.kind], err.message) from None
+    dialog.set_stop_sequences(stops)
     return S.GENIE_STATUS_SUCCESS
 
 

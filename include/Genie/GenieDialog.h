@@ -79,6 +79,10 @@ GENIE_API Genie_Status_t GenieDialog_signal(const GenieDialog_Handle_t dialogHan
 GENIE_API Genie_Status_t GenieDialog_setPriority(const GenieDialog_Handle_t dialogHandle, const char* engineRole,
                                                  const GenieDialog_Priority_t priority);
 GENIE_API Genie_Status_t GenieDialog_setOemKey(const GenieDialog_Handle_t dialogHandle, const char* oemKey);
+/* Stop sequences as {"stop-sequence": ["...", ...]} (NULL clears them): a text reply ends
+ * where one appears, without it. */
+GENIE_API Genie_Status_t GenieDialog_setStopSequence(const GenieDialog_Handle_t dialogHandle,
+                                                     const char* newStopSequences);
 /* Forget the conversation (the KV cache). */
 GENIE_API Genie_Status_t GenieDialog_reset(const GenieDialog_Handle_t dialogHandle);
 /* engine: the role of the engine ("primary" or "target"; "secondary" or "draft" for a

@@ -128,3 +128,22 @@ def parse(text) -> dict:
     _check(doc, ROOT, "config")
     _values(doc["dialog"])
     return doc["dialog"]
+
+
+def parse_stop_sequences(text: str) -> list[str]:
+    """GenieDialog_setStopSequence's argument, checked as the real libGenie.so checks it:
+    not JSON (an empty string too) is a format error, anything but an object, or a
+    ``stop-sequence`` that is not a list, a schema error, a list holding other than strings
+    a value error; other keys are ignored, and an object without the key clears the list."""
+    try:
+        doc = json.loads(text)
+    except ValueError as err:
+        raise ConfigError("format", f"the stop sequences are not JSON ({err})") from None
+    if not isinstance(doc, dict):
+        raise ConfigError("schema", 'the stop sequences must be a JSON object {"stop-sequence": [...]}')
+    stops = doc.get("stop-sequence", [])
+    if not isinstance(stops, list):
+        raise ConfigError("schema", "stop-sequence must be a list of strings")
+    if not all(isinstance(v, str) for v in stops):
+        raise ConfigError("value", "stop-sequence must hold strings only")
+    return stops

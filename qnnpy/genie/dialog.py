@@ -90,6 +90,8 @@ class Dialog:
                               f"{self.engine.size} positions")
         self.size = context["size"]
         self.vocab = context["n-vocab"]
+        self.stops: list[str] = list(cfg.get("stop-sequence", []))
+        self.held = ""  # reply text a stop sequence's prefix held back when the reply was cut
         self.applied = ""
         self.loaded: set[str] = set()  # adapters applied since creation (released ones stay known)
         self.max_tokens = None
@@ -110,6 +112,7 @@ class Dialog:
         self.queries = 0
         self.history = []
         self.paused = self.signalled = None
+        self.held = ""
 
     def signal(self, action: str) -> None:
         """ABORT stops the running query after the token it is streaming (the reply ends with
@@ -121,7 +124,7 @@ class Dialog:
 
     def query(self, text: str, emit, piece: str = "COMPLETE") -> int:
         """Generate a reply to ``text``; ``emit(piece, code)`` streams its text (see _query)."""
-        return self._query(self.tokenizer.encode(text).ids, _Stream(self.tokenizer, emit), piece, "text")
+        return self._query(self.tokenizer.encode(text).ids, _Stream(self.tokenizer, emit, self), piece, "text")
 
     def token_query(self, tokens: list[int], emit, piece: str = "COMPLETE") -> int:
         """The same with token ids in and out: ``emit(tokens, code)`` gets each generated token
@@ -234,7 +237,9 @@ class Dialog:
                 if token in self.eos:
                     break
                 generated.append(token)
-                stream.show(generated)
+                if stream.show(generated):  # a stop sequence: this token is not fed, nor the stop's text kept
+                    self._drop_stop_tokens(generated, stream.stop_at)
+                    break
                 if self.signalled is not None:  # signalled while it streamed: it is not fed
                     action, self.signalled = self.signalled, None
                     if action == "PAUSE":
@@ -257,11 +262,26 @@ class Dialog:
             if self.signalled == "ABORT":
                 self.signalled = None  # an ABORT that came too late has nothing to stop
 
+    def set_stop_sequences(self, stops: list[str]) -> None:
+        self.stops = list(stops)
+
+    def _drop_stop_tokens(self, generated: list[int], stop_at: int) -> None:
+        """Take out of the cache the fed tokens whose text a stop sequence covers (the token
+        that completed it was never fed): the conversation keeps the reply up to the stop. The
+        real libGenie.so takes out one token more than that (measured: after a one-token stop
+        sequence it drops the reply's previous token; see docs/genie.md)."""
+        first = next(j for j in range(len(generated))
+                     if len(self.tokenizer.decode(generated[:j + 1])) > stop_at)
+        dropped = len(generated) - 1 - first
+        if dropped > 0:
+            self.engine.rewind(self.engine.filled - dropped)
+            del self.history[-dropped:]
+
     # -- saved state -------------------------------------------------------------------
     def save(self, path: str) -> None:
         """The conversation into the folder ``path`` (created as needed): the KV cache, the
-        tokens in it, the token a cut reply left, the query count, a paused query's token and
-        the sampler's generator, in one file of qnnpy's own (STATE_FILE). As on the real
+        tokens in it, the token a cut reply left, the query count, a paused query's token, text
+        held back for a stop sequence and the sampler's generator, in one file of qnnpy's own (STATE_FILE). As on the real
         libGenie.so, a dialog with no query since creation or reset has nothing to save, and
         a path that is a file is refused (QUERY_FAILED both)."""
         S = self.status
@@ -269,7 +289,7 @@ class Dialog:
             raise DialogError(S.GENIE_STATUS_ERROR_QUERY_FAILED,
                               "nothing to save: no query since the dialog was created or reset")
         meta = {"format": STATE_FORMAT, "history": self.history, "pending": self.pending, "queries": self.queries,
-                "paused": self.paused, "sampler": self.sampler.rng.bit_generator.state}
+                "paused": self.paused, "held": self.held, "sampler": self.sampler.rng.bit_generator.state}
         caches = self.engine.cache_state()
         try:
             os.makedirs(path, exist_ok=True)
@@ -307,6 +327,7 @@ class Dialog:
         self.history, self.pending, self.queries, self.paused = list(history), list(pending), int(meta["queries"]), paused
         self.sampler.rng = rng
         self.signalled = None
+        self.held = str(meta.get("held", ""))
 
     # -- adapters ----------------------------------------------------------------------
     def apply_lora(self, name: str) -> None:
@@ -359,23 +380,44 @@ class _TokenStream:
 
 class _Stream:
     """A reply's text as it grows: pieces of whole characters, BEGIN first, then CONTINUE,
-    and END (empty) to close."""
+    and END (empty) to close. With stop sequences (the dialog's) each token gets a piece: text
+    that may begin a stop sequence is held back (an empty piece), given out when it turns out
+    not to, and dropped with the stop sequence when it does (``show`` then returns True and
+    ``stop_at`` says where in the reply's text it began). Text a cut reply still held opens
+    the next reply's first piece, as on the real libGenie.so."""
 
-    def __init__(self, tokenizer, emit):
-        self.tokenizer, self.emit, self.shown, self.code = tokenizer, emit, "", 1  # BEGIN
+    def __init__(self, tokenizer, emit, dialog):
+        self.tokenizer, self.emit, self.dialog = tokenizer, emit, dialog
+        self.stops = [stop for stop in dialog.stops if stop]
+        self.shown, self.code, self.stop_at = 0, 1, None  # BEGIN first
 
-    def _send(self, text: str) -> None:
-        if len(text) > len(self.shown):
-            self.emit(text[len(self.shown):], self.code)
-            self.shown, self.code = text, 2  # CONTINUE
+    def _send(self, piece: str) -> None:
+        self.emit(self.dialog.held + piece, self.code)
+        self.dialog.held, self.code = "", 2  # CONTINUE
 
-    def show(self, tokens: list[int]) -> None:
+    def show(self, tokens: list[int]) -> bool:
         text = self.tokenizer.decode(tokens)
-        if not text.endswith("\ufffd"):  # a character whose bytes are still coming
-            self._send(text)
+        if text.endswith("\ufffd") or len(text) <= self.shown:  # a character whose bytes are still coming
+            return False
+        starts = [i for i in (text.find(stop, self.shown) for stop in self.stops) if i >= 0]
+        if starts:
+            self.stop_at = min(starts)
+            self._send(text[self.shown:self.stop_at])
+            self.shown = len(text)
+            return True
+        hold = max((n for stop in self.stops for n in range(1, len(stop))
+                    if text.endswith(stop[:n]) and len(text) - n >= self.shown), default=0)
+        self._send(text[self.shown:len(text) - hold])
+        self.shown = len(text) - hold
+        return False
 
     def close(self, tokens: list[int]) -> None:
-        self._send(self.tokenizer.decode(tokens))
+        if self.stop_at is None:
+            rest = self.tokenizer.decode(tokens)[self.shown:]
+            if self.stops:
+                self.dialog.held += rest  # held back still: the next reply shows it first
+            elif rest:
+                self._send(rest)  # whatever decodes now is the reply's end
         self.emit("", 3)  # END
 
 

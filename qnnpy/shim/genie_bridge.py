@@ -2,7 +2,8 @@
 C arguments in, qnnpy.GenieDialog called, out-parameters written back. Handles cross as the
 integers qnnpy hands out, cast to pointers; a NULL where a string or an out-pointer is needed
 is INVALID_ARGUMENT, as Genie answers it. The query callback is called back into C with each
-piece of the reply, NUL-terminated UTF-8."""
+piece of the reply, NUL-terminated UTF-8 ("" for an empty one: END, or text held back; a token
+query's END comes with a NULL token array)."""
 from qnnpy import GenieDialog as G
 from qnnpy import _log
 from qnnpy.GenieCommon import Genie_DataType_t as T, Genie_Status_t as S
@@ -42,7 +43,7 @@ class GenieBridge:
     def GenieDialog_query(self, dialog, text, code, callback, user_data):
         ffi = self.ffi
 
-        def forward(piece, piece_code, data):
+        def forward(piece, piece_code, data):  # an empty piece (END, text held back) is "", never NULL, as Genie's
             callback(ffi.new("char[]", piece.encode("utf-8")), int(piece_code), data)
         return int(G.GenieDialog_query(self._handle(dialog), self._text(text), int(code),
                                        None if callback == ffi.NULL else forward, user_data))
@@ -69,6 +70,9 @@ class GenieBridge:
 
     def GenieDialog_setPriority(self, dialog, engine, priority):
         return int(G.GenieDialog_setPriority(self._handle(dialog), self._text(engine), int(priority)))
+
+    def GenieDialog_setStopSequence(self, dialog, text):
+        return int(G.GenieDialog_setStopSequence(self._handle(dialog), self._text(text)))
 
     def GenieDialog_setOemKey(self, dialog, key):
         return int(G.GenieDialog_setOemKey(self._handle(dialog), self._text(key)))

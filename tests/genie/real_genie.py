@@ -114,9 +114,10 @@ class _Session:
         self.lib, self.dialog, self.calls = _open(folder, config_path, "5")
         self.out, self.stream, self.plan = [], [], {"signal": None, "after": 0}
         tokens = ctypes.CFUNCTYPE(None, ctypes.POINTER(ctypes.c_uint32), ctypes.c_uint32, ctypes.c_int, ctypes.c_void_p)
-        text = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_void_p)
+        text = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)  # NULL and "" told apart
         self.on_tokens = tokens(lambda p, n, code, data: self._seen([[p[i] for i in range(n)] if p else None, code]))
-        self.on_text = text(lambda t, code, data: self._seen([t.decode("utf-8", "replace") if t else None, code]))
+        self.on_text = text(lambda t, code, data: self._seen(
+            [None if t is None else ctypes.string_at(t).decode("utf-8", "replace"), code]))
 
     def _seen(self, item) -> None:
         self.stream.append(item)
@@ -129,12 +130,12 @@ class _Session:
         self.dialog = _dialog(self.lib, self.config_path, "5")
         self.out.append({"call": "fresh dialog"})
 
-    def record(self, what: str, call) -> None:
+    def record(self, what: str, call, occupancy: bool = True) -> None:
         self.calls.clear()
         self.stream.clear()
         status = call(self.lib, self.dialog)
         self.out.append({"call": what, "status": status, "calls": list(self.calls), "stream": list(self.stream),
-                         "occupancy": _occupancy(self.lib, self.dialog)})
+                         "occupancy": _occupancy(self.lib, self.dialog) if occupancy else None})
 
     def token_query(self, tokens, code=0, callback=True, count=None):
         array = None if tokens is None else (ctypes.c_uint32 * max(1, len(tokens)))(*tokens)
@@ -142,10 +143,10 @@ class _Session:
         self.record(f"tokenQuery {tokens} {code}", lambda lib, d: lib.GenieDialog_tokenQuery(
             d, array, count, code, self.on_tokens if callback else None, None))
 
-    def query(self, text: str, code=0, signal=None, after=0):
+    def query(self, text: str, code=0, signal=None, after=0, occupancy=True):
         self.plan.update(signal=signal, after=after)
         self.record(f"query {text!r} {code}", lambda lib, d: lib.GenieDialog_query(d, text.encode(), code,
-                                                                                    self.on_text, None))
+                                                                                    self.on_text, None), occupancy)
 
 
 def _tokens_aborts_saves(s: _Session, save_dir: str) -> None:
@@ -185,10 +186,24 @@ def _tokens_aborts_saves(s: _Session, save_dir: str) -> None:
     s.record("setOemKey NULL", lambda lib, d: lib.GenieDialog_setOemKey(d, None))
 
 
+def _stop_sequences(s: _Session, _) -> None:
+    for text in (b'["c"]', b"", b"[", b'{"stop-sequence": "c"}', b'{"stop-sequence": [1]}', b'{"stop": ["c"]}',
+                 b"{}", None):
+        s.record(f"setStopSequence {text}", lambda lib, d: lib.GenieDialog_setStopSequence(d, text))
+    s.record("set y m", lambda lib, d: lib.GenieDialog_setStopSequence(d, b'{"stop-sequence": ["y m", "zz"]}'))
+    s.query("the fox"), s.query(" runs")  # a cut reply holding "y " back: the next reply shows it first
+    s.fresh()
+    s.record("set c", lambda lib, d: lib.GenieDialog_setStopSequence(d, b'{"stop-sequence": ["ch", "c"]}'))
+    # the reply stops at "c": same stream and feeds; the real library then drops one token too many
+    # from its cache (docs/genie.md), so the occupancy is not compared and the scenario ends here
+    s.query("the fox", occupancy=False)
+
+
 # Pauses, each in a process of its own: after some pause sequences the real libGenie.so fails
 # later queries, even of other dialogs (docs/genie.md).
 SCENARIOS = {
     "tokens_aborts_saves": _tokens_aborts_saves,
+    "stop_sequences": _stop_sequences,
     "pause_resume": lambda s, _: (s.query("the fox", signal=2, after=2), s.query("", 6)),
     "refused_while_paused": lambda s, _: (s.query("the fox", signal=2, after=2), s.query(" runs"),
                                           s.token_query([50])),

@@ -403,3 +403,34 @@ def test_priority_and_oem_key_are_accepted_and_change_nothing(dialog):
     assert G.GenieDialog_setOemKey(handle, "key") == S.GENIE_STATUS_SUCCESS
     G.GenieDialog_reset(handle)
     assert ask(handle, "the fox") == before
+
+
+@pytest.mark.parametrize("pick", [lambda r: [r[5]], lambda r: [r[5:8]], lambda r: ["zzz", r[6:8]]],
+                         ids=["one character", "three characters", "second of two"])
+def test_a_stop_sequence_ends_the_reply_and_leaves_the_conversation_before_it(genie_model, monkeypatch, pick):
+    """The reply streams up to where a stop sequence begins (the text that could begin one is
+    held back as empty pieces meanwhile) and ends there; the cache then holds the prompt and
+    the reply before the stop — one token per character with this tokenizer — and the next
+    query opens with eos and bos only, as after a reply that ended by itself."""
+    work, _ = genie_model
+    monkeypatch.chdir(work)
+    tokenizer = Tokenizer.from_file(str(work / "tokenizer.json"))
+    _, free = G.GenieDialog_create(G.GenieDialogConfig_createFromJson(json.dumps(dialog_config()))[1])
+    G.GenieDialog_setMaxNumTokens(free, 40)
+    full = "".join(p for p, _ in ask(free, "the fox")[1])
+    G.GenieDialog_free(free)
+    stops = pick(full)  # taken from the reply itself, so that one of them comes
+    before = full[:min(full.find(stop) for stop in stops if stop in full)]
+    doc = dialog_config(**{"dialog/stop-sequence": stops})
+    _, handle = G.GenieDialog_create(G.GenieDialogConfig_createFromJson(json.dumps(doc))[1])
+    G.GenieDialog_setMaxNumTokens(handle, 40)
+    status, pieces = ask(handle, "the fox")
+    assert status == S.GENIE_STATUS_SUCCESS and "".join(p for p, _ in pieces) == before
+    assert pieces[-1] == ("", G.GENIE_DIALOG_SENTENCE_END)
+    prompt = 1 + len(tokenizer.encode("the fox").ids)
+    assert G.GenieDialog_getValue(handle, G.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY)[1] == prompt + len(before)
+    assert G.GenieDialog_setStopSequence(handle, None) == S.GENIE_STATUS_SUCCESS
+    ask(handle, " runs")
+    assert G.GenieDialog_getValue(handle, G.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY)[1] > prompt + len(before) + 2
+    assert G.GenieDialog_setStopSequence(handle, '{"stop-sequence": [1]}') == S.GENIE_STATUS_ERROR_JSON_VALUE
+    G.GenieDialog_free(handle)
