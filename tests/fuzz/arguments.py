@@ -71,13 +71,18 @@ def _calls(cases, rng, functions, counts, examples) -> None:
         name, fn = rng.choice(functions)
         arity = len(inspect.signature(fn).parameters)
         pool = hostile_values(rng)
-        args = [rng.choice(pool) for _ in range(arity)]
-        before = state()
-        try:
-            outcome = classify(fn(*args))
-        except BaseException as err:  # an escaped exception is the failure this looks for
-            outcome = f"escaped {type(err).__name__}"
-        if outcome in ("precise", "GENERAL") and state() != before:
-            outcome = "non-atomic"
-        counts[outcome] += 1
-        examples.setdefault(outcome, f"{name}({', '.join(type(a).__name__ for a in args)})")
+        call_once(name, fn, [rng.choice(pool) for _ in range(arity)], classify, counts, examples)
+
+
+def call_once(name: str, fn, args: list, judge, counts, examples) -> None:
+    """One fuzzed call, counted: ``judge``'s verdict on its result, an escaped exception, or
+    non-atomic when a refusal changed a live object."""
+    before = state()
+    try:
+        outcome = judge(fn(*args))
+    except BaseException as err:  # an escaped exception is the failure this looks for
+        outcome = f"escaped {type(err).__name__}"
+    if outcome in ("precise", "GENERAL") and state() != before:
+        outcome = "non-atomic"
+    counts[outcome] += 1
+    examples.setdefault(outcome, f"{name}({', '.join(type(a).__name__ for a in args)})")

@@ -20,7 +20,7 @@ import tempfile
 
 from qnnpy import GenieDialog as G, _handles
 from qnnpy.tools import genie_demo
-from tests.fuzz.arguments import hostile_values, state
+from tests.fuzz.arguments import call_once, hostile_values
 
 BUG = "this is a qnnpy bug"
 _HANDLES = {"dialogHandle": "dialog", "configHandle": "config"}  # parameter name -> the live handle it takes
@@ -88,16 +88,8 @@ def run(cases: int, seed: int = 0) -> tuple[collections.Counter, dict]:
                                           "saved", [10, 20, 30], 2, 5, 6, 100]
             args = [live[_HANDLES[p]] if p in _HANDLES and rng.random() < 0.8 else rng.choice(pool)
                     for p in inspect.signature(fn).parameters]  # mostly live handles: the calls go deep
-            before = state()
             capture.lines.clear()
-            try:
-                outcome = classify(fn(*args), capture.lines)
-            except BaseException as err:  # an escaped exception is the failure this looks for
-                outcome = f"escaped {type(err).__name__}"
-            if outcome in ("precise", "GENERAL") and state() != before:
-                outcome = "non-atomic"
-            counts[outcome] += 1
-            examples.setdefault(outcome, f"{name}({', '.join(type(a).__name__ for a in args)})")
+            call_once(name, fn, args, lambda result: classify(result, capture.lines), counts, examples)
         G.GenieDialog_free(live["dialog"])
         G.GenieDialogConfig_free(live["config"])
     return counts, examples
