@@ -9,19 +9,17 @@ that is not JSON JSON_FORMAT, an unknown or missing key JSON_SCHEMA, a bad value
 a failed create, apply or strength GENERAL. A query that fills the context ends its stream
 with END and returns WARNING_CONTEXT_EXCEEDED; a query that fails otherwise ends it with ABORT.
 """
-import functools
 from enum import IntEnum
 
 from qnnpy import _handles, _log
 from qnnpy._enum import export
 from qnnpy.GenieCommon import Genie_Status_t as S
 from qnnpy.genie import config as schema
+from qnnpy.genie.calls import JSON_STATUS, Refused, api, config_handle, live, need_str
 from qnnpy.genie.dialog import Dialog, DialogError
 from qnnpy.genie.engine import EngineError
 
-CONFIG, DIALOG = "GenieDialogConfig", "GenieDialog"
-_JSON_STATUS = {"format": S.GENIE_STATUS_ERROR_JSON_FORMAT, "schema": S.GENIE_STATUS_ERROR_JSON_SCHEMA,
-                "value": S.GENIE_STATUS_ERROR_JSON_VALUE}  # a ConfigError's kind -> its status
+CONFIG, DIALOG, SAMPLER = "GenieDialogConfig", "GenieDialog", "GenieSampler"
 
 
 class GenieDialog_SentenceCode_t(IntEnum):
@@ -56,60 +54,21 @@ for _enum in (GenieDialog_SentenceCode_t, GenieDialog_Param_t, GenieDialog_Actio
 SC = GenieDialog_SentenceCode_t
 
 
-class _Refused(Exception):
-    def __init__(self, status, message):
-        super().__init__(message)
-        self.status, self.message = status, message
-
-
-def _api(outputs: int = 0):
-    """A Genie entry point: a refusal is its status plus one log line; an internal fault is
-    GENERAL with a line saying it is a qnnpy bug."""
-    def wrap(fn):
-        @functools.wraps(fn)
-        def call(*args):
-            try:
-                result = fn(*args)
-            except (_Refused, DialogError) as err:
-                _log.emit(_log.ERROR, f"{fn.__name__}: {err.message}")
-                return err.status if not outputs else (err.status,) + (None,) * outputs
-            except Exception as err:  # never let an internal fault reach the client
-                _log.emit(_log.ERROR, f"{fn.__name__}: internal error ({type(err).__name__}: {err}); this is a qnnpy "
-                                      "bug, please report it")
-                return S.GENIE_STATUS_ERROR_GENERAL if not outputs else (S.GENIE_STATUS_ERROR_GENERAL,) + (None,) * outputs
-            return result
-        return call
-    return wrap
-
-
-def _need_str(value, what: str) -> str:
-    if not isinstance(value, str):
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"{what} must be a string, got {type(value).__name__}")
-    return value
-
-
-def _get(handle, kind: str):
-    obj = _handles.get(handle, kind)
-    if obj is None:
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_HANDLE, f"{handle!r} is not a live {kind} handle")
-    return obj
-
-
 def _dialog_for(handle, engine) -> Dialog:
     """The dialog, once ``engine`` names its primary engine: a role it lacks, or one Genie does
     not know, is GENERAL (measured on the real libGenie.so for applyLora, setLoraStrength,
     releaseLoraMemory and setPriority)."""
-    dialog = _get(handle, DIALOG)
-    role = schema.ROLES.get(_need_str(engine, "engine"))
+    dialog = live(handle, DIALOG)
+    role = schema.ROLES.get(need_str(engine, "engine"))
     if role != "primary":
         known = "" if role else f" (the roles are {sorted(schema.ROLES)})"
-        raise _Refused(S.GENIE_STATUS_ERROR_GENERAL, f"the dialog has no '{engine}' engine{known}")
+        raise Refused(S.GENIE_STATUS_ERROR_GENERAL, f"the dialog has no '{engine}' engine{known}")
     return dialog
 
 
 def _sentence_code(code) -> int:
     if not isinstance(code, int) or isinstance(code, bool) or code not in SC._value2member_map_:
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"sentence code {code!r} is not a "
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"sentence code {code!r} is not a "
                                                               "GenieDialog_SentenceCode_t")
     return code
 
@@ -125,71 +84,65 @@ def _run(dialog, run, emit_end):
         raise
     except EngineError as err:
         emit_end(SC.GENIE_DIALOG_SENTENCE_ABORT)
-        raise _Refused(S.GENIE_STATUS_ERROR_QUERY_FAILED, str(err)) from None
+        raise Refused(S.GENIE_STATUS_ERROR_QUERY_FAILED, str(err)) from None
 
 
-@_api(outputs=1)
+@api(outputs=1)
 def GenieDialogConfig_createFromJson(str_):
-    if str_ is None:
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "the JSON string is NULL")
-    try:
-        cfg = schema.parse(str_)
-    except schema.ConfigError as err:
-        raise _Refused(_JSON_STATUS[err.kind], err.message) from None
-    return S.GENIE_STATUS_SUCCESS, _handles.new(CONFIG, cfg)
+    return config_handle(str_, schema.parse, CONFIG)
 
 
-@_api()
+@api()
 def GenieDialogConfig_free(configHandle):
-    _get(configHandle, CONFIG)
+    live(configHandle, CONFIG)
     _handles.free(configHandle)
     return S.GENIE_STATUS_SUCCESS
 
 
-@_api(outputs=1)
+@api(outputs=1)
 def GenieDialog_create(configHandle):
-    cfg = _get(configHandle, CONFIG)
+    cfg = live(configHandle, CONFIG)
     return S.GENIE_STATUS_SUCCESS, _handles.new(DIALOG, Dialog(cfg, S))
 
 
 _PIECES = {code: code.name.rsplit("_", 1)[1] for code in SC}
 
 
-@_api()
+@api()
 def GenieDialog_query(dialogHandle, queryStr, sentenceCode, callback, userData):
     """``callback(response, sentenceCode, userData)`` receives the reply as it grows."""
-    dialog = _get(dialogHandle, DIALOG)
+    dialog = live(dialogHandle, DIALOG)
     code = _sentence_code(sentenceCode)
     if not callable(callback):
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "the callback is NULL or not callable")
-    text = _need_str(queryStr, "queryStr")
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "the callback is NULL or not callable")
+    text = need_str(queryStr, "queryStr")
 
     def emit(piece, piece_code):
         callback(piece, SC(piece_code), userData)
     return _run(dialog, lambda: dialog.query(text, emit, _PIECES[code]), lambda end: emit("", end))
 
 
-@_api()
+@api()
 def GenieDialog_tokenQuery(dialogHandle, inputTokens, numTokens, sentenceCode, callback, userData):
     """Token ids in, token ids out: ``callback(tokens, numTokens, sentenceCode, userData)``
     gets each generated token alone (BEGIN, then CONTINUE) and ``([], 0, END)`` to close. The
     first ``numTokens`` of ``inputTokens`` are fed (None only with 0). RESUME, with no tokens,
     continues a paused query (text or tokens); with tokens, or with nothing paused, it is
     INVALID_ARGUMENT — as the real libGenie.so answers."""
-    dialog = _get(dialogHandle, DIALOG)
+    dialog = live(dialogHandle, DIALOG)
     code = _sentence_code(sentenceCode)
     if code == SC.GENIE_DIALOG_SENTENCE_RESUME and (numTokens != 0 or dialog.paused is None):
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "RESUME takes no tokens and needs a paused query")
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "RESUME takes no tokens and needs a paused query")
     if not callable(callback):
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "the callback is NULL or not callable")
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "the callback is NULL or not callable")
     if not isinstance(numTokens, int) or isinstance(numTokens, bool) or not 0 <= numTokens < 2 ** 32:
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"numTokens {numTokens!r} is not a uint32")
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"numTokens {numTokens!r} is not a uint32")
     try:
         tokens = [] if numTokens == 0 else [int(t) for t in list(inputTokens)[:numTokens]]
     except (TypeError, ValueError):
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "inputTokens is not a sequence of token ids") from None
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "inputTokens is not a sequence of token ids") from None
     if len(tokens) != numTokens:
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"numTokens is {numTokens} but inputTokens holds "
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"numTokens is {numTokens} but inputTokens holds "
                                                               f"{len(tokens)}")
 
     def emit(out, piece_code):
@@ -197,129 +150,141 @@ def GenieDialog_tokenQuery(dialogHandle, inputTokens, numTokens, sentenceCode, c
     return _run(dialog, lambda: dialog.token_query(tokens, emit, _PIECES[code]), lambda end: emit([], end))
 
 
-@_api()
+@api()
 def GenieDialog_save(dialogHandle, path):
     """The conversation into the folder ``path`` (qnnpy's own file in it; docs/genie.md)."""
-    _get(dialogHandle, DIALOG).save(_need_str(path, "path"))
+    live(dialogHandle, DIALOG).save(need_str(path, "path"))
     return S.GENIE_STATUS_SUCCESS
 
 
-@_api()
+@api()
 def GenieDialog_restore(dialogHandle, path):
-    _get(dialogHandle, DIALOG).restore(_need_str(path, "path"))
+    live(dialogHandle, DIALOG).restore(need_str(path, "path"))
     return S.GENIE_STATUS_SUCCESS
 
 
-@_api()
+@api()
 def GenieDialog_signal(dialogHandle, action):
     """ABORT or PAUSE the running query, from another thread or from its own callback
     (qnnpy.genie.dialog.Dialog.signal says what each does)."""
-    dialog = _get(dialogHandle, DIALOG)
+    dialog = live(dialogHandle, DIALOG)
     if not isinstance(action, int) or isinstance(action, bool) or action not in GenieDialog_Action_t._value2member_map_:
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"action {action!r} is not a GenieDialog_Action_t")
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"action {action!r} is not a GenieDialog_Action_t")
     dialog.signal(GenieDialog_Action_t(action).name.rsplit("_", 1)[1])
     return S.GENIE_STATUS_SUCCESS
 
 
-@_api()
+@api()
 def GenieDialog_setPriority(dialogHandle, engineRole, priority):
     """Accepted for the primary engine with one of the four priorities; the emulator has no
     other work to yield to, so it changes nothing (one INFO line)."""
     _dialog_for(dialogHandle, engineRole)
     if not isinstance(priority, int) or isinstance(priority, bool) or \
             priority not in GenieDialog_Priority_t._value2member_map_:
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"priority {priority!r} is not a GenieDialog_Priority_t")
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"priority {priority!r} is not a GenieDialog_Priority_t")
     _log.emit(_log.INFO, f"GenieDialog_setPriority: {GenieDialog_Priority_t(priority).name} noted; the emulator "
                          "runs every dialog alike")
     return S.GENIE_STATUS_SUCCESS
 
 
-@_api()
+@api()
 def GenieDialog_setStopSequence(dialogHandle, newStopSequences):
     """Replace the dialog's stop sequences (the config's ``stop-sequence`` at creation) with
     those of ``{"stop-sequence": [...]}``; None clears them. A text reply stops where one of
     them appears, which is neither streamed nor kept in the conversation (token queries are
     not affected), as on the real libGenie.so. Not JSON is JSON_FORMAT, not an object or not a
     list JSON_SCHEMA, other than strings JSON_VALUE."""
-    dialog = _get(dialogHandle, DIALOG)
+    dialog = live(dialogHandle, DIALOG)
     if newStopSequences is None:
         dialog.set_stop_sequences([])
         return S.GENIE_STATUS_SUCCESS
     try:
-        stops = schema.parse_stop_sequences(_need_str(newStopSequences, "newStopSequences"))
+        stops = schema.parse_stop_sequences(need_str(newStopSequences, "newStopSequences"))
     except schema.ConfigError as err:
-        raise _Refused(_JSON_STATUS[err.kind], err.message) from None
+        raise Refused(JSON_STATUS[err.kind], err.message) from None
     dialog.set_stop_sequences(stops)
     return S.GENIE_STATUS_SUCCESS
 
 
-@_api()
+@api()
 def GenieDialog_setOemKey(dialogHandle, oemKey):
     """Accepted (a string; NULL is INVALID_ARGUMENT): the emulator reserves no priority."""
-    _get(dialogHandle, DIALOG)
-    _need_str(oemKey, "oemKey")
+    live(dialogHandle, DIALOG)
+    need_str(oemKey, "oemKey")
     return S.GENIE_STATUS_SUCCESS
 
 
-@_api()
+@api()
 def GenieDialog_reset(dialogHandle):
-    _get(dialogHandle, DIALOG).reset()
+    live(dialogHandle, DIALOG).reset()
     return S.GENIE_STATUS_SUCCESS
 
 
-@_api()
+@api()
 def GenieDialog_applyLora(dialogHandle, engine, loraAdapterName):
     dialog = _dialog_for(dialogHandle, engine)
-    dialog.apply_lora(_need_str(loraAdapterName, "loraAdapterName"))
+    dialog.apply_lora(need_str(loraAdapterName, "loraAdapterName"))
     return S.GENIE_STATUS_SUCCESS
 
 
-@_api()
+@api()
 def GenieDialog_releaseLoraMemory(dialogHandle, engine, loraAdapterName):
     """Forget an adapter applied before (its section bytes are dropped; applying it again
     reads its files again). Measured on the real libGenie.so: an adapter never applied is
     GENERAL; releasing the current one leaves APPLIED_LORA_ADAPTER "" (its weights stay in
     the graphs here; the real library's next query then failed); an unknown role is GENERAL."""
     dialog = _dialog_for(dialogHandle, engine)
-    dialog.release_lora(_need_str(loraAdapterName, "loraAdapterName"))
+    dialog.release_lora(need_str(loraAdapterName, "loraAdapterName"))
     return S.GENIE_STATUS_SUCCESS
 
 
-@_api()
+@api()
 def GenieDialog_setLoraStrength(dialogHandle, engine, tensorName, alpha):
     dialog = _dialog_for(dialogHandle, engine)
     if not isinstance(alpha, (int, float)) or isinstance(alpha, bool):
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"alpha must be a number, got {alpha!r}")
-    dialog.set_lora_strength(_need_str(tensorName, "tensorName"), float(alpha))
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"alpha must be a number, got {alpha!r}")
+    dialog.set_lora_strength(need_str(tensorName, "tensorName"), float(alpha))
     return S.GENIE_STATUS_SUCCESS
 
 
-@_api()
+@api()
 def GenieDialog_setMaxNumTokens(dialogHandle, maxNumTokens):
-    dialog = _get(dialogHandle, DIALOG)
+    dialog = live(dialogHandle, DIALOG)
     if not isinstance(maxNumTokens, int) or isinstance(maxNumTokens, bool) or not 0 <= maxNumTokens < 2 ** 32:
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"maxNumTokens {maxNumTokens!r} is not a uint32")
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"maxNumTokens {maxNumTokens!r} is not a uint32")
     dialog.max_tokens = maxNumTokens
     return S.GENIE_STATUS_SUCCESS
 
 
-@_api(outputs=1)
+@api(outputs=1)
 def GenieDialog_getValue(dialogHandle, key):
     """CONTEXT_OCCUPANCY: the positions in use (an int); APPLIED_LORA_ADAPTER: the adapter's
     name, "" for none (a str)."""
-    dialog = _get(dialogHandle, DIALOG)
+    dialog = live(dialogHandle, DIALOG)
     if not isinstance(key, int) or isinstance(key, bool):
-        raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"{key!r} is not a GenieDialog_Param_t")
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"{key!r} is not a GenieDialog_Param_t")
     if key == GenieDialog_Param_t.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY:
         return S.GENIE_STATUS_SUCCESS, dialog.engine.filled
     if key == GenieDialog_Param_t.GENIE_DIALOG_PARAM_APPLIED_LORA_ADAPTER:
         return S.GENIE_STATUS_SUCCESS, dialog.applied
-    raise _Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"{key!r} is not a GenieDialog_Param_t")
+    raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"{key!r} is not a GenieDialog_Param_t")
 
 
-@_api()
+@api(outputs=1)
+def GenieDialog_getSampler(dialogHandle):
+    """The dialog's sampler handle (one per dialog, valid until the dialog is freed), for
+    qnnpy.GenieSampler.GenieSampler_applyConfig."""
+    dialog = live(dialogHandle, DIALOG)
+    if dialog.sampler_handle is None:
+        dialog.sampler_handle = _handles.new(SAMPLER, dialog)
+    return S.GENIE_STATUS_SUCCESS, dialog.sampler_handle
+
+
+@api()
 def GenieDialog_free(dialogHandle):
-    dialog = _get(dialogHandle, DIALOG)
+    dialog = live(dialogHandle, DIALOG)
     _handles.free(dialogHandle)
+    if dialog.sampler_handle is not None:
+        _handles.free(dialog.sampler_handle)
     dialog.free()
     return S.GENIE_STATUS_SUCCESS

@@ -7,6 +7,7 @@
 #define GENIE_DIALOG_H
 
 #include "GenieCommon.h"
+#include "GenieSampler.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -102,6 +103,9 @@ GENIE_API Genie_Status_t GenieDialog_setMaxNumTokens(const GenieDialog_Handle_t 
 GENIE_API Genie_Status_t GenieDialog_getValue(const GenieDialog_Handle_t dialogHandle, const GenieDialog_Param_t key,
                                               Genie_AllocCallback_t callback, Genie_DataType_t* dataType,
                                               Genie_Value_t* value);
+/* The dialog's sampler, for GenieSampler_applyConfig (one handle per dialog, gone with it). */
+GENIE_API Genie_Status_t GenieDialog_getSampler(const GenieDialog_Handle_t dialogHandle,
+                                                GenieSampler_Handle_t* dialogSamplerHandle);
 GENIE_API Genie_Status_t GenieDialog_free(const GenieDialog_Handle_t dialogHandle);
 
 #ifdef __cplusplus

@@ -50,12 +50,13 @@ ENGINE = Obj({
                   "binary": Obj({"version": INT, "ctx-bins": ListOf(STR), "lora": LORA}, ("version", "ctx-bins")),
                   "positional-encoding": POSITIONAL}, ("version", "type", "binary")),
 }, ("version", "n-threads", "backend", "model"))
+SAMPLER = Obj({"version": INT, "seed": INT, "temp": NUM, "top-k": INT, "top-p": NUM, "greedy": BOOL, "type": STR,
+               "callback-name": STR}, ("version",))
 DIALOG = Obj({
     "version": INT, "type": STR, "stop-sequence": ListOf(STR),
     "context": Obj({"version": INT, "size": INT, "n-vocab": INT, "bos-token": INT, "eos-token": INT + (list,),
                     "pad-token": INT}, ("version", "size", "n-vocab", "bos-token", "eos-token")),
-    "sampler": Obj({"version": INT, "seed": INT, "temp": NUM, "top-k": INT, "top-p": NUM, "greedy": BOOL},
-                   ("version",)),
+    "sampler": SAMPLER,
     "tokenizer": Obj({"version": INT, "path": STR}, ("version", "path")),
     "engine": ENGINE,
 }, ("version", "type", "context", "tokenizer", "engine"))
@@ -102,9 +103,7 @@ def _values(dialog: dict) -> None:
     eos = context["eos-token"]
     need(all(isinstance(t, int) and not isinstance(t, bool) for t in (eos if isinstance(eos, list) else [eos])),
          "dialog.context.eos-token must be a token id or a list of them")
-    sampler = dialog.get("sampler", {})
-    need(sampler.get("temp", 1.0) >= 0 and sampler.get("top-k", 0) >= 0 and 0 < sampler.get("top-p", 1.0) <= 1,
-         "dialog.sampler: temp >= 0, top-k >= 0 and 0 < top-p <= 1")
+    check_sampler_values(dialog.get("sampler", {"version": 1}), "dialog.sampler")
     engine = dialog["engine"]
     need(engine["backend"]["type"] == "QnnHtp", f"dialog.engine.backend.type '{engine['backend']['type']}' is not QnnHtp")
     need(engine["model"]["type"] == "binary", f"dialog.engine.model.type '{engine['model']['type']}' is not 'binary'")
@@ -114,17 +113,42 @@ def _values(dialog: dict) -> None:
         need(all(a["version"] == 1 for a in lora["adapters"]), "lora.adapters: version 1")
 
 
+def check_sampler_values(sampler: dict, path: str) -> None:
+    """A sampler block's values, in the dialog, a sampler config or one about to be applied:
+    Genie's schema errors."""
+    if not (sampler["version"] == 1 and sampler.get("temp", 1.0) >= 0 and sampler.get("top-k", 0) >= 0
+            and 0 < sampler.get("top-p", 1.0) <= 1):
+        raise ConfigError("schema", f"{path}: version 1, temp >= 0, top-k >= 0 and 0 < top-p <= 1")
+    if sampler.get("type", "basic") not in ("basic", "custom"):
+        raise ConfigError("schema", f"{path}.type must be 'basic' or 'custom'")
+    if sampler.get("type") == "custom" and "callback-name" not in sampler:
+        raise ConfigError("schema", f"{path}: a custom sampler needs its callback-name")
+
+
+def _json(text, what: str):
+    if not isinstance(text, str):
+        raise ConfigError("format", f"{what} must be a JSON string, got {type(text).__name__}")
+    try:
+        return json.loads(text)
+    except ValueError as err:
+        raise ConfigError("format", f"not JSON: {err}") from None
+
+
+def parse_sampler(text) -> dict:
+    """GenieSamplerConfig_createFromJson's argument: ``{"sampler": {...}}``, the block checked as
+    the dialog's sampler block is (measured on the real libGenie.so)."""
+    doc = _json(text, "the sampler configuration")
+    _check(doc, Obj({"sampler": SAMPLER}, ("sampler",)), "config")
+    check_sampler_values(doc["sampler"], "sampler")
+    return doc["sampler"]
+
+
 ROLES = {"primary": "primary", "target": "primary", "secondary": "secondary", "draft": "secondary"}
 
 
 def parse(text) -> dict:
     """The checked dialog block of a Genie dialog JSON string."""
-    if not isinstance(text, str):
-        raise ConfigError("format", f"the configuration must be a JSON string, got {type(text).__name__}")
-    try:
-        doc = json.loads(text)
-    except ValueError as err:
-        raise ConfigError("format", f"not JSON: {err}") from None
+    doc = _json(text, "the configuration")
     _check(doc, ROOT, "config")
     _values(doc["dialog"])
     return doc["dialog"]

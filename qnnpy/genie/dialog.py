@@ -21,7 +21,7 @@ import numpy as np
 
 from qnnpy import QnnBackend
 from qnnpy.genie.engine import MASK, EngineError, LlmEngine
-from qnnpy.genie.sampler import Sampler
+from qnnpy.genie.sampler import Sampler, SamplerError
 
 
 STATE_FILE = "qnnpy-dialog-state.npz"  # what GenieDialog_save writes into its folder
@@ -60,8 +60,8 @@ class Dialog:
         self.bos = context.get("bos-token", -1)
         self.tokenizer = _tokenizer(cfg["tokenizer"]["path"], statuses)
         sampler = cfg.get("sampler", {})
-        self.sampler = Sampler(sampler.get("temp", 1.0), sampler.get("top-k", 0),
-                               sampler.get("top-p", 1.0), sampler.get("seed", 0))
+        self.sampler = Sampler(sampler.get("temp", 1.0), sampler.get("top-k", 0), sampler.get("top-p", 1.0),
+                               sampler.get("seed", 0), sampler.get("type", "basic"), sampler.get("callback-name"))
         self.lora = binary.get("lora", {"adapters": []})
         self.adapters = {a["name"]: a for a in self.lora["adapters"]}
         alphas = {self.lora["alpha-tensor-name"]} if "alpha-tensor-name" in self.lora else set()
@@ -101,6 +101,7 @@ class Dialog:
         self.running = False  # a query is generating (a signal's ABORT then stops it)
         self.signalled: str | None = None  # "ABORT" or "PAUSE", taken by the running (or, PAUSE, next) query
         self.paused: int | None = None  # a paused query's next token: a RESUME query streams it first
+        self.sampler_handle = None  # GenieDialog_getSampler's handle, once asked for
 
     def free(self) -> None:
         QnnBackend.QnnBackend_free(self.backend)
@@ -140,8 +141,8 @@ class Dialog:
     def _query(self, ids: list[int], stream, piece: str, kind: str) -> int:
         """Feed ``ids`` and generate a reply, streamed by ``stream`` (BEGIN, CONTINUE…, END).
         Returns the status: SUCCESS, WARNING_CONTEXT_EXCEEDED when the context filled,
-        WARNING_ABORTED / WARNING_PAUSED after a signal. Text is streamed once it decodes to
-        whole characters (a character's bytes may span tokens); a reply cut by ``max_tokens``
+        WARNING_ABORTED / WARNING_PAUSED after a signal. Text is streamed a piece per token
+        (empty while a character's bytes are still coming: _Stream); a reply cut by ``max_tokens``
         or an ABORT leaves its last token to open the next query.
 
         ``piece`` is the sentence code given to GenieDialog_query, as the real libGenie.so
@@ -230,7 +231,10 @@ class Dialog:
                 stream.show(generated)
             status = S.GENIE_STATUS_SUCCESS
             while True:
-                token = self.sampler(logits)
+                try:
+                    token = self.sampler(logits)
+                except SamplerError as err:
+                    raise DialogError(S.GENIE_STATUS_ERROR_GENERAL, str(err)) from None
                 if self.signalled == "PAUSE":  # stopped before this token shows
                     self.signalled, self.paused = None, token
                     return S.GENIE_STATUS_WARNING_PAUSED
@@ -271,7 +275,7 @@ class Dialog:
         real libGenie.so takes out one token more than that (measured: after a one-token stop
         sequence it drops the reply's previous token; see docs/genie.md)."""
         first = next(j for j in range(len(generated))
-                     if len(self.tokenizer.decode(generated[:j + 1])) > stop_at)
+                     if len(reply_text(self.tokenizer, generated[:j + 1])) > stop_at)
         dropped = len(generated) - 1 - first
         if dropped > 0:
             self.engine.rewind(self.engine.filled - dropped)
@@ -378,13 +382,20 @@ class _TokenStream:
         self.emit([], 3)  # END
 
 
+def reply_text(tokenizer, tokens: list[int]) -> str:
+    """A reply's text as the real libGenie.so shows it: special tokens as their text ("<s>")."""
+    return tokenizer.decode(tokens, skip_special_tokens=False)
+
+
 class _Stream:
-    """A reply's text as it grows: pieces of whole characters, BEGIN first, then CONTINUE,
-    and END (empty) to close. With stop sequences (the dialog's) each token gets a piece: text
-    that may begin a stop sequence is held back (an empty piece), given out when it turns out
+    """A reply's text as it grows, one piece per token as on the real libGenie.so: BEGIN first,
+    then CONTINUE, and END (empty) to close. A piece is empty while the reply's new bytes are
+    not whole characters — a character split over tokens shows with its last byte, bytes that
+    cannot be UTF-8 hold every later piece back and are dropped at the reply's end (measured).
+    With stop sequences text that may begin one is held back too, given out when it turns out
     not to, and dropped with the stop sequence when it does (``show`` then returns True and
-    ``stop_at`` says where in the reply's text it began). Text a cut reply still held opens
-    the next reply's first piece, as on the real libGenie.so."""
+    ``stop_at`` says where in the reply's text it began). Text a cut reply still held for a
+    stop sequence opens the next reply's first piece, as on the real libGenie.so."""
 
     def __init__(self, tokenizer, emit, dialog):
         self.tokenizer, self.emit, self.dialog = tokenizer, emit, dialog
@@ -396,8 +407,9 @@ class _Stream:
         self.dialog.held, self.code = "", 2  # CONTINUE
 
     def show(self, tokens: list[int]) -> bool:
-        text = self.tokenizer.decode(tokens)
-        if text.endswith("\ufffd") or len(text) <= self.shown:  # a character whose bytes are still coming
+        text = reply_text(self.tokenizer, tokens)
+        if "\ufffd" in text[self.shown:]:  # bytes that are not (yet) characters
+            self._send("")
             return False
         starts = [i for i in (text.find(stop, self.shown) for stop in self.stops) if i >= 0]
         if starts:
@@ -412,12 +424,9 @@ class _Stream:
         return False
 
     def close(self, tokens: list[int]) -> None:
-        if self.stop_at is None:
-            rest = self.tokenizer.decode(tokens)[self.shown:]
-            if self.stops:
-                self.dialog.held += rest  # held back still: the next reply shows it first
-            elif rest:
-                self._send(rest)  # whatever decodes now is the reply's end
+        rest = reply_text(self.tokenizer, tokens)[self.shown:]
+        if self.stop_at is None and "\ufffd" not in rest:
+            self.dialog.held += rest  # held back for a stop sequence still: the next reply shows it first
         self.emit("", 3)  # END
 
 

@@ -1,10 +1,10 @@
 """The Python bodies of libGenie.so's functions (qnnpy/shim/build.py generates the C side):
-C arguments in, qnnpy.GenieDialog called, out-parameters written back. Handles cross as the
-integers qnnpy hands out, cast to pointers; a NULL where a string or an out-pointer is needed
-is INVALID_ARGUMENT, as Genie answers it. The query callback is called back into C with each
+C arguments in, qnnpy.GenieDialog or qnnpy.GenieSampler called, out-parameters written back.
+Handles cross as the integers qnnpy hands out, cast to pointers; a NULL where a string or an
+out-pointer is needed is INVALID_ARGUMENT, as Genie answers it. The query callback is called back into C with each
 piece of the reply, NUL-terminated UTF-8 ("" for an empty one: END, or text held back; a token
 query's END comes with a NULL token array)."""
-from qnnpy import GenieDialog as G
+from qnnpy import GenieDialog as G, GenieSampler as GS
 from qnnpy import _log
 from qnnpy.GenieCommon import Genie_DataType_t as T, Genie_Status_t as S
 
@@ -117,6 +117,47 @@ class GenieBridge:
 
     def GenieDialog_setMaxNumTokens(self, dialog, count):
         return int(G.GenieDialog_setMaxNumTokens(self._handle(dialog), int(count)))
+
+    def GenieDialog_getSampler(self, dialog, out):
+        if out == self.ffi.NULL:
+            return ARGUMENT
+        return self._out(out, G.GenieDialog_getSampler(self._handle(dialog)))
+
+    def GenieSamplerConfig_createFromJson(self, text, out):
+        if out == self.ffi.NULL:
+            return ARGUMENT
+        return self._out(out, GS.GenieSamplerConfig_createFromJson(self._text(text)))
+
+    def GenieSamplerConfig_setParam(self, config, key, value):
+        return int(GS.GenieSamplerConfig_setParam(self._handle(config), self._text(key), self._text(value)))
+
+    def GenieSamplerConfig_free(self, config):
+        return int(GS.GenieSamplerConfig_free(self._handle(config)))
+
+    def GenieSampler_applyConfig(self, sampler, config):
+        return int(GS.GenieSampler_applyConfig(self._handle(sampler), self._handle(config)))
+
+    def _sampler_callback(self, callback):
+        """A C custom sampler as the Python API takes one: the logits passed by address, userData
+        (if it was registered with one) passed back as given."""
+        ffi = self.ffi
+
+        def call(size, logits, count, tokens, *user_data):
+            out = ffi.new("int32_t[]", count)
+            callback(size, ffi.cast("void*", logits.ctypes.data), count, out, *user_data)
+            tokens[:count] = list(out)
+        return call
+
+    def GenieSampler_registerCallback(self, name, callback):
+        if callback == self.ffi.NULL:
+            return ARGUMENT
+        return int(GS.GenieSampler_registerCallback(self._text(name), self._sampler_callback(callback)))
+
+    def GenieSampler_registerUserDataCallback(self, name, callback, user_data):
+        if callback == self.ffi.NULL:
+            return ARGUMENT
+        return int(GS.GenieSampler_registerUserDataCallback(self._text(name), self._sampler_callback(callback),
+                                                            user_data))
 
     def GenieDialog_free(self, dialog):
         return int(G.GenieDialog_free(self._handle(dialog)))

@@ -5,7 +5,8 @@ The dialog is created from ``-c``; then, in the real tool's order: ``-l ADAPTER[
 on ``--engine_role`` (applyLora, setLoraStrength per pair), ``--restore``, ``--key``,
 ``--priority``; then the query — text (``-p``/``--prompt_file``, followed by ``--rewind``'s
 text as a REWIND query) or token ids (``--tokens_file``), with ``--action ABORT|PAUSE`` signalled
-from a second thread ``--sleep`` ms after the query starts — and last ``--save``. The reply is
+from a second thread ``--sleep`` ms after the query starts — and last ``--save``.
+``--add_example_sampler`` registers the real tool's example custom sampler first. The reply is
 printed as the real tool prints it: ``[BEGIN]: `` before the first piece, ``[END]`` after the
 last. Relative paths in the config resolve against the working directory, as with Genie's tool.
 """
@@ -13,15 +14,16 @@ import os
 import sys
 import threading
 
-from qnnpy import GenieCommon, GenieDialog as G
+from qnnpy import GenieCommon, GenieDialog as G, GenieSampler
 from qnnpy.GenieCommon import Genie_Status_t as S
+
+EXAMPLE_SAMPLER = "customProcessGreedy"  # the name the real tool registers its example under
 
 _REFUSED = {
     "embedding_file": "qnnpy's LLM graphs take token ids (input_ids); embedding inputs are not supported",
     "embedding_table": "qnnpy's LLM graphs take token ids (input_ids); embedding inputs are not supported",
     "embedding_query_output_type": "it applies to embedding queries, which qnnpy does not support",
     "allow_engine_switch": "qnnpy's dialogs have one engine (no draft engine to switch)",
-    "add_example_sampler": "qnnpy's dialogs sample with the config's sampler block (no sampler callbacks)",
 }
 _MARKS = {G.GENIE_DIALOG_SENTENCE_COMPLETE: "[COMPLETE]: ", G.GENIE_DIALOG_SENTENCE_BEGIN: "[BEGIN]: ",
           G.GENIE_DIALOG_SENTENCE_RESUME: "[RESUME]: ", G.GENIE_DIALOG_SENTENCE_CONTINUE: "",
@@ -49,7 +51,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("-t", "--embedding_table", help="refused: embedding queries")
     parser.add_argument("--embedding_query_output_type", help="refused: embedding queries")
     parser.add_argument("--allow_engine_switch", help="refused: no draft engine")
-    parser.add_argument("--add_example_sampler", action="store_true", help="refused: no sampler callbacks")
+    parser.add_argument("--add_example_sampler", action="store_true",
+                        help=f"register the custom sampler '{EXAMPLE_SAMPLER}' (the largest logit), for a config "
+                             "whose sampler block names it")
 
 
 def _lora(spec: str) -> tuple[str, list[tuple[str, float]]]:
@@ -144,6 +148,11 @@ def _report(status, tokens: bool) -> None:
         raise _Failed(f"the query failed: {S(status).name}")
 
 
+def _largest(size, logits, count, tokens, user_data) -> None:
+    """The real tool's example custom sampler: the largest logit."""
+    tokens[0] = int(logits.argmax())
+
+
 def run(args) -> int:
     try:
         prompt, tokens = _inputs(args)
@@ -159,6 +168,8 @@ def run(args) -> int:
         print(f"genie-t2t-run pid: {os.getpid()}")
     print(f"Using libGenie.so version {GenieCommon.Genie_getApiMajorVersion()}.{GenieCommon.Genie_getApiMinorVersion()}."
           f"{GenieCommon.Genie_getApiPatchVersion()}\n")
+    if args.add_example_sampler:
+        GenieSampler.GenieSampler_registerUserDataCallback(EXAMPLE_SAMPLER, _largest, "test")
     status, config = G.GenieDialogConfig_createFromJson(text)
     if status != S.GENIE_STATUS_SUCCESS:
         print(f"genie-t2t-run: error: GenieDialogConfig_createFromJson failed: {S(status).name}", file=sys.stderr)

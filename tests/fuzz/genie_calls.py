@@ -1,6 +1,7 @@
-"""Argument fuzzing of the Genie dialog API (qnnpy.GenieDialog): hostile Python values — live
-config and dialog handles of the example LLM, roles, adapter names and sentence codes among
-them, so that calls get past the handle checks — in every position of every function.
+"""Argument fuzzing of the Genie dialog and sampler APIs (qnnpy.GenieDialog, qnnpy.GenieSampler):
+hostile Python values — live config, dialog, sampler and sampler-config handles of the example
+LLM, roles, adapter names, sentence codes, sampler JSON and callbacks among them, so that calls
+get past the handle checks — in every position of every function.
 
 A call must return a Genie_Status_t (or a tuple starting with one) and never raise. Genie's
 GENERAL (-1) is a legitimate answer to many refusals (an unknown role, a failed apply), so the
@@ -18,12 +19,17 @@ import random
 import shutil
 import tempfile
 
-from qnnpy import GenieDialog as G, _handles
+from qnnpy import GenieDialog as G, GenieSampler as GS, _handles
+from qnnpy.genie import sampler as sampler_module
 from qnnpy.tools import genie_demo
 from tests.fuzz.arguments import call_once, hostile_values
 
 BUG = "this is a qnnpy bug"
-_HANDLES = {"dialogHandle": "dialog", "configHandle": "config"}  # parameter name -> the live handle it takes
+# parameter name -> the live handle it takes, for the dialog functions and the sampler ones
+_HANDLES = {"GenieDialog": {"dialogHandle": "dialog", "configHandle": "config"},
+            "GenieSampler": {"samplerHandle": "sampler", "configHandle": "sampler config"}}
+_SAMPLER_JSON = ['{"sampler": {"version": 1, "temp": 0.5, "top-k": 3}}',
+                 '{"sampler": {"version": 1, "type": "custom", "callback-name": "pick"}}']
 
 
 class _Lines(logging.Handler):
@@ -55,8 +61,12 @@ def _model():
 
 
 def functions():
-    return [(name, fn) for name, fn in sorted(vars(G).items())
-            if name.startswith("GenieDialog") and callable(fn) and hasattr(fn, "__wrapped__")]
+    return [(name, fn) for module in (G, GS) for name, fn in sorted(vars(module).items())
+            if name.startswith("Genie") and callable(fn) and hasattr(fn, "__wrapped__")]
+
+
+def _handles_of(name: str) -> dict:
+    return _HANDLES["GenieSampler" if name.startswith("GenieSampler") else "GenieDialog"]
 
 
 def classify(result, lines: list[str]) -> str:
@@ -72,7 +82,7 @@ def run(cases: int, seed: int = 0) -> tuple[collections.Counter, dict]:
     """({outcome: count}, {outcome: first example}) over ``cases`` random calls."""
     rng = random.Random(seed)
     counts, examples = collections.Counter(), {}
-    with _model() as text, _heard() as capture:
+    with _model() as text, _heard() as capture, _callbacks_kept():
         live = {}
 
         def renew():
@@ -81,18 +91,39 @@ def run(cases: int, seed: int = 0) -> tuple[collections.Counter, dict]:
             if not _handles.get(live.get("dialog"), G.DIALOG):
                 live["dialog"] = G.GenieDialog_create(live["config"])[1]
                 G.GenieDialog_setMaxNumTokens(live["dialog"], 4)  # replies stay short
+            live["sampler"] = G.GenieDialog_getSampler(live["dialog"])[1]
+            if not _handles.get(live.get("sampler config"), GS.CONFIG):
+                live["sampler config"] = GS.GenieSamplerConfig_createFromJson(rng.choice(_SAMPLER_JSON))[1]
         for _ in range(cases):
             renew()
             name, fn = rng.choice(functions())
-            pool = hostile_values(rng) + [live["dialog"], live["config"], "primary", "draft", "A", "alpha", text,
-                                          "saved", [10, 20, 30], 2, 5, 6, 100]
-            args = [live[_HANDLES[p]] if p in _HANDLES and rng.random() < 0.8 else rng.choice(pool)
+            pool = hostile_values(rng) + [live["dialog"], live["config"], live["sampler"], live["sampler config"],
+                                          "primary", "draft", "A", "alpha", text, *_SAMPLER_JSON, "pick", "temp",
+                                          "top-k", "0.5", "saved", [10, 20, 30], 2, 5, 6, 100, _pick]
+            args = [live[_handles_of(name)[p]] if p in _handles_of(name) and rng.random() < 0.8 else rng.choice(pool)
                     for p in inspect.signature(fn).parameters]  # mostly live handles: the calls go deep
             capture.lines.clear()
             call_once(name, fn, args, lambda result: classify(result, capture.lines), counts, examples)
         G.GenieDialog_free(live["dialog"])
         G.GenieDialogConfig_free(live["config"])
+        GS.GenieSamplerConfig_free(live["sampler config"])
     return counts, examples
+
+
+def _pick(size, logits, count, tokens, *user_data):
+    """A custom sampler for the pool: the largest logit."""
+    tokens[0] = int(logits.argmax())
+
+
+@contextlib.contextmanager
+def _callbacks_kept():
+    """Custom samplers the campaign registers are forgotten after it."""
+    before = dict(sampler_module.CALLBACKS)
+    try:
+        yield
+    finally:
+        sampler_module.CALLBACKS.clear()
+        sampler_module.CALLBACKS.update(before)
 
 
 @contextlib.contextmanager

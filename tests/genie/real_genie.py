@@ -113,6 +113,7 @@ class _Session:
         self.config_path = config_path
         self.lib, self.dialog, self.calls = _open(folder, config_path, "5")
         self.out, self.stream, self.plan = [], [], {"signal": None, "after": 0}
+        self.logits = []  # what a custom sampler was given, row by row
         tokens = ctypes.CFUNCTYPE(None, ctypes.POINTER(ctypes.c_uint32), ctypes.c_uint32, ctypes.c_int, ctypes.c_void_p)
         text = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)  # NULL and "" told apart
         self.on_tokens = tokens(lambda p, n, code, data: self._seen([[p[i] for i in range(n)] if p else None, code]))
@@ -199,11 +200,83 @@ def _stop_sequences(s: _Session, _) -> None:
     s.query("the fox", occupancy=False)
 
 
+def _samplers(s: _Session, _) -> None:
+    """Sampler configs and custom samplers: the callback is given the logits and a script of
+    tokens to choose, so both libraries stream the same bytes — split characters, bytes that
+    are no UTF-8, a special token — whatever the model would have said."""
+    kept = []
+    process = ctypes.CFUNCTYPE(None, ctypes.c_uint32, ctypes.c_void_p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_int32))
+    with_data = ctypes.CFUNCTYPE(None, ctypes.c_uint32, ctypes.c_void_p, ctypes.c_uint32,
+                                 ctypes.POINTER(ctypes.c_int32), ctypes.c_void_p)
+    script = []
+
+    def choose(size, logits, count, tokens, *user):
+        s.logits.append(ctypes.cast(logits, ctypes.POINTER(ctypes.c_float))[:size // 4])
+        s.stream.append(["sampled", size, count, *user])
+        tokens[0] = script.pop(0) if script else 1
+
+    def config(text):
+        handle = ctypes.c_void_p()
+        s.record(f"sampler config {text}", lambda lib, d: lib.GenieSamplerConfig_createFromJson(text, ctypes.byref(handle)),
+                 occupancy=False)
+        return handle
+
+    sampler = ctypes.c_void_p()
+    s.record("getSampler", lambda lib, d: lib.GenieDialog_getSampler(d, ctypes.byref(sampler)), occupancy=False)
+    s.record("getSampler NULL", lambda lib, d: lib.GenieDialog_getSampler(d, None), occupancy=False)
+    for text in (b'{"sampler": {"version": 1, "temp": 0.0}}', b'{"version": 1, "temp": 0.0}', b'{"sampler": {"temp": 0}}',
+                 b'{"sampler": {"version": 1, "top-k": 1, "x": 2}}', b"not json", b'{"sampler": {"version": 1, "top-p": 2}}',
+                 b'{"sampler": {"version": 1, "type": "custom"}}'):
+        config(text)
+    edited = config(b'{"sampler": {"version": 1, "seed": 5, "temp": 0.9, "top-k": 40, "top-p": 0.95}}')
+    for key, value in ((b"top-p", b"0.8"), (b"temp", b" 0.7"), (b"top-k", b"1.5"), (b"seed", b"-3"), (b"greedy", b"true"),
+                       (b"bogus", b"1"), (b"top-p", b"abc"), (b"temp", b""), (b"type", b"basic")):
+        s.record(f"setParam {key} {value}", lambda lib, d: lib.GenieSamplerConfig_setParam(edited, key, value),
+                 occupancy=False)
+    s.record("setParam NULL config", lambda lib, d: lib.GenieSamplerConfig_setParam(None, b"temp", b"1"), occupancy=False)
+    s.record("apply edited", lambda lib, d: lib.GenieSampler_applyConfig(sampler, edited), occupancy=False)
+    s.query("the fox")  # top-k read as 1 from "1.5": greedy
+    warm = config(b'{"sampler": {"version": 1, "temp": 0.7, "top-p": 0.5}}')
+    s.record("apply without top-k", lambda lib, d: lib.GenieSampler_applyConfig(sampler, warm), occupancy=False)
+    s.query(" runs")  # top-k 1 stays: still greedy
+    s.record("apply NULL config", lambda lib, d: lib.GenieSampler_applyConfig(sampler, None), occupancy=False)
+    s.record("apply NULL sampler", lambda lib, d: lib.GenieSampler_applyConfig(None, warm), occupancy=False)
+    s.record("free", lambda lib, d: lib.GenieSamplerConfig_free(warm), occupancy=False)
+    s.record("free again", lambda lib, d: lib.GenieSamplerConfig_free(warm), occupancy=False)
+    s.record("register NULL", lambda lib, d: lib.GenieSampler_registerCallback(b"script", None), occupancy=False)
+    kept += [process(lambda *a: None), process(choose), with_data(choose)]
+    s.record("register", lambda lib, d: lib.GenieSampler_registerCallback(b"script", kept[0]), occupancy=False)
+    s.record("register again", lambda lib, d: lib.GenieSampler_registerCallback(b"script", kept[1]), occupancy=False)
+    custom = config(b'{"sampler": {"version": 1, "type": "custom", "callback-name": "script"}}')
+    s.record("apply custom", lambda lib, d: lib.GenieSampler_applyConfig(sampler, custom), occupancy=False)
+    for tokens, text in (([67, 129, 104, 68], "the fox"), ([67, 129, 68, 69], " a"), ([67, 0, 68], " b"), (None, ""),
+                         ([160, 226, 107, 174, 255], "the fox"), ([104, 67], " c")):
+        if tokens is None:  # a new dialog before the context fills
+            s.fresh()
+            s.record("getSampler", lambda lib, d: lib.GenieDialog_getSampler(d, ctypes.byref(sampler)), occupancy=False)
+            s.record("apply custom", lambda lib, d: lib.GenieSampler_applyConfig(sampler, custom), occupancy=False)
+            continue
+        script[:] = tokens
+        s.query(text)
+    s.fresh()
+    s.record("getSampler", lambda lib, d: lib.GenieDialog_getSampler(d, ctypes.byref(sampler)), occupancy=False)
+    s.record("register with data", lambda lib, d: lib.GenieSampler_registerUserDataCallback(
+        b"data", kept[2], ctypes.c_void_p(1234)), occupancy=False)
+    data = config(b'{"sampler": {"version": 1, "type": "custom", "callback-name": "data"}}')
+    s.record("apply with data", lambda lib, d: lib.GenieSampler_applyConfig(sampler, data), occupancy=False)
+    script[:] = [70, 71]
+    s.query("the fox")
+    nobody = config(b'{"sampler": {"version": 1, "type": "custom", "callback-name": "nobody"}}')
+    s.record("apply unregistered", lambda lib, d: lib.GenieSampler_applyConfig(sampler, nobody), occupancy=False)
+    s.query(" runs", occupancy=False)  # fails at its first token; the scenario ends here
+
+
 # Pauses, each in a process of its own: after some pause sequences the real libGenie.so fails
 # later queries, even of other dialogs (docs/genie.md).
 SCENARIOS = {
     "tokens_aborts_saves": _tokens_aborts_saves,
     "stop_sequences": _stop_sequences,
+    "samplers": _samplers,
     "pause_resume": lambda s, _: (s.query("the fox", signal=2, after=2), s.query("", 6)),
     "refused_while_paused": lambda s, _: (s.query("the fox", signal=2, after=2), s.query(" runs"),
                                           s.token_query([50])),
@@ -223,7 +296,7 @@ def extras(folder: str, config_path: str, save_dir: str, scenario: str) -> None:
     s = _Session(folder, config_path)
     SCENARIOS[scenario](s, save_dir)
     s.lib.GenieDialog_free(s.dialog)
-    print(json.dumps(s.out))
+    print(json.dumps({"calls": s.out, "logits": s.logits}))
 
 
 if __name__ == "__main__":

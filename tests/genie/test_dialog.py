@@ -211,6 +211,30 @@ def test_genie_t2t_run_prints_the_adapted_reply(genie_model, monkeypatch, tmp_pa
     assert "even count" in capsys.readouterr().err
 
 
+def test_genie_t2t_run_example_sampler_is_greedy(genie_model, monkeypatch, tmp_path, capsys):
+    """--add_example_sampler registers the real tool's 'customProcessGreedy' (the largest
+    logit): a config naming it replies with transformers' greedy ids; without the flag the
+    name is unregistered and the query fails."""
+    from qnnpy.genie import sampler
+    from qnnpy.tools import qairt
+    monkeypatch.setattr(sampler, "CALLBACKS", {})
+    monkeypatch.setattr("qnnpy.GenieSampler.CALLBACKS", sampler.CALLBACKS)
+    work, reference = genie_model
+    monkeypatch.chdir(work)
+    custom = {"version": 1, "type": "custom", "callback-name": "customProcessGreedy"}
+    (tmp_path / "dialog.json").write_text(json.dumps(dialog_config(**{"dialog/sampler": custom})))
+    prompt = reference["prompts"][0]
+    ids = prompt["ids"][1:] if prompt["ids"][0] == 0 else prompt["ids"]
+    (tmp_path / "ids.txt").write_text(" ".join(map(str, ids)))
+    run = ["-c", str(tmp_path / "dialog.json"), "-tok", str(tmp_path / "ids.txt"), "-l", "B"]
+    assert qairt.genie_t2t_run_main(run) == 1
+    assert "the query failed: GENIE_STATUS_ERROR_GENERAL" in capsys.readouterr().err
+    fills = len(prompt["ids"]) + len(prompt["b"]) == 64
+    assert qairt.genie_t2t_run_main(run + ["--add_example_sampler"]) == int(fills)
+    expected = prompt["b"][:-1] if prompt["b"][-1] == 1 else prompt["b"]
+    assert "[BEGIN]: " + "".join(f"{t} " for t in expected) + "[END]" in capsys.readouterr().out
+
+
 def test_genie_t2t_run_token_files_saves_rewinds_and_actions(genie_model, monkeypatch, tmp_path, capsys):
     """-tok: the ids in, transformers' ids out; -s then -r: the saved conversation continues
     as the unsaved one did; -w: a REWIND query after the first; --action PAUSE: the query
@@ -248,7 +272,6 @@ def test_genie_t2t_run_token_files_saves_rewinds_and_actions(genie_model, monkey
     assert "Query successfully paused" in capsys.readouterr().out
     for flags, words in ((["-e", "x.raw"], "--embedding_file cannot be honoured"),
                          (["--allow_engine_switch", "draft,e.json"], "--allow_engine_switch cannot be honoured"),
-                         (["--add_example_sampler"], "--add_example_sampler cannot be honoured"),
                          (["--action", "STOP"], "the actions are ABORT and PAUSE"),
                          (["--priority", "7"], "not a Genie priority"),
                          (["-tok", str(tmp_path / "ids.txt")], "give one of --prompt")):
