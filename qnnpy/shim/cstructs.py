@@ -83,9 +83,20 @@ HTP_GRAPH_MEMBERS = {
 }
 
 
+# tags the tensor reader compares, as plain ints (an enum member lookup per tensor is measurable)
+_SCALE_OFFSET = int(QE.QNN_QUANTIZATION_ENCODING_SCALE_OFFSET)
+_POINTED_ENCODINGS = frozenset(int(e) for e in (  # their parameters live behind pointers
+    QE.QNN_QUANTIZATION_ENCODING_AXIS_SCALE_OFFSET, QE.QNN_QUANTIZATION_ENCODING_BW_SCALE_OFFSET,
+    QE.QNN_QUANTIZATION_ENCODING_BW_AXIS_SCALE_OFFSET, QE.QNN_QUANTIZATION_ENCODING_BLOCKWISE_EXPANSION))
+_RAW, _MEMHANDLE = int(Qnn_TensorMemType_t.QNN_TENSORMEMTYPE_RAW), int(Qnn_TensorMemType_t.QNN_TENSORMEMTYPE_MEMHANDLE)
+_V2 = int(Qnn_TensorVersion_t.QNN_TENSOR_VERSION_2)
+
+
 class CStructs:
     def __init__(self, ffi):
         self.ffi, self.NULL = ffi, ffi.NULL
+        self._layout = None  # numpy view of Qnn_Tensor_t, made on first use
+        self._char_p, self._u32_p, self._u8_p = (ffi.typeof(t) for t in ("char*", "uint32_t*", "uint8_t*"))
 
     # ---- scalars, strings, handles ---------------------------------------------------------
 
@@ -163,28 +174,64 @@ class CStructs:
         return py
 
     def tensor(self, t) -> Qnn_Tensor_t:
-        """``t`` is a Qnn_Tensor_t (cdata struct or pointer); V1 fields are a prefix of V2's."""
-        body = t.v2 if t.version == Qnn_TensorVersion_t.QNN_TENSOR_VERSION_2 else t.v1
-        rank = body.rank
-        dims = None if body.dimensions == self.NULL else [body.dimensions[i] for i in range(rank)]
-        py = Qnn_TensorV2_t(body.id, self.string(body.name), body.type, body.dataFormat, body.dataType,
-                            self.quantize(body.quantizeParams, dims), rank, dims, body.memType)
-        if body.memType == Qnn_TensorMemType_t.QNN_TENSORMEMTYPE_RAW:
-            py.clientBuf = Qnn_ClientBuffer_t(self.buffer(body.clientBuf.data, body.clientBuf.dataSize),
-                                              body.clientBuf.dataSize)
-        elif body.memType == Qnn_TensorMemType_t.QNN_TENSORMEMTYPE_MEMHANDLE:
-            py.memHandle = self.handle(body.memHandle)
-        if t.version == Qnn_TensorVersion_t.QNN_TENSOR_VERSION_2:
-            if body.isDynamicDimensions != self.NULL:
-                py.isDynamicDimensions = [body.isDynamicDimensions[i] for i in range(rank)]
-            sp = body.sparseParams
-            py.sparseParams = Qnn_SparseParams_t(sp.type, Qnn_SparseLayoutHybridCoo_t(
-                sp.hybridCoo.numSpecifiedElements, sp.hybridCoo.numSparseDimensions))
-            py.isProduced = body.isProduced
-        return Qnn_Tensor_t(t.version, v2=py)
+        """``t`` is a Qnn_Tensor_t struct or a pointer to one."""
+        if self.ffi.typeof(t).kind == "struct":
+            t = self.ffi.addressof(t)
+        return self._read_tensors(t, 1)[0]
 
     def tensors(self, array, count: int) -> list | None:
-        return None if array == self.NULL else [self.tensor(array[i]) for i in range(count)]
+        return None if array == self.NULL else self._read_tensors(array, count)
+
+    def _tensor_layout(self) -> np.dtype:
+        """The fixed fields of Qnn_Tensor_t as a numpy record (V1 fields are a prefix of V2's),
+        so an array of tensors is read in one pass over its bytes, not field by field."""
+        if self._layout is None:
+            at = lambda *path: self.ffi.offsetof("Qnn_Tensor_t", "v2", *path)  # noqa: E731
+            fields = [("version", "<u4", self.ffi.offsetof("Qnn_Tensor_t", "version")), ("id", "<u4", at("id")),
+                      ("name", "<u8", at("name")), ("type", "<u4", at("type")), ("format", "<u4", at("dataFormat")),
+                      ("dtype", "<u4", at("dataType")),
+                      ("definition", "<u4", at("quantizeParams", "encodingDefinition")),
+                      ("encoding", "<u4", at("quantizeParams", "quantizationEncoding")),
+                      ("scale", "<f4", at("quantizeParams", "scaleOffsetEncoding", "scale")),
+                      ("offset", "<i4", at("quantizeParams", "scaleOffsetEncoding", "offset")),
+                      ("rank", "<u4", at("rank")), ("dims", "<u8", at("dimensions")), ("mem", "<u4", at("memType")),
+                      ("data", "<u8", at("clientBuf", "data")), ("size", "<u4", at("clientBuf", "dataSize")),
+                      ("dynamic", "<u8", at("isDynamicDimensions")), ("sparse", "<u4", at("sparseParams", "type")),
+                      ("specified", "<u4", at("sparseParams", "hybridCoo", "numSpecifiedElements")),
+                      ("sparse_dims", "<u4", at("sparseParams", "hybridCoo", "numSparseDimensions")),
+                      ("produced", "u1", at("isProduced"))]
+            self._layout = np.dtype({"names": [f[0] for f in fields], "formats": [f[1] for f in fields],
+                                     "offsets": [f[2] for f in fields], "itemsize": self.ffi.sizeof("Qnn_Tensor_t")})
+        return self._layout
+
+    def _read_tensors(self, array, count: int) -> list:
+        """``count`` tensors from a Qnn_Tensor_t pointer: the fixed fields from one copy of
+        their bytes, then what their pointers point at (name, dimensions, client memory)."""
+        ffi, layout, cast = self.ffi, self._tensor_layout(), self.ffi.cast
+        rows = np.frombuffer(ffi.buffer(array, count * layout.itemsize), layout).tolist()
+        out = []
+        for i, (version, tid, name, ttype, fmt, dtype, definition, encoding, scale, offset, rank, dims_at, mem,
+                data, size, dynamic, sparse, specified, sparse_dims, produced) in enumerate(rows):
+            v2 = version == _V2
+            dims = None if not dims_at else ffi.unpack(cast(self._u32_p, dims_at), rank)
+            quant = Qnn_QuantizeParams_t(definition, encoding)
+            if encoding == _SCALE_OFFSET:
+                quant.scaleOffsetEncoding = Qnn_ScaleOffset_t(scale, offset)
+            elif encoding in _POINTED_ENCODINGS:  # arrays behind pointers: read field by field
+                quant = self.quantize((array[i].v2 if v2 else array[i].v1).quantizeParams, dims)
+            py = Qnn_TensorV2_t(tid, None if not name else ffi.string(cast(self._char_p, name)).decode("utf-8", "replace"),
+                                ttype, fmt, dtype, quant, rank, dims, mem)
+            if mem == _RAW:
+                py.clientBuf = Qnn_ClientBuffer_t(None if not data else ffi.buffer(cast(self._char_p, data), size), size)
+            elif mem == _MEMHANDLE:
+                py.memHandle = data or None  # the union's pointer member
+            if v2:
+                if dynamic:
+                    py.isDynamicDimensions = list(ffi.unpack(cast(self._u8_p, dynamic), rank))
+                py.sparseParams = Qnn_SparseParams_t(sparse, Qnn_SparseLayoutHybridCoo_t(specified, sparse_dims))
+                py.isProduced = produced
+            out.append(Qnn_Tensor_t(version, v2=py))
+        return out
 
     def tensor_pointers(self, array, count: int) -> list | None:
         """An array of pointers to tensors (QnnTensor_update*Tensors)."""

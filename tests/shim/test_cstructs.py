@@ -116,3 +116,62 @@ def test_v1_tensor_reads_its_prefix(c):
     assert (py.version, py.v1.id, py.v1.name, py.v1.dimensions, py.v1.clientBuf.dataSize) == (1, 5, "x", [2, 3], 24)
     memoryview(py.v1.clientBuf.data).cast("B")[0:4] = b"\x00\x00\x80\x3f"   # writes reach the client's memory
     assert data[0] == 1.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data(), count=st.integers(1, 4))
+def test_client_tensor_arrays_read_every_field(c, data, count):
+    """An execute's tensor array, read at once from its bytes: each tensor's fields — memory
+    (client buffer or handle), dynamic dimensions, sparse parameters, produced flag, V1 or V2,
+    a scale-offset encoding in the struct or an axis encoding behind a pointer — as set."""
+    ffi, keep, want = c.ffi, [], []
+    array = ffi.new("Qnn_Tensor_t[]", count)
+    for i in range(count):
+        t, v2 = array[i], data.draw(st.booleans())
+        t.version = 2 if v2 else 1
+        body = t.v2 if v2 else t.v1
+        dims = data.draw(st.lists(st.integers(1, 9), min_size=1, max_size=4))
+        keep += [ffi.new("char[]", f"t{i}".encode()), ffi.new("uint32_t[]", dims)]
+        body.id, body.name, body.type, body.dataType, body.rank, body.dimensions = i + 3, keep[-2], 1, 0x0408, \
+            len(dims), keep[-1]
+        scale, offset = data.draw(floats), data.draw(offsets)
+        axis = data.draw(st.booleans())
+        if axis:
+            keep.append(ffi.new("Qnn_ScaleOffset_t[]", [(scale, offset)] * dims[0]))
+            body.quantizeParams.quantizationEncoding = QE.QNN_QUANTIZATION_ENCODING_AXIS_SCALE_OFFSET
+            body.quantizeParams.axisScaleOffsetEncoding.axis, body.quantizeParams.axisScaleOffsetEncoding.numScaleOffsets = \
+                0, dims[0]
+            body.quantizeParams.axisScaleOffsetEncoding.scaleOffset = keep[-1]
+        else:
+            body.quantizeParams.quantizationEncoding = QE.QNN_QUANTIZATION_ENCODING_SCALE_OFFSET
+            body.quantizeParams.scaleOffsetEncoding.scale, body.quantizeParams.scaleOffsetEncoding.offset = scale, offset
+        handle = data.draw(st.booleans())
+        if handle:
+            body.memType, body.memHandle = 1, ffi.cast("void*", 0x1000 + i)
+        else:
+            keep.append(ffi.new("uint8_t[]", 8 * i + 1))
+            body.memType, body.clientBuf.data, body.clientBuf.dataSize = 0, keep[-1], 8 * i + 1
+        dynamic = [int(d) for d in data.draw(st.lists(st.booleans(), min_size=len(dims), max_size=len(dims)))]
+        if v2:
+            keep.append(ffi.new("uint8_t[]", dynamic))
+            t.v2.isDynamicDimensions, t.v2.isProduced = keep[-1], i % 2
+            t.v2.sparseParams.type, t.v2.sparseParams.hybridCoo.numSpecifiedElements = 1, 5 * i
+            t.v2.sparseParams.hybridCoo.numSparseDimensions = i
+        want.append((v2, dims, scale, offset, axis, handle, dynamic))
+    for i, (py, (v2, dims, scale, offset, axis, handle, dynamic)) in enumerate(zip(c.tensors(array, count), want)):
+        b = py.v2
+        assert (py.version, b.id, b.name, b.type, b.dataType, b.rank, b.dimensions) == \
+            (2 if v2 else 1, i + 3, f"t{i}", 1, 0x0408, len(dims), dims)
+        q = b.quantizeParams
+        if axis:
+            assert q.axisScaleOffsetEncoding.scaleOffset == [Qnn_ScaleOffset_t(scale, offset)] * dims[0]
+        else:
+            assert (q.scaleOffsetEncoding.scale, q.scaleOffsetEncoding.offset) == (scale, offset)
+        if handle:
+            assert (b.memType, b.memHandle) == (1, 0x1000 + i)
+        else:
+            assert (b.memType, b.clientBuf.dataSize, len(b.clientBuf.data)) == (0, 8 * i + 1, 8 * i + 1)
+        if v2:
+            assert (b.isDynamicDimensions, b.isProduced) == (dynamic, i % 2)
+            assert (b.sparseParams.type, b.sparseParams.hybridCoo.numSpecifiedElements,
+                    b.sparseParams.hybridCoo.numSparseDimensions) == (1, 5 * i, i)
