@@ -9,6 +9,7 @@ that is not JSON JSON_FORMAT, an unknown or missing key JSON_SCHEMA, a bad value
 a failed create, apply or strength GENERAL. A query that fills the context ends its stream
 with END and returns WARNING_CONTEXT_EXCEEDED; a query that fails otherwise ends it with ABORT.
 """
+import itertools
 from enum import IntEnum
 
 from qnnpy import _handles, _log
@@ -16,10 +17,16 @@ from qnnpy._enum import export
 from qnnpy.GenieCommon import Genie_Status_t as S
 from qnnpy.genie import config as schema
 from qnnpy.genie.calls import JSON_STATUS, Refused, api, config_handle, live, need_str
+from qnnpy.genie import profile as timing
 from qnnpy.genie.dialog import Dialog, DialogError
 from qnnpy.genie.engine import EngineError
+from qnnpy.GenieLog import LOG
+from qnnpy.GenieProfile import PROFILE
+from qnnpy.GenieTokenizer import TOKENIZER
 
 CONFIG, DIALOG, SAMPLER = "GenieDialogConfig", "GenieDialog", "GenieSampler"
+_bound: dict[int, dict] = {}  # config handle -> {"logger": GenieLogger, "profile": Profile} bound to it
+_dialogs_made = itertools.count()  # a profile names a dialog by its number in the process ("dialog3")
 
 
 class GenieDialog_SentenceCode_t(IntEnum):
@@ -96,13 +103,54 @@ def GenieDialogConfig_createFromJson(str_):
 def GenieDialogConfig_free(configHandle):
     live(configHandle, CONFIG)
     _handles.free(configHandle)
+    _bound.pop(configHandle, None)
+    return S.GENIE_STATUS_SUCCESS
+
+
+@api()
+def GenieDialogConfig_bindLogger(configHandle, logHandle):
+    """Dialogs created from the config from now on log to the logger too (a second bind
+    replaces the first)."""
+    live(configHandle, CONFIG)
+    _bound.setdefault(configHandle, {})["logger"] = live(logHandle, LOG)
+    return S.GENIE_STATUS_SUCCESS
+
+
+@api()
+def GenieDialogConfig_bindProfiler(configHandle, profileHandle):
+    """Dialogs created from the config from now on report their timings to the profile."""
+    live(configHandle, CONFIG)
+    profile = live(profileHandle, PROFILE)
+    _bound.setdefault(configHandle, {})["profile"] = profile
+    profile.bound.add((configHandle, CONFIG))
     return S.GENIE_STATUS_SUCCESS
 
 
 @api(outputs=1)
 def GenieDialog_create(configHandle):
     cfg = live(configHandle, CONFIG)
-    return S.GENIE_STATUS_SUCCESS, _handles.new(DIALOG, Dialog(cfg, S))
+    bound = _bound.get(configHandle, {})
+    logger, profile = bound.get("logger"), bound.get("profile")
+    _log.genie_route(logger if logger is not None and logger.alive else None)
+    start = timing.now_us()
+    dialog = Dialog(cfg, S)
+    number = next(_dialogs_made)
+    dialog.logger = logger
+    handle = _handles.new(DIALOG, dialog)
+    if profile is not None:
+        dialog.timings = profile.component(f"dialog{number}")
+        profile.bound.add((handle, DIALOG))
+        timing.create_event(dialog.timings, start)
+    return S.GENIE_STATUS_SUCCESS, handle
+
+
+def _timed_query(dialog, run):
+    """A query, reported to the dialog's profile when it ran (refused queries are not)."""
+    start = timing.now_us()
+    status = run()
+    if dialog.timings is not None:
+        timing.query_event(dialog.timings, start, dialog.stats)
+    return status
 
 
 _PIECES = {code: code.name.rsplit("_", 1)[1] for code in SC}
@@ -115,11 +163,15 @@ def GenieDialog_query(dialogHandle, queryStr, sentenceCode, callback, userData):
     code = _sentence_code(sentenceCode)
     if not callable(callback):
         raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "the callback is NULL or not callable")
-    text = need_str(queryStr, "queryStr")
+    resume = code == SC.GENIE_DIALOG_SENTENCE_RESUME
+    text = "" if resume and queryStr is None else need_str(queryStr, "queryStr")  # RESUME reads no text
+    if resume and text and dialog.paused is None:  # measured: with no text it fails later, QUERY_FAILED
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "a RESUME query with text needs a paused query")
 
     def emit(piece, piece_code):
         callback(piece, SC(piece_code), userData)
-    return _run(dialog, lambda: dialog.query(text, emit, _PIECES[code]), lambda end: emit("", end))
+    return _timed_query(dialog, lambda: _run(dialog, lambda: dialog.query(text, emit, _PIECES[code]),
+                                             lambda end: emit("", end)))
 
 
 @api()
@@ -147,7 +199,8 @@ def GenieDialog_tokenQuery(dialogHandle, inputTokens, numTokens, sentenceCode, c
 
     def emit(out, piece_code):
         callback(out, len(out), SC(piece_code), userData)
-    return _run(dialog, lambda: dialog.token_query(tokens, emit, _PIECES[code]), lambda end: emit([], end))
+    return _timed_query(dialog, lambda: _run(dialog, lambda: dialog.token_query(tokens, emit, _PIECES[code]),
+                                             lambda end: emit([], end)))
 
 
 @api()
@@ -223,16 +276,25 @@ def GenieDialog_reset(dialogHandle):
 @api()
 def GenieDialog_applyLora(dialogHandle, engine, loraAdapterName):
     dialog = _dialog_for(dialogHandle, engine)
-    dialog.apply_lora(need_str(loraAdapterName, "loraAdapterName"))
+    start = timing.now_us()
+    try:
+        dialog.apply_lora(need_str(loraAdapterName, "loraAdapterName"))
+    except DialogError:
+        if dialog.timings is not None:  # a failed switch is an event with no measurement, as on the real library
+            timing.event(dialog.timings, "GenieDialog_applyLora", start)
+        raise
+    if dialog.timings is not None:
+        timing.lora_event(dialog.timings, start)
     return S.GENIE_STATUS_SUCCESS
 
 
 @api()
 def GenieDialog_releaseLoraMemory(dialogHandle, engine, loraAdapterName):
-    """Forget an adapter applied before (its section bytes are dropped; applying it again
-    reads its files again). Measured on the real libGenie.so: an adapter never applied is
-    GENERAL; releasing the current one leaves APPLIED_LORA_ADAPTER "" (its weights stay in
-    the graphs here; the real library's next query then failed); an unknown role is GENERAL."""
+    """Forget an adapter (its section bytes are dropped; applying it again reads its files
+    again). Measured on the real libGenie.so: any adapter the config lists is SUCCESS, applied
+    or not, a name it does not list GENERAL; releasing the current one leaves
+    APPLIED_LORA_ADAPTER "" (its weights stay in the graphs here; the real library's next query
+    then failed); an unknown role is GENERAL."""
     dialog = _dialog_for(dialogHandle, engine)
     dialog.release_lora(need_str(loraAdapterName, "loraAdapterName"))
     return S.GENIE_STATUS_SUCCESS
@@ -280,11 +342,22 @@ def GenieDialog_getSampler(dialogHandle):
     return S.GENIE_STATUS_SUCCESS, dialog.sampler_handle
 
 
+@api(outputs=1)
+def GenieDialog_getTokenizer(dialogHandle):
+    """The dialog's tokenizer handle (one per dialog, valid until the dialog is freed), for
+    qnnpy.GenieTokenizer."""
+    dialog = live(dialogHandle, DIALOG)
+    if dialog.tokenizer_handle is None:
+        dialog.tokenizer_handle = _handles.new(TOKENIZER, dialog)
+    return S.GENIE_STATUS_SUCCESS, dialog.tokenizer_handle
+
+
 @api()
 def GenieDialog_free(dialogHandle):
     dialog = live(dialogHandle, DIALOG)
     _handles.free(dialogHandle)
-    if dialog.sampler_handle is not None:
-        _handles.free(dialog.sampler_handle)
+    for handle in (dialog.sampler_handle, dialog.tokenizer_handle):
+        if handle is not None:
+            _handles.free(handle)
     dialog.free()
     return S.GENIE_STATUS_SUCCESS

@@ -1,4 +1,5 @@
-"""Where every log line goes: the QnnLog callbacks of the backend in use, and Python logging.
+"""Where every log line goes: the QnnLog callbacks of the backend in use, the Genie logger of
+the Genie call running, and Python logging.
 
 A call that can be tied to a backend (through any handle it names) logs to that backend's
 logger only; a call that cannot (a foreign handle, say) logs to every live logger, so the
@@ -28,6 +29,7 @@ class Logger:
 
 _all_loggers: list[Logger] = []
 _route = threading.local()
+_genie = threading.local()  # .logger: the Genie logger (qnnpy.GenieLog) of the Genie call running on this thread
 _failures: dict[int, str] = {}  # error code -> the last line logged for a failure with it (QnnError.h)
 
 
@@ -61,6 +63,12 @@ def route_to(logger: "Logger | None") -> None:
     _route.routed = True
 
 
+def genie_route(logger) -> None:
+    """Also send this thread's lines to a Genie logger (one a dialog's config was bound to),
+    until called again with None."""
+    _genie.logger = logger
+
+
 def emit(level: int, message: str) -> None:
     py_logger.log(_PY_LEVELS.get(level, logging.DEBUG), message)
     if getattr(_route, "routed", False):
@@ -74,3 +82,6 @@ def emit(level: int, message: str) -> None:
                 logger.callback("%s", level, stamp, (message,))
             except Exception:  # a client callback must never break the call that logs
                 py_logger.exception("QnnLog callback raised")
+    genie = getattr(_genie, "logger", None)
+    if genie is not None:
+        genie.deliver(level, stamp, message)

@@ -7,7 +7,10 @@
 #define GENIE_DIALOG_H
 
 #include "GenieCommon.h"
+#include "GenieLog.h"
+#include "GenieProfile.h"
 #include "GenieSampler.h"
+#include "GenieTokenizer.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -56,6 +59,12 @@ typedef void (*GenieDialog_TokenQueryCallback_t)(const uint32_t* response, const
 
 GENIE_API Genie_Status_t GenieDialogConfig_createFromJson(const char* str, GenieDialogConfig_Handle_t* configHandle);
 GENIE_API Genie_Status_t GenieDialogConfig_free(const GenieDialogConfig_Handle_t configHandle);
+/* Dialogs created from the config afterwards log to logHandle (a second bind replaces the
+ * first) and report their timings to profileHandle. */
+GENIE_API Genie_Status_t GenieDialogConfig_bindLogger(const GenieDialogConfig_Handle_t configHandle,
+                                                      const GenieLog_Handle_t logHandle);
+GENIE_API Genie_Status_t GenieDialogConfig_bindProfiler(const GenieDialogConfig_Handle_t configHandle,
+                                                        const GenieProfile_Handle_t profileHandle);
 
 GENIE_API Genie_Status_t GenieDialog_create(const GenieDialogConfig_Handle_t configHandle,
                                             GenieDialog_Handle_t* dialogHandle);
@@ -106,6 +115,9 @@ GENIE_API Genie_Status_t GenieDialog_getValue(const GenieDialog_Handle_t dialogH
 /* The dialog's sampler, for GenieSampler_applyConfig (one handle per dialog, gone with it). */
 GENIE_API Genie_Status_t GenieDialog_getSampler(const GenieDialog_Handle_t dialogHandle,
                                                 GenieSampler_Handle_t* dialogSamplerHandle);
+/* The dialog's tokenizer, for GenieTokenizer_encode/decode (one handle per dialog, gone with it). */
+GENIE_API Genie_Status_t GenieDialog_getTokenizer(const GenieDialog_Handle_t dialogHandle,
+                                                  GenieTokenizer_Handle_t* tokenizerHandle);
 GENIE_API Genie_Status_t GenieDialog_free(const GenieDialog_Handle_t dialogHandle);
 
 #ifdef __cplusplus

@@ -24,6 +24,7 @@ def api(outputs: int = 0):
     def wrap(fn):
         @functools.wraps(fn)
         def call(*args):
+            _log.genie_route(None)
             try:
                 result = fn(*args)
             except (Refused, DialogError) as err:
@@ -33,6 +34,8 @@ def api(outputs: int = 0):
                 _log.emit(_log.ERROR, f"{fn.__name__}: internal error ({type(err).__name__}: {err}); this is a qnnpy "
                                       "bug, please report it")
                 return S.GENIE_STATUS_ERROR_GENERAL if not outputs else (S.GENIE_STATUS_ERROR_GENERAL,) + (None,) * outputs
+            finally:
+                _log.genie_route(None)
             return result
         return call
     return wrap
@@ -48,6 +51,7 @@ def live(handle, kind: str):
     obj = _handles.get(handle, kind)
     if obj is None:
         raise Refused(S.GENIE_STATUS_ERROR_INVALID_HANDLE, f"{handle!r} is not a live {kind} handle")
+    _log.genie_route(getattr(obj, "logger", None))  # a dialog's lines also go to the logger its config had
     return obj
 
 

@@ -19,8 +19,9 @@ import os
 
 import numpy as np
 
-from qnnpy import QnnBackend
+from qnnpy import QnnBackend, _log
 from qnnpy.genie.engine import MASK, EngineError, LlmEngine
+from qnnpy.genie.profile import now_us
 from qnnpy.genie.sampler import Sampler, SamplerError
 
 
@@ -93,7 +94,7 @@ class Dialog:
         self.stops: list[str] = list(cfg.get("stop-sequence", []))
         self.held = ""  # reply text a stop sequence's prefix held back when the reply was cut
         self.applied = ""
-        self.loaded: set[str] = set()  # adapters applied since creation (released ones stay known)
+        self.strength_unset = True  # no setLoraStrength yet: warned about at the first query with an adapter
         self.max_tokens = None
         self.pending: list[int] = []  # a reply's last token, not yet in the cache
         self.queries = 0  # since creation or reset
@@ -102,6 +103,12 @@ class Dialog:
         self.signalled: str | None = None  # "ABORT" or "PAUSE", taken by the running (or, PAUSE, next) query
         self.paused: int | None = None  # a paused query's next token: a RESUME query streams it first
         self.sampler_handle = None  # GenieDialog_getSampler's handle, once asked for
+        self.tokenizer_handle = None  # GenieDialog_getTokenizer's, likewise
+        self.logger = None  # the GenieLog its config was bound to: the dialog's lines go there too
+        self.timings = None  # its component of the GenieProfile its config was bound to
+        # the last query's numbers, for a bound GenieProfile: prompt tokens fed, when the
+        # first token was sampled (monotonic us), tokens generated
+        self.stats = {"prompt": 0, "first": None, "generated": 0}
 
     def free(self) -> None:
         QnnBackend.QnnBackend_free(self.backend)
@@ -160,6 +167,13 @@ class Dialog:
         front); a REWIND whose first token differs from the cache's rewinds nothing and is fed
         after it."""
         S = self.status
+        self.stats = {"prompt": 0, "first": None, "generated": 0}
+        if self.applied and self.strength_unset and self.engine.alphas:
+            self.strength_unset = False  # said once
+            _log.emit(_log.WARN, f"adapter '{self.applied}' is applied but no strength was set: qnnpy feeds "
+                                 f"{sorted(self.engine.alphas)} as 1.0, the real libGenie.so leaves those inputs as "
+                                 "whatever their buffers hold (zeros when measured: the adapter then has no effect); "
+                                 "call GenieDialog_setLoraStrength")
         follow_up = self.queries > 0
         if piece == "RESUME" and self.paused is None:
             raise DialogError(S.GENIE_STATUS_ERROR_QUERY_FAILED,
@@ -207,6 +221,7 @@ class Dialog:
                                   f"the query's {len(tokens)} tokens do not fit the context: a prompt may end at "
                                   f"position {limit} and {used} are in use")
         logits = self._feed(tokens)
+        self.stats["prompt"] = len(tokens)
         if opening:
             self.pending = []
         if piece in ("BEGIN", "CONTINUE", "ABORT") or self.max_tokens == 0:
@@ -235,6 +250,8 @@ class Dialog:
                     token = self.sampler(logits)
                 except SamplerError as err:
                     raise DialogError(S.GENIE_STATUS_ERROR_GENERAL, str(err)) from None
+                if self.stats["first"] is None:
+                    self.stats["first"] = now_us()
                 if self.signalled == "PAUSE":  # stopped before this token shows
                     self.signalled, self.paused = None, token
                     return S.GENIE_STATUS_WARNING_PAUSED
@@ -260,6 +277,7 @@ class Dialog:
                     break
                 logits = self._feed([token])
             stream.close(generated)
+            self.stats["generated"] = len(generated)
             return status
         finally:
             self.running = False
@@ -349,12 +367,11 @@ class Dialog:
         except EngineError as err:
             raise DialogError(S.GENIE_STATUS_ERROR_GENERAL, f"LoRA: adapter '{name}': {err}") from None
         self.applied = name
-        self.loaded.add(name)
 
     def release_lora(self, name: str) -> None:
-        if name not in self.loaded:
+        if name not in self.adapters:
             raise DialogError(self.status.GENIE_STATUS_ERROR_GENERAL,
-                              f"LoRA: adapter '{name}' has not been applied, so it holds no memory to release")
+                              f"LoRA: no adapter named '{name}' in the config (adapters: {sorted(self.adapters)})")
         if name == self.applied:
             self.applied = ""
             self.engine.release_sections()
@@ -362,6 +379,7 @@ class Dialog:
     def set_lora_strength(self, tensor: str, alpha: float) -> None:
         try:
             self.engine.set_alpha(tensor, alpha)
+            self.strength_unset = False
         except EngineError as err:
             raise DialogError(self.status.GENIE_STATUS_ERROR_GENERAL, f"LoRA: {err}") from None
 

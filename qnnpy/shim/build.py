@@ -206,14 +206,24 @@ _GENIE_FUNCTION = re.compile(r"^\s*(?:__attribute__\(\(\w+\(\"\w+\"\)\)\)\s*)?Ge
                              r"\((.*?)\);", re.M | re.S)
 
 
+_VA_LIST_CALLBACK = re.compile(r"(?:const\s+)?GenieLog_Callback_t")  # takes a va_list, which cffi cannot declare
+
+
+def _python_params(params: str) -> str:
+    """The Python body's parameter list: a va_list callback crosses as a plain pointer."""
+    return _VA_LIST_CALLBACK.sub("void*", params)
+
+
 def _genie_wrapper(name: str, params: str) -> str:
     """The exported C function: no Python, no answer (GENERAL; a free after shutdown is fine)."""
     gone = "GENIE_STATUS_SUCCESS" if name.endswith("_free") else "GENIE_STATUS_ERROR_GENERAL"
-    return (f"Genie_Status_t qnnpy_genie_{name}({params});\n"
+    arguments = ", ".join(f"(void*){a}" if _VA_LIST_CALLBACK.search(p) else a
+                          for p, a in zip(params.split(","), _arguments(params).split(", ")))
+    return (f"Genie_Status_t qnnpy_genie_{name}({_python_params(params)});\n"
             f"GENIE_API Genie_Status_t {name}({params}) {{\n"
             f"  if (qnnpy_python_gone) return {gone};\n"
             f"  if (qnnpy_genie_ready() != 1) return GENIE_STATUS_ERROR_GENERAL;\n"
-            f"  return qnnpy_genie_{name}({_arguments(params)});\n}}\n")
+            f"  return qnnpy_genie_{name}({arguments});\n}}\n")
 
 
 def build_genie(output_dir: str, workdir: str, verbose: bool = False) -> str:
@@ -221,9 +231,11 @@ def build_genie(output_dir: str, workdir: str, verbose: bool = False) -> str:
     text = preprocess(["Genie/GenieDialog.h"], workdir)
     functions = {name: " ".join(params.split()) for name, params in _GENIE_FUNCTION.findall(text)}
     ffi = cffi.FFI()
-    ffi.cdef(_GENIE_FUNCTION.sub("", text).replace("__attribute__((visibility(\"default\")))", ""))
-    ffi.cdef("void qnnpy_mark_python_gone(void);")
-    ffi.embedding_api("\n".join([f"Genie_Status_t qnnpy_genie_{n}({p});" for n, p in functions.items()]
+    ffi.cdef(_GENIE_FUNCTION.sub("", text).replace("__attribute__((visibility(\"default\")))", "")
+             .replace("va_list", "void*"))
+    ffi.cdef("void qnnpy_mark_python_gone(void);\n"
+             "void qnnpy_emit_genie_log(void*, void*, const char*, int, uint64_t);")
+    ffi.embedding_api("\n".join([f"Genie_Status_t qnnpy_genie_{n}({_python_params(p)});" for n, p in functions.items()]
                                  + ["int qnnpy_genie_ready(void);"]))
     with open(os.path.join(HERE, "genie_prelude.c")) as f:
         prelude = f.read().replace("/* QNNPY_GENIE_WRAPPERS */",

@@ -4,7 +4,7 @@ Handles cross as the integers qnnpy hands out, cast to pointers; a NULL where a 
 out-pointer is needed is INVALID_ARGUMENT, as Genie answers it. The query callback is called back into C with each
 piece of the reply, NUL-terminated UTF-8 ("" for an empty one: END, or text held back; a token
 query's END comes with a NULL token array)."""
-from qnnpy import GenieDialog as G, GenieSampler as GS
+from qnnpy import GenieDialog as G, GenieLog, GenieProfile, GenieSampler as GS, GenieTokenizer
 from qnnpy import _log
 from qnnpy.GenieCommon import Genie_DataType_t as T, Genie_Status_t as S
 
@@ -12,8 +12,8 @@ ARGUMENT = int(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT)
 
 
 class GenieBridge:
-    def __init__(self, ffi):
-        self.ffi = ffi
+    def __init__(self, ffi, lib):
+        self.ffi, self.lib = ffi, lib
 
     def _handle(self, pointer) -> int:
         return int(self.ffi.cast("uintptr_t", pointer))
@@ -106,14 +106,21 @@ class GenieBridge:
         if not is_name:
             data_type[0], value[0].uint32Value = T.GENIE_DATATYPE_UINT_32, result
             return int(status)
-        text = result.encode("utf-8") + b"\0"
-        where = ffi.new("const char**")
-        callback(len(text), where)
-        if where[0] == ffi.NULL:
+        where = self._give(callback, result.encode("utf-8") + b"\0")
+        if where is None:
             return int(S.GENIE_STATUS_ERROR_MEM_ALLOC)
-        ffi.memmove(ffi.cast("char*", where[0]), text, len(text))
-        data_type[0], value[0].stringValue = T.GENIE_DATATYPE_STRING, where[0]
+        data_type[0], value[0].stringValue = T.GENIE_DATATYPE_STRING, where
         return int(status)
+
+    def _give(self, callback, data: bytes):
+        """``data`` copied into memory from the client's Genie_AllocCallback_t (None if it gave none)."""
+        ffi = self.ffi
+        where = ffi.new("const char**")
+        callback(len(data), where)
+        if where[0] == ffi.NULL:
+            return None
+        ffi.memmove(ffi.cast("char*", where[0]), data, len(data))
+        return where[0]
 
     def GenieDialog_setMaxNumTokens(self, dialog, count):
         return int(G.GenieDialog_setMaxNumTokens(self._handle(dialog), int(count)))
@@ -159,6 +166,77 @@ class GenieBridge:
         return int(GS.GenieSampler_registerUserDataCallback(self._text(name), self._sampler_callback(callback),
                                                             user_data))
 
+    def GenieDialogConfig_bindLogger(self, config, log):
+        return int(G.GenieDialogConfig_bindLogger(self._handle(config), self._handle(log)))
+
+    def GenieDialogConfig_bindProfiler(self, config, profile):
+        return int(G.GenieDialogConfig_bindProfiler(self._handle(config), self._handle(profile)))
+
+    def GenieDialog_getTokenizer(self, dialog, out):
+        if out == self.ffi.NULL:
+            return ARGUMENT
+        return self._out(out, G.GenieDialog_getTokenizer(self._handle(dialog)))
+
+    def GenieLog_create(self, config, callback, level, out):
+        """The client's callback is called through C (qnnpy_emit_genie_log), which makes the
+        va_list it takes."""
+        ffi, lib = self.ffi, self.lib
+        if out == ffi.NULL:
+            return ARGUMENT
+        target = ffi.cast("void*", callback)
+
+        def forward(handle, fmt, level, stamp, args):
+            lib.qnnpy_emit_genie_log(target, ffi.cast("void*", handle), (fmt % args).encode("utf-8", "replace"),
+                                     int(level), int(stamp))
+        return self._out(out, GenieLog.GenieLog_create(self._handle(config) or None,
+                                                       None if callback == ffi.NULL else forward, int(level)))
+
+    def GenieLog_free(self, log):
+        return int(GenieLog.GenieLog_free(self._handle(log)))
+
+    def GenieProfile_create(self, config, out):
+        if out == self.ffi.NULL:
+            return ARGUMENT
+        return self._out(out, GenieProfile.GenieProfile_create(self._handle(config) or None))
+
+    def _string_out(self, status_and_text, callback, out) -> int:
+        """A text result, NUL-terminated, in memory from the client's callback."""
+        status, text = status_and_text
+        if status != S.GENIE_STATUS_SUCCESS:
+            return int(status)
+        if callback == self.ffi.NULL or out == self.ffi.NULL:
+            return ARGUMENT
+        where = self._give(callback, text.encode("utf-8") + b"\0")
+        if where is None:
+            return int(S.GENIE_STATUS_ERROR_MEM_ALLOC)
+        out[0] = where
+        return int(status)
+
+    def GenieProfile_getJsonData(self, profile, callback, out):
+        return self._string_out(GenieProfile.GenieProfile_getJsonData(self._handle(profile)), callback, out)
+
+    def GenieProfile_free(self, profile):
+        return int(GenieProfile.GenieProfile_free(self._handle(profile)))
+
+    def GenieTokenizer_encode(self, tokenizer, text, callback, ids_out, count_out):
+        ffi = self.ffi
+        status, ids = GenieTokenizer.GenieTokenizer_encode(self._handle(tokenizer), self._text(text))
+        if status != S.GENIE_STATUS_SUCCESS:
+            return int(status)
+        if callback == ffi.NULL or ids_out == ffi.NULL or count_out == ffi.NULL:
+            return ARGUMENT
+        where = self._give(callback, ffi.buffer(ffi.new("int32_t[]", ids))[:])
+        if where is None:
+            return int(S.GENIE_STATUS_ERROR_MEM_ALLOC)
+        ids_out[0], count_out[0] = ffi.cast("const int32_t*", where), len(ids)
+        return int(status)
+
+    def GenieTokenizer_decode(self, tokenizer, ids, count, callback, out):
+        ffi = self.ffi
+        given = None if ids == ffi.NULL else ffi.unpack(ids, count)
+        return self._string_out(GenieTokenizer.GenieTokenizer_decode(self._handle(tokenizer), given, int(count)),
+                                callback, out)
+
     def GenieDialog_free(self, dialog):
         return int(G.GenieDialog_free(self._handle(dialog)))
 
@@ -174,7 +252,7 @@ def _on_error(name):
 def install(ffi, lib, functions: list[str]) -> GenieBridge:
     """Register the Python body of every Genie function, and the start-up check."""
     import atexit
-    bridge = GenieBridge(ffi)
+    bridge = GenieBridge(ffi, lib)
     atexit.register(lib.qnnpy_mark_python_gone)
     for name in functions:
         ffi.def_extern(name=f"qnnpy_genie_{name}", onerror=_on_error(name))(getattr(bridge, name))

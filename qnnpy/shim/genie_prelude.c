@@ -11,4 +11,20 @@ GENIE_API uint32_t Genie_getApiMajorVersion(void) { return GENIE_API_VERSION_MAJ
 GENIE_API uint32_t Genie_getApiMinorVersion(void) { return GENIE_API_VERSION_MINOR; }
 GENIE_API uint32_t Genie_getApiPatchVersion(void) { return GENIE_API_VERSION_PATCH; }
 
+/* A GenieLog callback gets its message through a va_list; Python calls this with the text. */
+static void qnnpy_forward_genie_log(GenieLog_Callback_t callback, GenieLog_Handle_t handle, GenieLog_Level_t level,
+                                    uint64_t timestamp, const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  callback(handle, fmt, level, timestamp, args);
+  va_end(args);
+}
+
+static void qnnpy_emit_genie_log(void* callback, void* handle, const char* message, int level, uint64_t timestamp) {
+  if (callback != NULL) {
+    qnnpy_forward_genie_log((GenieLog_Callback_t)callback, (GenieLog_Handle_t)handle, (GenieLog_Level_t)level,
+                            timestamp, "%s", message);
+  }
+}
+
 /* QNNPY_GENIE_WRAPPERS */

@@ -19,15 +19,17 @@ import random
 import shutil
 import tempfile
 
-from qnnpy import GenieDialog as G, GenieSampler as GS, _handles
+from qnnpy import GenieDialog as G, GenieLog, GenieProfile, GenieSampler as GS, GenieTokenizer, _handles
 from qnnpy.genie import sampler as sampler_module
 from qnnpy.tools import genie_demo
 from tests.fuzz.arguments import call_once, hostile_values
 
 BUG = "this is a qnnpy bug"
 # parameter name -> the live handle it takes, for the dialog functions and the sampler ones
-_HANDLES = {"GenieDialog": {"dialogHandle": "dialog", "configHandle": "config"},
-            "GenieSampler": {"samplerHandle": "sampler", "configHandle": "sampler config"}}
+_LIVE = {"dialogHandle": "dialog", "configHandle": "config", "samplerHandle": "sampler", "logHandle": "log",
+         "profileHandle": "profile", "tokenizerHandle": "tokenizer"}
+_HANDLES = {"GenieDialog": _LIVE, "GenieSampler": {**_LIVE, "configHandle": "sampler config"},
+            "GenieLog": {**_LIVE, "configHandle": None}, "GenieProfile": {**_LIVE, "configHandle": None}}
 _SAMPLER_JSON = ['{"sampler": {"version": 1, "temp": 0.5, "top-k": 3}}',
                  '{"sampler": {"version": 1, "type": "custom", "callback-name": "pick"}}']
 
@@ -61,12 +63,14 @@ def _model():
 
 
 def functions():
-    return [(name, fn) for module in (G, GS) for name, fn in sorted(vars(module).items())
+    return [(name, fn) for module in (G, GS, GenieLog, GenieProfile, GenieTokenizer)
+            for name, fn in sorted(vars(module).items())
             if name.startswith("Genie") and callable(fn) and hasattr(fn, "__wrapped__")]
 
 
 def _handles_of(name: str) -> dict:
-    return _HANDLES["GenieSampler" if name.startswith("GenieSampler") else "GenieDialog"]
+    return next((live for prefix, live in _HANDLES.items() if name.startswith(prefix) and prefix != "GenieDialog"),
+                _LIVE)
 
 
 def classify(result, lines: list[str]) -> str:
@@ -92,6 +96,11 @@ def run(cases: int, seed: int = 0) -> tuple[collections.Counter, dict]:
                 live["dialog"] = G.GenieDialog_create(live["config"])[1]
                 G.GenieDialog_setMaxNumTokens(live["dialog"], 4)  # replies stay short
             live["sampler"] = G.GenieDialog_getSampler(live["dialog"])[1]
+            live["tokenizer"] = G.GenieDialog_getTokenizer(live["dialog"])[1]
+            if not _handles.get(live.get("log"), GenieLog.LOG):
+                live["log"] = GenieLog.GenieLog_create(None, _heard_line, 4)[1]
+            if not _handles.get(live.get("profile"), GenieProfile.PROFILE):
+                live["profile"] = GenieProfile.GenieProfile_create(None)[1]
             if not _handles.get(live.get("sampler config"), GS.CONFIG):
                 live["sampler config"] = GS.GenieSamplerConfig_createFromJson(rng.choice(_SAMPLER_JSON))[1]
         for _ in range(cases):
@@ -99,15 +108,22 @@ def run(cases: int, seed: int = 0) -> tuple[collections.Counter, dict]:
             name, fn = rng.choice(functions())
             pool = hostile_values(rng) + [live["dialog"], live["config"], live["sampler"], live["sampler config"],
                                           "primary", "draft", "A", "alpha", text, *_SAMPLER_JSON, "pick", "temp",
-                                          "top-k", "0.5", "saved", [10, 20, 30], 2, 5, 6, 100, _pick]
-            args = [live[_handles_of(name)[p]] if p in _handles_of(name) and rng.random() < 0.8 else rng.choice(pool)
-                    for p in inspect.signature(fn).parameters]  # mostly live handles: the calls go deep
+                                          "top-k", "0.5", "saved", [10, 20, 30], 2, 5, 6, 100, _pick,
+                                          live["tokenizer"], live["log"], live["profile"], _heard_line]
+            args = [live.get(_handles_of(name)[p]) if p in _handles_of(name) and rng.random() < 0.8
+                    else rng.choice(pool) for p in inspect.signature(fn).parameters]  # mostly live: calls go deep
             capture.lines.clear()
             call_once(name, fn, args, lambda result: classify(result, capture.lines), counts, examples)
         G.GenieDialog_free(live["dialog"])
         G.GenieDialogConfig_free(live["config"])
         GS.GenieSamplerConfig_free(live["sampler config"])
+        GenieLog.GenieLog_free(live["log"])
+        GenieProfile.GenieProfile_free(live["profile"])
     return counts, examples
+
+
+def _heard_line(*_):
+    """A Genie log callback for the pool."""
 
 
 def _pick(size, logits, count, tokens, *user_data):

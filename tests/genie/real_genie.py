@@ -271,12 +271,102 @@ def _samplers(s: _Session, _) -> None:
     s.query(" runs", occupancy=False)  # fails at its first token; the scenario ends here
 
 
+_ALLOC = ctypes.CFUNCTYPE(None, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p))
+_LOG = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_uint64, ctypes.c_void_p)
+
+
+def _tokenizers_logs_profiles(s: _Session, _) -> None:
+    """The tokenizer (encode, decode, their refusals), releaseLoraMemory and a RESUME with
+    nothing paused, a logger (statuses, and which levels reach it) and a profile (the JSON's
+    layout, event by event, with the token counts; times differ by nature)."""
+    held, lib = [], s.lib
+
+    def alloc(size, out):
+        held.append(ctypes.create_string_buffer(max(size, 1)))
+        out[0] = ctypes.cast(held[-1], ctypes.c_void_p).value
+        s.stream.append(["alloc", size])
+    give = _ALLOC(alloc)
+    tokenizer = ctypes.c_void_p()
+    s.record("getTokenizer", lambda lib, d: lib.GenieDialog_getTokenizer(d, ctypes.byref(tokenizer)), occupancy=False)
+    s.record("getTokenizer NULL", lambda lib, d: lib.GenieDialog_getTokenizer(d, None), occupancy=False)
+
+    def encode(text, callback=give):
+        ids, count = ctypes.POINTER(ctypes.c_int32)(), ctypes.c_uint32()
+        status = lib.GenieTokenizer_encode(tokenizer, text, callback, ctypes.byref(ids), ctypes.byref(count))
+        s.stream.append(["ids", [ids[i] for i in range(count.value)] if status == 0 else None])
+        return status
+
+    def decode(seq, count=None, callback=give):
+        array, out = (ctypes.c_int32 * max(1, len(seq)))(*seq), ctypes.c_char_p()
+        status = lib.GenieTokenizer_decode(tokenizer, array, len(seq) if count is None else count, callback,
+                                           ctypes.byref(out))
+        s.stream.append(["text", out.value.decode("utf-8", "replace") if status == 0 else None])
+        return status
+    for text in (b"the fox", b"", b" a\xc3\xa9", b"<s>x</s>", b"  a\n", None):
+        s.record(f"encode {text}", lambda lib, d: encode(text), occupancy=False)
+    s.record("encode NULL callback", lambda lib, d: encode(b"x", None), occupancy=False)
+    for seq in ([85, 73, 70], [0, 85, 1], [222], [222, 222, 66], [66, 129, 104, 67], [129, 104]):
+        s.record(f"decode {seq}", lambda lib, d: decode(seq), occupancy=False)
+    s.record("decode count 0", lambda lib, d: decode([85], 0), occupancy=False)
+    s.record("decode NULL callback", lambda lib, d: decode([85], None, None), occupancy=False)
+    s.record("decode bad bytes", lambda lib, d: decode([66, 189, 67]), occupancy=False)  # last: the real one stays stuck
+    s.record("release B, never applied", lambda lib, d: lib.GenieDialog_releaseLoraMemory(d, b"primary", b"B"))
+    s.record("release C, not listed", lambda lib, d: lib.GenieDialog_releaseLoraMemory(d, b"primary", b"C"))
+    s.query("x", 6)  # RESUME with nothing paused
+    levels = []
+    on_log = _LOG(lambda handle, fmt, level, stamp, args: levels.append(level))
+    for level in (0, 1, 4, 5):
+        log = ctypes.c_void_p()
+        s.record(f"log level {level}", lambda lib, d: lib.GenieLog_create(None, on_log, level, ctypes.byref(log)),
+                 occupancy=False)
+    s.record("log NULL out", lambda lib, d: lib.GenieLog_create(None, on_log, 2, None), occupancy=False)
+    s.record("log with a config", lambda lib, d: lib.GenieLog_create(ctypes.c_void_p(8), on_log, 2,
+                                                                      ctypes.byref(ctypes.c_void_p())), occupancy=False)
+    log, profile, config, dialog = ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_void_p()
+    lib.GenieLog_create(None, on_log, 1, ctypes.byref(log))
+    s.record("profile", lambda lib, d: lib.GenieProfile_create(None, ctypes.byref(profile)), occupancy=False)
+    s.record("profile NULL out", lambda lib, d: lib.GenieProfile_create(None, None), occupancy=False)
+    lib.GenieDialogConfig_createFromJson(open(s.config_path).read().encode(), ctypes.byref(config))
+    for name, call in (("bindLogger", lambda: lib.GenieDialogConfig_bindLogger(config, log)),
+                       ("bindLogger NULL", lambda: lib.GenieDialogConfig_bindLogger(config, None)),
+                       ("bindProfiler", lambda: lib.GenieDialogConfig_bindProfiler(config, profile)),
+                       ("bindProfiler NULL", lambda: lib.GenieDialogConfig_bindProfiler(config, None)),
+                       ("create", lambda: lib.GenieDialog_create(config, ctypes.byref(dialog))),
+                       ("apply nope", lambda: lib.GenieDialog_applyLora(dialog, b"primary", b"nope")),
+                       ("apply A", lambda: lib.GenieDialog_applyLora(dialog, b"primary", b"A")),
+                       ("strength", lambda: lib.GenieDialog_setLoraStrength(dialog, b"primary", b"alpha",
+                                                                          ctypes.c_float(1.0))),
+                       ("max tokens", lambda: lib.GenieDialog_setMaxNumTokens(dialog, 3)),
+                       ("query", lambda: lib.GenieDialog_query(dialog, b"the fox", 0, s.on_text, None)),
+                       ("free profile while bound", lambda: lib.GenieProfile_free(profile)),
+                       ("free log", lambda: lib.GenieLog_free(log)),
+                       ("free log again", lambda: lib.GenieLog_free(log))):
+        s.record(name, lambda lib, d: call(), occupancy=False)
+    s.out.append({"call": "an error reached the logger", "seen": 1 in levels})
+    text = ctypes.c_char_p()
+    s.record("profile json", lambda lib, d: lib.GenieProfile_getJsonData(profile, give, ctypes.byref(text)),
+             occupancy=False)
+    s.out[-1]["stream"] = []  # its allocation size: the JSON's length, which holds timings
+    doc = json.loads(text.value)
+    s.out.append({"call": "profile layout", "header": doc["header"], "metadata": sorted(doc["metadata"]),
+                  "components": [[c["name"], c["type"], [_layout(e) for e in c["events"]]] for c in doc["components"]]})
+    lib.GenieDialog_free(dialog)
+
+
+def _layout(event: dict) -> list:
+    """An event's type and measurements (units; values only for token counts)."""
+    return [event["type"], sorted(k for k in event if k not in ("type", "start", "stop", "duration")),
+            {k: v["unit"] if "tokens" not in k or "rate" in k else [v["unit"], v["value"]]
+             for k, v in event.items() if isinstance(v, dict)}]
+
+
 # Pauses, each in a process of its own: after some pause sequences the real libGenie.so fails
 # later queries, even of other dialogs (docs/genie.md).
 SCENARIOS = {
     "tokens_aborts_saves": _tokens_aborts_saves,
     "stop_sequences": _stop_sequences,
     "samplers": _samplers,
+    "tokenizers_logs_profiles": _tokenizers_logs_profiles,
     "pause_resume": lambda s, _: (s.query("the fox", signal=2, after=2), s.query("", 6)),
     "refused_while_paused": lambda s, _: (s.query("the fox", signal=2, after=2), s.query(" runs"),
                                           s.token_query([50])),

@@ -299,12 +299,13 @@ def test_enable_graph_switching_creates_the_context_as_genie_does(genie_model, m
 
 
 def test_release_lora_memory_answers_as_the_real_libgenie(dialog):
-    """Codes measured on the real libGenie.so: an adapter never applied is GENERAL; releasing
-    one applied before is SUCCESS (again too), and releasing the current one clears
-    APPLIED_LORA_ADAPTER; an unknown role is GENERAL; NULL arguments INVALID_ARGUMENT."""
+    """Codes measured on the real libGenie.so: a name the config does not list is GENERAL;
+    one it lists is SUCCESS, applied before or not (again too), and releasing the current one
+    clears APPLIED_LORA_ADAPTER; an unknown role is GENERAL; NULL arguments INVALID_ARGUMENT."""
     handle = dialog[0]
     adapter = lambda: G.GenieDialog_getValue(handle, G.GENIE_DIALOG_PARAM_APPLIED_LORA_ADAPTER)[1]  # noqa: E731
-    assert G.GenieDialog_releaseLoraMemory(handle, "primary", "B") == S.GENIE_STATUS_ERROR_GENERAL
+    assert G.GenieDialog_releaseLoraMemory(handle, "primary", "C") == S.GENIE_STATUS_ERROR_GENERAL
+    assert G.GenieDialog_releaseLoraMemory(handle, "primary", "B") == S.GENIE_STATUS_SUCCESS  # never applied
     assert G.GenieDialog_applyLora(handle, "primary", "A") == S.GENIE_STATUS_SUCCESS
     assert G.GenieDialog_applyLora(handle, "primary", "B") == S.GENIE_STATUS_SUCCESS
     assert G.GenieDialog_releaseLoraMemory(handle, "primary", "A") == S.GENIE_STATUS_SUCCESS and adapter() == "B"

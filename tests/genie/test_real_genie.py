@@ -180,7 +180,8 @@ def test_token_queries_signals_and_saved_dialogs_match_the_real_libgenie(genie_q
         doc = genie_demo.dialog_config(reference)
         binary = doc["dialog"]["engine"]["model"]["binary"]
         binary["ctx-bins"] = ["qbin/qllm.bin"]
-        binary["lora"]["adapters"] = [{"version": 1, "name": "A", "bin-sections": ["qbin/q8-q1_A.bin"]}]
+        binary["lora"]["adapters"] = [{"version": 1, "name": "A", "bin-sections": ["qbin/q8-q1_A.bin"]},
+                                      {"version": 1, "name": "B", "bin-sections": ["qbin/q8-q1_B.bin"]}]
         (folder / "dialog.json").write_text(json.dumps(doc))
         done = subprocess.run([sys.executable, "-m", "tests.genie.real_genie", "extras", str(folder),
                                str(folder / "dialog.json"), str(folder / "saved"), scenario], cwd=work,

@@ -1,0 +1,109 @@
+"""GenieLog.h, GenieProfile.h and GenieTokenizer.h through the Python API, on the example LLM:
+what reaches a bound logger, what a bound profile records, and a tokenizer that agrees with
+what the dialog feeds. The real library's answers to the same calls are compared in
+test_real_genie.py (scenario tokenizers_logs_profiles)."""
+import json
+
+import pytest
+
+from qnnpy import GenieDialog as G, GenieLog as L, GenieProfile as P, GenieTokenizer as T
+from qnnpy.GenieCommon import Genie_Status_t as S
+from tests.genie.test_dialog import ask, dialog_config
+
+
+@pytest.fixture
+def config(genie_model, monkeypatch):
+    work, _ = genie_model
+    monkeypatch.chdir(work)
+    status, handle = G.GenieDialogConfig_createFromJson(json.dumps(dialog_config()))
+    assert status == S.GENIE_STATUS_SUCCESS
+    yield handle
+    G.GenieDialogConfig_free(handle)
+
+
+def test_the_tokenizer_encodes_what_the_dialog_feeds(config):
+    """encode(prompt) is what a query feeds after bos-token (seen through a token query that
+    feeds those ids and replies as the text query did); decode inverts it."""
+    _, dialog = G.GenieDialog_create(config)
+    status, tokenizer = G.GenieDialog_getTokenizer(dialog)
+    assert status == S.GENIE_STATUS_SUCCESS and G.GenieDialog_getTokenizer(dialog) == (status, tokenizer)
+    status, ids = T.GenieTokenizer_encode(tokenizer, "the quick brown fox")
+    assert status == S.GENIE_STATUS_SUCCESS and ids[0] != 0  # no bos-token in front
+    _, pieces = ask(dialog, "the quick brown fox")
+    G.GenieDialog_reset(dialog)
+    got = []
+    G.GenieDialog_tokenQuery(dialog, ids, len(ids), 0, lambda out, n, code, data: got.extend(out), None)
+    assert T.GenieTokenizer_decode(tokenizer, got, len(got)) == (S.GENIE_STATUS_SUCCESS, "".join(p for p, _ in pieces))
+    assert T.GenieTokenizer_decode(tokenizer, ids, len(ids)) == (S.GENIE_STATUS_SUCCESS, "the quick brown fox")
+    assert T.GenieTokenizer_encode(tokenizer, "<s>a</s>")[1] == [0, T.GenieTokenizer_encode(tokenizer, "a")[1][0], 1]
+    é = T.GenieTokenizer_encode(tokenizer, "é")[1]
+    assert len(é) == 2 and T.GenieTokenizer_decode(tokenizer, é[:1], 1) == (S.GENIE_STATUS_SUCCESS, "")  # half a char
+    assert T.GenieTokenizer_decode(tokenizer, [0, 85], 2)[1].startswith("<s>")
+    assert T.GenieTokenizer_encode(tokenizer, "") == (S.GENIE_STATUS_ERROR_GENERAL, None)
+    assert T.GenieTokenizer_decode(tokenizer, [85], 0)[0] == S.GENIE_STATUS_ERROR_INVALID_ARGUMENT
+    assert T.GenieTokenizer_decode(tokenizer, [85, 4096], 2)[0] == S.GENIE_STATUS_ERROR_GENERAL  # outside the vocabulary
+    assert T.GenieTokenizer_decode(tokenizer, [85], 2)[0] == S.GENIE_STATUS_ERROR_GENERAL  # fewer ids than counted
+    assert T.GenieTokenizer_encode(tokenizer, None)[0] == S.GENIE_STATUS_ERROR_INVALID_ARGUMENT
+    G.GenieDialog_free(dialog)
+    assert T.GenieTokenizer_encode(tokenizer, "x")[0] == S.GENIE_STATUS_ERROR_INVALID_HANDLE
+
+
+def test_a_bound_logger_gets_the_dialogs_lines_up_to_its_level(config):
+    heard = {}
+    for level in (L.GENIE_LOG_LEVEL_ERROR, L.GENIE_LOG_LEVEL_WARN):
+        lines = heard[level] = []
+        status, log = L.GenieLog_create(None, lambda h, fmt, lvl, stamp, args, lines=lines:
+                                        lines.append((h, fmt % args, lvl, stamp)), level)
+        assert status == S.GENIE_STATUS_SUCCESS
+        assert G.GenieDialogConfig_bindLogger(config, log) == S.GENIE_STATUS_SUCCESS
+        _, dialog = G.GenieDialog_create(config)
+        assert G.GenieDialog_applyLora(dialog, "primary", "nope") == S.GENIE_STATUS_ERROR_GENERAL
+        G.GenieDialog_applyLora(dialog, "primary", "A")
+        ask(dialog, "the fox")  # no strength set: a warning
+        G.GenieDialog_free(dialog)
+        assert L.GenieLog_free(log) == S.GENIE_STATUS_SUCCESS
+        assert L.GenieLog_free(log) == S.GENIE_STATUS_ERROR_INVALID_HANDLE
+        assert all(h == log for h, _, _, _ in lines) and [s for *_, s in lines] == sorted(s for *_, s in lines)
+    assert [lvl for _, _, lvl, _ in heard[L.GENIE_LOG_LEVEL_ERROR]] == [L.GENIE_LOG_LEVEL_ERROR]
+    assert "nope" in heard[L.GENIE_LOG_LEVEL_ERROR][0][1]
+    assert [lvl for _, _, lvl, _ in heard[L.GENIE_LOG_LEVEL_WARN]] == [L.GENIE_LOG_LEVEL_ERROR, L.GENIE_LOG_LEVEL_WARN]
+    assert "no strength was set" in heard[L.GENIE_LOG_LEVEL_WARN][1][1]
+    _, dialog = G.GenieDialog_create(config)  # bound to a freed logger: nothing more arrives
+    G.GenieDialog_applyLora(dialog, "primary", "nope")
+    G.GenieDialog_free(dialog)
+    assert len(heard[L.GENIE_LOG_LEVEL_WARN]) == 2
+    assert [L.GenieLog_create(None, None, level)[0] for level in (0, 5, True)] == [S.GENIE_STATUS_ERROR_INVALID_ARGUMENT] * 3
+    assert L.GenieLog_create(7, None, 1)[0] == S.GENIE_STATUS_ERROR_INVALID_ARGUMENT  # the config must be NULL
+
+
+def test_a_bound_profile_records_creates_switches_and_queries(config, genie_model):
+    _, reference = genie_model
+    _, profile = P.GenieProfile_create(None)
+    assert G.GenieDialogConfig_bindProfiler(config, profile) == S.GENIE_STATUS_SUCCESS
+    _, dialog = G.GenieDialog_create(config)
+    G.GenieDialog_applyLora(dialog, "primary", "nope")
+    G.GenieDialog_applyLora(dialog, "primary", "A")
+    G.GenieDialog_setLoraStrength(dialog, "primary", "alpha", 1.0)
+    G.GenieDialog_setMaxNumTokens(dialog, 5)
+    prompt = reference["prompts"][0]
+    _, pieces = ask(dialog, prompt["text"])
+    assert P.GenieProfile_free(profile) == S.GENIE_STATUS_ERROR_BOUND_HANDLE  # the dialog lives
+    status, text = P.GenieProfile_getJsonData(profile)
+    doc = json.loads(text)
+    assert doc["header"]["artifact_type"] == "GENIE_PROFILE" and doc["metadata"]["timestamp"] > 0
+    [component] = doc["components"]
+    assert component["name"].startswith("dialog") and component["type"] == "dialog"
+    events = component["events"]
+    assert [e["type"] for e in events] == ["GenieDialog_create", "GenieDialog_applyLora", "GenieDialog_applyLora",
+                                          "GenieDialog_query"]
+    assert "lora-adapter-switching-time" not in events[1] and events[2]["lora-adapter-switching-time"]["unit"] == "us"
+    query = events[3]
+    assert query["num-prompt-tokens"]["value"] == len(prompt["ids"])  # bos-token and the prompt
+    assert query["num-generated-tokens"]["value"] == len(pieces) - 1 == 5
+    assert all(e["start"] <= e["stop"] and e["duration"] == e["stop"] - e["start"] for e in events)
+    assert query["time-to-first-token"]["value"] <= query["duration"]
+    G.GenieDialog_free(dialog)
+    assert P.GenieProfile_free(profile) == S.GENIE_STATUS_ERROR_BOUND_HANDLE  # the config lives
+    G.GenieDialogConfig_free(config)
+    assert P.GenieProfile_free(profile) == S.GENIE_STATUS_SUCCESS
+    assert P.GenieProfile_getJsonData(profile)[0] == S.GENIE_STATUS_ERROR_INVALID_HANDLE
