@@ -6,7 +6,8 @@ on ``--engine_role`` (applyLora, setLoraStrength per pair), ``--restore``, ``--k
 ``--priority``; then the query — text (``-p``/``--prompt_file``, followed by ``--rewind``'s
 text as a REWIND query) or token ids (``--tokens_file``), with ``--action ABORT|PAUSE`` signalled
 from a second thread ``--sleep`` ms after the query starts — and last ``--save``.
-``--add_example_sampler`` registers the real tool's example custom sampler first. The reply is
+``--add_example_sampler`` registers the real tool's example custom sampler first; ``--log``
+binds a GenieLog (lines to stderr) and ``--profile`` a GenieProfile, written out at the end. The reply is
 printed as the real tool prints it: ``[BEGIN]: `` before the first piece, ``[END]`` after the
 last. Relative paths in the config resolve against the working directory, as with Genie's tool.
 """
@@ -14,10 +15,12 @@ import os
 import sys
 import threading
 
-from qnnpy import GenieCommon, GenieDialog as G, GenieSampler
+from qnnpy import GenieCommon, GenieDialog as G, GenieLog, GenieProfile, GenieSampler
 from qnnpy.GenieCommon import Genie_Status_t as S
 
 EXAMPLE_SAMPLER = "customProcessGreedy"  # the name the real tool registers its example under
+_LOG_LEVELS = {"error": GenieLog.GENIE_LOG_LEVEL_ERROR, "warn": GenieLog.GENIE_LOG_LEVEL_WARN,
+               "info": GenieLog.GENIE_LOG_LEVEL_INFO, "verbose": GenieLog.GENIE_LOG_LEVEL_VERBOSE}
 
 _REFUSED = {
     "embedding_file": "qnnpy's LLM graphs take token ids (input_ids); embedding inputs are not supported",
@@ -45,8 +48,9 @@ def add_arguments(parser) -> None:
     parser.add_argument("--priority", type=int, help="GenieDialog_setPriority for the primary engine")
     parser.add_argument("--key", help="GenieDialog_setOemKey")
     parser.add_argument("--pid", action="store_true", help="print the process id")
-    parser.add_argument("--log", choices=("error", "warn", "info", "verbose"), help="accepted; see stderr")
-    parser.add_argument("--profile", help="accepted for device scripts; qnnpy writes no Genie profile")
+    parser.add_argument("--log", choices=("error", "warn", "info", "verbose"),
+                        help="a GenieLog at this level bound to the dialog: its lines go to stderr")
+    parser.add_argument("--profile", help="write the dialog's GenieProfile JSON to this (new) file at the end")
     parser.add_argument("-e", "--embedding_file", help="refused: embedding queries")
     parser.add_argument("-t", "--embedding_table", help="refused: embedding queries")
     parser.add_argument("--embedding_query_output_type", help="refused: embedding queries")
@@ -174,6 +178,13 @@ def run(args) -> int:
     if status != S.GENIE_STATUS_SUCCESS:
         print(f"genie-t2t-run: error: GenieDialogConfig_createFromJson failed: {S(status).name}", file=sys.stderr)
         return 1
+    log = profile = None
+    if args.log:
+        log = GenieLog.GenieLog_create(None, None, _LOG_LEVELS[args.log])[1]
+        G.GenieDialogConfig_bindLogger(config, log)
+    if args.profile:
+        profile = GenieProfile.GenieProfile_create(None)[1]
+        G.GenieDialogConfig_bindProfiler(config, profile)
     status, dialog = G.GenieDialog_create(config)
     try:
         _check("GenieDialog_create", status)
@@ -185,6 +196,9 @@ def run(args) -> int:
         _query(dialog, args, prompt, tokens)
         if args.save:
             _check("GenieDialog_save", G.GenieDialog_save(dialog, args.save))
+        if profile is not None:
+            with open(args.profile, "w") as f:
+                f.write(GenieProfile.GenieProfile_getJsonData(profile)[1])
         return 0
     except _Failed as err:
         print(f"genie-t2t-run: error: {err}", file=sys.stderr)
@@ -193,3 +207,7 @@ def run(args) -> int:
         if dialog is not None:
             G.GenieDialog_free(dialog)
         G.GenieDialogConfig_free(config)
+        if log is not None:
+            GenieLog.GenieLog_free(log)
+        if profile is not None:
+            GenieProfile.GenieProfile_free(profile)

@@ -235,6 +235,29 @@ def test_genie_t2t_run_example_sampler_is_greedy(genie_model, monkeypatch, tmp_p
     assert "[BEGIN]: " + "".join(f"{t} " for t in expected) + "[END]" in capsys.readouterr().out
 
 
+def test_genie_t2t_run_writes_a_profile_and_logs(genie_model, monkeypatch, tmp_path, capsys):
+    """--profile FILE: the dialog's GenieProfile JSON (create, the adapter switch, the query
+    with its token counts); --log warn: the dialog's warnings on stderr (-l without a strength
+    leaves the alpha unset)."""
+    from qnnpy.tools import qairt
+    work, reference = genie_model
+    monkeypatch.chdir(work)
+    short = dialog_config(**{"dialog/context/eos-token": [1, 222]})  # replies end at a space
+    (tmp_path / "dialog.json").write_text(json.dumps(short))
+    prompt = reference["prompts"][0]
+    run = ["-c", str(tmp_path / "dialog.json"), "-p", prompt["text"], "-l", "A"]
+    assert qairt.genie_t2t_run_main(run + ["--profile", str(tmp_path / "p.json"), "--log", "warn"]) == 0
+    assert "[WARN] adapter 'A' is applied but no strength was set" in capsys.readouterr().err
+    events = json.loads((tmp_path / "p.json").read_text())["components"][0]["events"]
+    assert [e["type"] for e in events] == ["GenieDialog_create", "GenieDialog_applyLora", "GenieDialog_query"]
+    assert events[2]["num-prompt-tokens"]["value"] == len(prompt["ids"])
+    reply = prompt["a"] + [1]
+    assert events[2]["num-generated-tokens"]["value"] == min(reply.index(1), (reply + [222]).index(222))
+    assert qairt.genie_t2t_run_main(run + ["--profile", str(tmp_path / "p.json")]) == 1  # exists: refused
+    assert qairt.genie_t2t_run_main(run + ["--log", "error"]) == 0
+    assert "[WARN]" not in capsys.readouterr().err
+
+
 def test_genie_t2t_run_token_files_saves_rewinds_and_actions(genie_model, monkeypatch, tmp_path, capsys):
     """-tok: the ids in, transformers' ids out; -s then -r: the saved conversation continues
     as the unsaved one did; -w: a REWIND query after the first; --action PAUSE: the query
