@@ -1,5 +1,6 @@
 """GenieCommon.h: the status codes every Genie function returns (Genie API 1.13 values:
-0 success, positive warnings, negative errors), and the types of values get-functions return."""
+0 success, positive warnings, negative errors), the types of values get-functions return, and
+the performance policies a dialog may ask for."""
 from enum import IntEnum
 
 from qnnpy._enum import export
@@ -40,6 +41,21 @@ class Genie_DataType_t(IntEnum):
 
 
 export(Genie_DataType_t, globals())
+
+
+class Genie_PerformancePolicy_t(IntEnum):
+    GENIE_PERFORMANCE_BURST = 10
+    GENIE_PERFORMANCE_SUSTAINED_HIGH_PERFORMANCE = 20
+    GENIE_PERFORMANCE_HIGH_PERFORMANCE = 30
+    GENIE_PERFORMANCE_BALANCED = 40
+    GENIE_PERFORMANCE_LOW_BALANCED = 50
+    GENIE_PERFORMANCE_HIGH_POWER_SAVER = 60
+    GENIE_PERFORMANCE_POWER_SAVER = 70
+    GENIE_PERFORMANCE_LOW_POWER_SAVER = 80
+    GENIE_PERFORMANCE_EXTREME_POWER_SAVER = 90
+
+
+export(Genie_PerformancePolicy_t, globals())
 
 
 def Genie_getApiMajorVersion() -> int:

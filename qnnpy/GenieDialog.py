@@ -14,7 +14,7 @@ from enum import IntEnum
 
 from qnnpy import _handles, _log
 from qnnpy._enum import export
-from qnnpy.GenieCommon import Genie_Status_t as S
+from qnnpy.GenieCommon import Genie_PerformancePolicy_t, Genie_Status_t as S
 from qnnpy.genie import config as schema
 from qnnpy.genie.calls import JSON_STATUS, Refused, api, config_handle, live, need_str
 from qnnpy.genie import profile as timing
@@ -238,6 +238,23 @@ def GenieDialog_setPriority(dialogHandle, engineRole, priority):
     _log.emit(_log.INFO, f"GenieDialog_setPriority: {GenieDialog_Priority_t(priority).name} noted; the emulator "
                          "runs every dialog alike")
     return S.GENIE_STATUS_SUCCESS
+
+
+@api()
+def GenieDialog_setPerformancePolicy(dialogHandle, perfProfile):
+    """Recorded (the emulator runs alike under every policy). The real libGenie.so takes any
+    integer and reads it back; qnnpy refuses one that is not a Genie_PerformancePolicy_t."""
+    dialog = live(dialogHandle, DIALOG)
+    if isinstance(perfProfile, bool) or perfProfile not in Genie_PerformancePolicy_t._value2member_map_:
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"{perfProfile!r} is not a Genie_PerformancePolicy_t "
+                                                              f"({sorted(p.value for p in Genie_PerformancePolicy_t)})")
+    dialog.performance = Genie_PerformancePolicy_t(perfProfile)
+    return S.GENIE_STATUS_SUCCESS
+
+
+@api(outputs=1)
+def GenieDialog_getPerformancePolicy(dialogHandle):
+    return S.GENIE_STATUS_SUCCESS, Genie_PerformancePolicy_t(live(dialogHandle, DIALOG).performance)
 
 
 @api()

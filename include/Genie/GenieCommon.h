@@ -60,6 +60,20 @@ typedef union {
   const char* stringValue; /* in memory from the client's Genie_AllocCallback_t */
 } Genie_Value_t;
 
+/* Performance policies a dialog may ask of the accelerator (GenieDialog_setPerformancePolicy);
+ * HIGH_PERFORMANCE until one is set. The emulator records the choice; it runs as fast either way. */
+typedef enum {
+  GENIE_PERFORMANCE_BURST = 10,
+  GENIE_PERFORMANCE_SUSTAINED_HIGH_PERFORMANCE = 20,
+  GENIE_PERFORMANCE_HIGH_PERFORMANCE = 30,
+  GENIE_PERFORMANCE_BALANCED = 40,
+  GENIE_PERFORMANCE_LOW_BALANCED = 50,
+  GENIE_PERFORMANCE_HIGH_POWER_SAVER = 60,
+  GENIE_PERFORMANCE_POWER_SAVER = 70,
+  GENIE_PERFORMANCE_LOW_POWER_SAVER = 80,
+  GENIE_PERFORMANCE_EXTREME_POWER_SAVER = 90
+} Genie_PerformancePolicy_t;
+
 GENIE_API uint32_t Genie_getApiMajorVersion(void);
 GENIE_API uint32_t Genie_getApiMinorVersion(void);
 GENIE_API uint32_t Genie_getApiPatchVersion(void);

@@ -93,6 +93,11 @@ GENIE_API Genie_Status_t GenieDialog_setOemKey(const GenieDialog_Handle_t dialog
  * where one appears, without it. */
 GENIE_API Genie_Status_t GenieDialog_setStopSequence(const GenieDialog_Handle_t dialogHandle,
                                                      const char* newStopSequences);
+/* Record the performance policy asked of the accelerator (HIGH_PERFORMANCE until set); read it back. */
+GENIE_API Genie_Status_t GenieDialog_setPerformancePolicy(const GenieDialog_Handle_t dialogHandle,
+                                                          const Genie_PerformancePolicy_t perfProfile);
+GENIE_API Genie_Status_t GenieDialog_getPerformancePolicy(const GenieDialog_Handle_t dialogHandle,
+                                                          Genie_PerformancePolicy_t* perfProfile);
 /* Forget the conversation (the KV cache). */
 GENIE_API Genie_Status_t GenieDialog_reset(const GenieDialog_Handle_t dialogHandle);
 /* engine: the role of the engine ("primary" or "target"; "secondary" or "draft" for a

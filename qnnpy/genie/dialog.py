@@ -105,6 +105,7 @@ class Dialog:
         self.sampler_handle = None  # GenieDialog_getSampler's handle, once asked for
         self.tokenizer_handle = None  # GenieDialog_getTokenizer's, likewise
         self.logger = None  # the GenieLog its config was bound to: the dialog's lines go there too
+        self.performance = 30  # GenieDialog_setPerformancePolicy's, HIGH_PERFORMANCE until set (recorded only)
         self.timings = None  # its component of the GenieProfile its config was bound to
         # the last query's numbers, for a bound GenieProfile: prompt tokens fed, when the
         # first token was sampled (monotonic us), tokens generated

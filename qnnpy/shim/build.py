@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import cffi
 
+from qnnpy.shim import genie_unsupported
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 INCLUDE = os.path.join(os.path.dirname(os.path.dirname(HERE)), "include")
 STUB_HEADERS = {"stdint.h": "", "stddef.h": "", "stdarg.h": "", "stdbool.h": "",
@@ -236,10 +238,11 @@ def build_genie(output_dir: str, workdir: str, verbose: bool = False) -> str:
     ffi.cdef("void qnnpy_mark_python_gone(void);\n"
              "void qnnpy_emit_genie_log(void*, void*, const char*, int, uint64_t);")
     ffi.embedding_api("\n".join([f"Genie_Status_t qnnpy_genie_{n}({_python_params(p)});" for n, p in functions.items()]
-                                 + ["int qnnpy_genie_ready(void);"]))
+                                 + ["int qnnpy_genie_ready(void);", "int qnnpy_genie_unsupported(const char*);"]))
     with open(os.path.join(HERE, "genie_prelude.c")) as f:
         prelude = f.read().replace("/* QNNPY_GENIE_WRAPPERS */",
                                    "".join(_genie_wrapper(n, p) for n, p in functions.items()))
+    prelude = prelude.replace("/* QNNPY_GENIE_UNSUPPORTED */", genie_unsupported.c_stubs())
     _compile_embedded(ffi, "_qnnpy_genie", prelude, "libGenie.so", output_dir, workdir, verbose, {},
                       f"from qnnpy.shim import genie_bridge\ngenie_bridge.install(ffi, lib, {sorted(functions)!r})")
     return os.path.join(output_dir, "libGenie.so")

@@ -6,6 +6,7 @@ piece of the reply, NUL-terminated UTF-8 ("" for an empty one: END, or text held
 query's END comes with a NULL token array)."""
 from qnnpy import GenieDialog as G, GenieLog, GenieProfile, GenieSampler as GS, GenieTokenizer
 from qnnpy import _log
+from qnnpy.shim import genie_unsupported
 from qnnpy.GenieCommon import Genie_DataType_t as T, Genie_Status_t as S
 
 ARGUMENT = int(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT)
@@ -237,6 +238,17 @@ class GenieBridge:
         return self._string_out(GenieTokenizer.GenieTokenizer_decode(self._handle(tokenizer), given, int(count)),
                                 callback, out)
 
+    def GenieDialog_setPerformancePolicy(self, dialog, policy):
+        return int(G.GenieDialog_setPerformancePolicy(self._handle(dialog), int(policy)))
+
+    def GenieDialog_getPerformancePolicy(self, dialog, out):
+        status, policy = G.GenieDialog_getPerformancePolicy(self._handle(dialog))
+        if status == S.GENIE_STATUS_SUCCESS:
+            if out == self.ffi.NULL:
+                return ARGUMENT
+            out[0] = policy
+        return int(status)
+
     def GenieDialog_free(self, dialog):
         return int(G.GenieDialog_free(self._handle(dialog)))
 
@@ -257,4 +269,10 @@ def install(ffi, lib, functions: list[str]) -> GenieBridge:
     for name in functions:
         ffi.def_extern(name=f"qnnpy_genie_{name}", onerror=_on_error(name))(getattr(bridge, name))
     ffi.def_extern(name="qnnpy_genie_ready")(lambda: 1)
+
+    @ffi.def_extern(name="qnnpy_genie_unsupported", onerror=_on_error("qnnpy_genie_unsupported"))
+    def unsupported(name):
+        function = ffi.string(name).decode()
+        _log.emit(_log.ERROR, f"{function}: not supported by qnnpy: {genie_unsupported.reason(function)}")
+        return int(S.GENIE_STATUS_ERROR_GENERAL)
     return bridge

@@ -27,4 +27,13 @@ static void qnnpy_emit_genie_log(void* callback, void* handle, const char* messa
   }
 }
 
+/* The real library's functions qnnpy does not implement: GENERAL and one log line (in Python). */
+int qnnpy_genie_unsupported(const char* name);
+static Genie_Status_t qnnpy_genie_refuse(const char* name) {
+  if (qnnpy_python_gone || qnnpy_genie_ready() != 1) return GENIE_STATUS_ERROR_GENERAL;
+  return (Genie_Status_t)qnnpy_genie_unsupported(name);
+}
+
+/* QNNPY_GENIE_UNSUPPORTED */
+
 /* QNNPY_GENIE_WRAPPERS */

@@ -310,6 +310,14 @@ def _tokenizers_logs_profiles(s: _Session, _) -> None:
     s.record("decode count 0", lambda lib, d: decode([85], 0), occupancy=False)
     s.record("decode NULL callback", lambda lib, d: decode([85], None, None), occupancy=False)
     s.record("decode bad bytes", lambda lib, d: decode([66, 189, 67]), occupancy=False)  # last: the real one stays stuck
+    policy = ctypes.c_int(-1)
+
+    def set_and_get(d, value):
+        set_status = None if value is None else lib.GenieDialog_setPerformancePolicy(d, value)
+        return [set_status, lib.GenieDialog_getPerformancePolicy(d, ctypes.byref(policy)), policy.value]
+    for value in (None, 10, 90):  # the default, then two set and read back
+        s.record(f"policy {value}", lambda lib, d: set_and_get(d, value), occupancy=False)
+    s.record("policy NULL out", lambda lib, d: lib.GenieDialog_getPerformancePolicy(d, None), occupancy=False)
     s.record("release B, never applied", lambda lib, d: lib.GenieDialog_releaseLoraMemory(d, b"primary", b"B"))
     s.record("release C, not listed", lambda lib, d: lib.GenieDialog_releaseLoraMemory(d, b"primary", b"C"))
     s.query("x", 6)  # RESUME with nothing paused

@@ -2,6 +2,9 @@
 loads Genie): the reply it prints is the Python dialog's — transformers' greedy generation —
 for the base and for adapter A at strength 0.5."""
 import json
+import os
+import pathlib
+import shutil
 import subprocess
 
 import pytest
@@ -63,3 +66,28 @@ def test_the_c_client_reads_the_same_from_the_real_libgenie(genie_quantized_mode
         assert done.returncode == 0, done.stdout[-500:] + done.stderr[-2000:]
         reports.append(split_report(done.stdout))
     assert reports[0] == reports[1]
+
+
+def test_a_client_linked_with_lgenie_loads_and_hears_what_is_not_supported(shim, tmp_path):
+    """Built with -lGenie and -z now, a client naming functions qnnpy does not implement (an
+    engine, a node, an embedding function) still loads; those calls answer GENERAL. Every
+    function the real libGenie.so exports is exported by qnnpy's (when nm and the wheel are
+    at hand)."""
+    sources = pathlib.Path(__file__).resolve().parents[1] / "c"
+    exe = tmp_path / "genie_link"
+    build = subprocess.run(["gcc", "-std=c11", "-Wall", "-Werror", f"-I{sources.parents[1] / 'include'}", "-o", str(exe),
+                            str(sources / "genie_link.c"), f"-L{shim}", "-lGenie", "-Wl,-z,now"],
+                           capture_output=True, text=True)
+    assert build.returncode == 0, build.stderr[-3000:]
+    done = subprocess.run([str(exe)], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "LD_LIBRARY_PATH": str(shim)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["policy -5 -5 40", "stubs -1 -1 -1"]  # NULL dialog: INVALID_HANDLE
+    from tests.genie.test_real_genie import REAL_GENIE
+    if shutil.which("nm") is None or REAL_GENIE is None:
+        return
+
+    def exported(library):
+        listing = subprocess.run(["nm", "-D", "--defined-only", str(library)], capture_output=True, text=True).stdout
+        return {line.split()[-1] for line in listing.splitlines() if line.split()[-1].startswith("Genie")}
+    assert exported(REAL_GENIE) - exported(shim / "libGenie.so") == set()
