@@ -72,6 +72,7 @@ class Dialog:
         if rope.get("type", "rope") != "rope":
             raise DialogError(statuses.GENIE_STATUS_ERROR_GENERAL,
                               f"positional-encoding type '{rope['type']}': qnnpy feeds RoPE positions only")
+        _check_extensions(engine["backend"].get("extensions"))
         binaries = [_read(path, "context binary", statuses) for path in self.ctx_bins]
         err, self.backend = QnnBackend.QnnBackend_create(None, None)
         if err:
@@ -447,6 +448,20 @@ class _Stream:
         if self.stop_at is None and "\ufffd" not in rest:
             self.dialog.held += rest  # held back for a stop sequence still: the next reply shows it first
         self.emit("", 3)  # END
+
+
+def _check_extensions(path: str | None) -> None:
+    """The backend extensions file (HTP settings for a device: perf profiles, VTCM, weight
+    sharing) changes nothing on the emulator; as on the real libGenie.so, one that cannot be
+    read is a warning, not a failure."""
+    if path is None:
+        return
+    try:
+        with open(path) as f:
+            json.load(f)
+    except (OSError, ValueError) as err:
+        _log.emit(_log.WARN, f"Unable to load backend extensions config {os.path.abspath(path)} ({err}); the dialog "
+                             "goes on without it, as on the real libGenie.so")
 
 
 def _read(path: str, what: str, statuses) -> bytes:

@@ -107,3 +107,26 @@ def test_a_bound_profile_records_creates_switches_and_queries(config, genie_mode
     G.GenieDialogConfig_free(config)
     assert P.GenieProfile_free(profile) == S.GENIE_STATUS_SUCCESS
     assert P.GenieProfile_getJsonData(profile)[0] == S.GENIE_STATUS_ERROR_INVALID_HANDLE
+
+
+@pytest.mark.parametrize("content, warned", [(None, True), ("not json", True), ('{"devices": []}', False)])
+def test_a_backend_extensions_file_that_cannot_be_read_is_a_warning(genie_model, monkeypatch, tmp_path, content,
+                                                                    warned):
+    """As measured on the real libGenie.so (with its extensions library at hand): a missing or
+    unparsable file is a warning and the dialog is created."""
+    work, _ = genie_model
+    monkeypatch.chdir(work)
+    path = tmp_path / "htp_backend_ext_config.json"
+    if content is not None:
+        path.write_text(content)
+    doc = dialog_config(**{"dialog/engine/backend/extensions": str(path)})
+    _, config = G.GenieDialogConfig_createFromJson(json.dumps(doc))
+    lines = []
+    _, log = L.GenieLog_create(None, lambda h, fmt, level, stamp, args: lines.append(fmt % args), 2)
+    G.GenieDialogConfig_bindLogger(config, log)
+    status, dialog = G.GenieDialog_create(config)
+    assert status == S.GENIE_STATUS_SUCCESS
+    assert any("Unable to load backend extensions config" in line for line in lines) == warned
+    G.GenieDialog_free(dialog)
+    G.GenieDialogConfig_free(config)
+    L.GenieLog_free(log)
