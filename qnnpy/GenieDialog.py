@@ -245,7 +245,8 @@ def GenieDialog_setPerformancePolicy(dialogHandle, perfProfile):
     """Recorded (the emulator runs alike under every policy). The real libGenie.so takes any
     integer and reads it back; qnnpy refuses one that is not a Genie_PerformancePolicy_t."""
     dialog = live(dialogHandle, DIALOG)
-    if isinstance(perfProfile, bool) or perfProfile not in Genie_PerformancePolicy_t._value2member_map_:
+    if not isinstance(perfProfile, int) or isinstance(perfProfile, bool) \
+            or perfProfile not in Genie_PerformancePolicy_t._value2member_map_:
         raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"{perfProfile!r} is not a Genie_PerformancePolicy_t "
                                                               f"({sorted(p.value for p in Genie_PerformancePolicy_t)})")
     dialog.performance = Genie_PerformancePolicy_t(perfProfile)

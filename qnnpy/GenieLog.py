@@ -54,7 +54,8 @@ def GenieLog_create(configHandle, callback, logLevel):
         raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "configHandle is a placeholder and must be NULL")
     if callback is not None and not callable(callback):
         raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "the callback is not callable")
-    if logLevel not in GenieLog_Level_t._value2member_map_ or isinstance(logLevel, bool):
+    if not isinstance(logLevel, int) or isinstance(logLevel, bool) \
+            or logLevel not in GenieLog_Level_t._value2member_map_:
         raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"log level {logLevel!r} is not a GenieLog_Level_t "
                                                              "(ERROR 1 .. VERBOSE 4)")
     logger = GenieLogger(callback, int(logLevel))

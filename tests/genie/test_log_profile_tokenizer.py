@@ -130,3 +130,14 @@ def test_a_backend_extensions_file_that_cannot_be_read_is_a_warning(genie_model,
     G.GenieDialog_free(dialog)
     G.GenieDialogConfig_free(config)
     L.GenieLog_free(log)
+
+
+def test_enum_arguments_of_the_wrong_python_type_are_invalid_arguments(config):
+    """Found by the fuzz campaign: an array given as a level or a policy was an internal error."""
+    import numpy as np
+    _, dialog = G.GenieDialog_create(config)
+    for value in (np.zeros(2), 2.0, "30", None, True):
+        assert G.GenieDialog_setPerformancePolicy(dialog, value) == S.GENIE_STATUS_ERROR_INVALID_ARGUMENT
+        assert L.GenieLog_create(None, None, value)[0] == S.GENIE_STATUS_ERROR_INVALID_ARGUMENT
+    assert G.GenieDialog_getPerformancePolicy(dialog) == (S.GENIE_STATUS_SUCCESS, 30)  # unchanged
+    G.GenieDialog_free(dialog)
