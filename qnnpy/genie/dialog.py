@@ -95,6 +95,7 @@ class Dialog:
         self.stops: list[str] = list(cfg.get("stop-sequence", []))
         self.held = ""  # reply text a stop sequence's prefix held back when the reply was cut
         self.applied = ""
+        self.read_adapters: dict[str, tuple] = {}  # name -> (its sections' bytes, their I/O encodings), until released
         self.strength_unset = True  # no setLoraStrength yet: warned about at the first query with an adapter
         self.max_tokens = None
         self.pending: list[int] = []  # a reply's last token, not yet in the cache
@@ -362,18 +363,23 @@ class Dialog:
         if name not in self.adapters:
             raise DialogError(S.GENIE_STATUS_ERROR_GENERAL,
                               f"LoRA: no adapter named '{name}' in the config (adapters: {sorted(self.adapters)})")
-        paths = self.adapters[name].get("bin-sections", [""] * len(self.ctx_bins))
-        sections = [(part, _read(path, "adapter file", S)) for part, path in enumerate(paths) if path]  # all read first
+        held = self.read_adapters.get(name)
+        if held is None:  # read once, kept until releaseLoraMemory, as the real library keeps them
+            paths = self.adapters[name].get("bin-sections", [""] * len(self.ctx_bins))
+            sections = [(part, _read(path, "adapter file", S)) for part, path in enumerate(paths) if path]
+            held = (sections, self.engine.section_encodings(sections))
         try:
-            self.engine.apply_sections(sections)
+            self.engine.apply_sections(*held)
         except EngineError as err:
             raise DialogError(S.GENIE_STATUS_ERROR_GENERAL, f"LoRA: adapter '{name}': {err}") from None
+        self.read_adapters[name] = held
         self.applied = name
 
     def release_lora(self, name: str) -> None:
         if name not in self.adapters:
             raise DialogError(self.status.GENIE_STATUS_ERROR_GENERAL,
                               f"LoRA: no adapter named '{name}' in the config (adapters: {sorted(self.adapters)})")
+        self.read_adapters.pop(name, None)
         if name == self.applied:
             self.applied = ""
             self.engine.release_sections()

@@ -252,10 +252,11 @@ class LlmEngine:
         """Apply an adapter's binary section to ctx-bin ``part``."""
         self.apply_sections([(part, section)])
 
-    def apply_sections(self, sections: list[tuple[int, bytes]]) -> None:
-        """Apply an adapter's sections, (ctx-bin index, bytes) each, after checking that the
-        encodings they bring together keep shared tensors quantized alike: when that check
-        fails nothing is applied."""
+    def section_encodings(self, sections: list[tuple[int, bytes]]) -> dict:
+        """{graph name: {tensor name: encoding}}: the I/O encodings an adapter's sections,
+        (ctx-bin index, bytes) each, bring to the graphs of their parts. Reading them describes
+        each section, which costs more than applying it: a caller switching between adapters it
+        keeps in memory keeps these with them."""
         changes: dict = {}
         for part, section in sections:
             try:
@@ -263,6 +264,14 @@ class LlmEngine:
             except ValueError:
                 continue  # not a readable section: applyBinarySection says precisely why
             changes.update({g.name: covered[g.name] for g in self.parts[part].graphs.values() if g.name in covered})
+        return changes
+
+    def apply_sections(self, sections: list[tuple[int, bytes]], changes: dict | None = None) -> None:
+        """Apply an adapter's sections, (ctx-bin index, bytes) each, after checking that the
+        encodings they bring together (``changes``: section_encodings of them, read here if not
+        given) keep shared tensors quantized alike: when that check fails nothing is applied."""
+        if changes is None:
+            changes = self.section_encodings(sections)
         self._check_shared_encodings(changes)
         for part, section in sections:
             target = self.parts[part]
