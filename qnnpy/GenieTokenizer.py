@@ -20,8 +20,7 @@ TOKENIZER = "GenieTokenizer"
 def GenieTokenizer_encode(tokenizerHandle, inputString):
     """The token ids of ``inputString`` (no bos-token in front)."""
     dialog = live(tokenizerHandle, TOKENIZER)
-    text = need_str(inputString, "inputString")
-    ids = dialog.tokenizer.encode(text, add_special_tokens=False).ids
+    ids = dialog.encode(need_str(inputString, "inputString"), "inputString")
     if not ids:
         raise Refused(S.GENIE_STATUS_ERROR_GENERAL, "the text encodes to no tokens")
     return S.GENIE_STATUS_SUCCESS, list(ids)

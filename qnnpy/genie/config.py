@@ -129,9 +129,22 @@ def _json(text, what: str):
     if not isinstance(text, str):
         raise ConfigError("format", f"{what} must be a JSON string, got {type(text).__name__}")
     try:
-        return json.loads(text)
+        return json.loads(utf8(text, what))
     except ValueError as err:
         raise ConfigError("format", f"not JSON: {err}") from None
+
+
+def utf8(text: str, what: str) -> str:
+    """``text`` if it came from valid UTF-8 (a C string with other bytes reaches Python with them
+    as lone surrogates); ValueError naming the first bad byte otherwise — the real libGenie.so
+    refuses such JSON as a format error and such a prompt as a failed tokenization."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        bad = text[err.start]
+        shown = f"0x{ord(bad) - 0xDC00:02x}" if 0xDC80 <= ord(bad) <= 0xDCFF else repr(bad)
+        raise ValueError(f"{what} is not valid UTF-8 (byte {shown} at character {err.start})") from None
+    return text
 
 
 def parse_sampler(text) -> dict:
@@ -160,7 +173,7 @@ def parse_stop_sequences(text: str) -> list[str]:
     ``stop-sequence`` that is not a list, a schema error, a list holding other than strings
     a value error; other keys are ignored, and an object without the key clears the list."""
     try:
-        doc = json.loads(text)
+        doc = json.loads(utf8(text, "the stop sequences"))
     except ValueError as err:
         raise ConfigError("format", f"the stop sequences are not JSON ({err})") from None
     if not isinstance(doc, dict):

@@ -20,6 +20,7 @@ import os
 import numpy as np
 
 from qnnpy import QnnBackend, _log
+from qnnpy.genie.config import utf8
 from qnnpy.genie.engine import MASK, EngineError, LlmEngine
 from qnnpy.genie.profile import now_us
 from qnnpy.genie.sampler import Sampler, SamplerError
@@ -135,7 +136,15 @@ class Dialog:
 
     def query(self, text: str, emit, piece: str = "COMPLETE") -> int:
         """Generate a reply to ``text``; ``emit(piece, code)`` streams its text (see _query)."""
-        return self._query(self.tokenizer.encode(text).ids, _Stream(self.tokenizer, emit, self), piece, "text")
+        return self._query(self.encode(text, "the query"), _Stream(self.tokenizer, emit, self), piece, "text")
+
+    def encode(self, text: str, what: str) -> list[int]:
+        """The token ids of ``text``; text that is not valid UTF-8 is GENERAL, as the real
+        libGenie.so fails to tokenize it."""
+        try:
+            return self.tokenizer.encode(utf8(text, what), add_special_tokens=False).ids
+        except ValueError as err:
+            raise DialogError(self.status.GENIE_STATUS_ERROR_GENERAL, str(err)) from None
 
     def token_query(self, tokens: list[int], emit, piece: str = "COMPLETE") -> int:
         """The same with token ids in and out: ``emit(tokens, code)`` gets each generated token

@@ -20,7 +20,9 @@ class GenieBridge:
         return int(self.ffi.cast("uintptr_t", pointer))
 
     def _text(self, pointer):
-        return None if pointer == self.ffi.NULL else self.ffi.string(pointer).decode("utf-8", "replace")
+        """A C string; bytes that are not UTF-8 come through as lone surrogates, for the
+        functions that refuse them (a JSON, a prompt) to see them."""
+        return None if pointer == self.ffi.NULL else self.ffi.string(pointer).decode("utf-8", "surrogateescape")
 
     def _out(self, out, status_and_handle) -> int:
         status, handle = status_and_handle

@@ -359,6 +359,18 @@ def _tokenizers_logs_profiles(s: _Session, _) -> None:
     s.out.append({"call": "profile layout", "header": doc["header"], "metadata": sorted(doc["metadata"]),
                   "components": [[c["name"], c["type"], [_layout(e) for e in c["events"]]] for c in doc["components"]]})
     lib.GenieDialog_free(dialog)
+    # bytes that are not UTF-8: a JSON, stop sequences, a sampler config, a prompt, text to encode
+    bad_config = open(s.config_path, "rb").read().replace(b'"tokenizer.json"', b'"tokenizer\xff.json"')
+    s.record("config not UTF-8", lambda lib, d: lib.GenieDialogConfig_createFromJson(bad_config, ctypes.byref(config)),
+             occupancy=False)
+    s.record("stop sequences not UTF-8",
+             lambda lib, d: lib.GenieDialog_setStopSequence(d, b'{"stop-sequence": ["\xff"]}'), occupancy=False)
+    s.record("sampler config not UTF-8", lambda lib, d: lib.GenieSamplerConfig_createFromJson(
+        b'{"sampler": {"version": 1, "type": "custom", "callback-name": "\xff"}}', ctypes.byref(ctypes.c_void_p())),
+        occupancy=False)
+    s.record("encode not UTF-8", lambda lib, d: encode(b"caf\xe9"), occupancy=False)
+    s.fresh()
+    s.record("prompt not UTF-8", lambda lib, d: lib.GenieDialog_query(d, b"the \xff fox", 0, s.on_text, None))
 
 
 def _layout(event: dict) -> list:

@@ -141,3 +141,25 @@ def test_enum_arguments_of_the_wrong_python_type_are_invalid_arguments(config):
         assert L.GenieLog_create(None, None, value)[0] == S.GENIE_STATUS_ERROR_INVALID_ARGUMENT
     assert G.GenieDialog_getPerformancePolicy(dialog) == (S.GENIE_STATUS_SUCCESS, 30)  # unchanged
     G.GenieDialog_free(dialog)
+
+
+def test_text_that_is_not_utf8_is_refused_where_the_real_library_refuses_it(config):
+    """A C string with a byte that is not UTF-8 reaches Python as a lone surrogate: a prompt
+    fails to tokenize (GENERAL, one ABORT piece, nothing fed), text to encode is GENERAL,
+    JSON — a config, stop sequences — is JSON_FORMAT (measured on the real libGenie.so)."""
+    from qnnpy import GenieSampler as GS
+    bad = b"caf\xe9".decode("utf-8", "surrogateescape")
+    _, dialog = G.GenieDialog_create(config)
+    status, pieces = ask(dialog, f"the {bad}")
+    assert status == S.GENIE_STATUS_ERROR_GENERAL and pieces == [("", G.GENIE_DIALOG_SENTENCE_ABORT)]
+    assert G.GenieDialog_getValue(dialog, G.GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY) == (S.GENIE_STATUS_SUCCESS, 0)
+    _, tokenizer = G.GenieDialog_getTokenizer(dialog)
+    assert T.GenieTokenizer_encode(tokenizer, bad)[0] == S.GENIE_STATUS_ERROR_GENERAL
+    assert G.GenieDialog_setStopSequence(dialog, json.dumps({"stop-sequence": [bad]}, ensure_ascii=False)) == \
+        S.GENIE_STATUS_ERROR_JSON_FORMAT
+    assert GS.GenieSamplerConfig_createFromJson(f'{{"sampler": {{"version": 1, "x{bad}": 1}}}}')[0] == \
+        S.GENIE_STATUS_ERROR_JSON_FORMAT
+    assert G.GenieDialogConfig_createFromJson(json.dumps(dialog_config(**{"dialog/tokenizer/path": bad}),
+                                                         ensure_ascii=False))[0] == S.GENIE_STATUS_ERROR_JSON_FORMAT
+    assert ask(dialog, "the fox")[0] in (S.GENIE_STATUS_SUCCESS, S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED)  # goes on
+    G.GenieDialog_free(dialog)
