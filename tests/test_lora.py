@@ -350,3 +350,34 @@ def test_updates_name_the_right_scope(api):
         QnnTensor.QNN_TENSOR_ERROR_INVALID_TENSOR_PARAM
     assert "QnnTensor_updateContextTensors" in api.errors()[-1]
     assert QnnTensor.QnnTensor_updateContextTensors(api.context, structs, len(structs)) == 0
+
+
+def test_a_section_applied_again_is_recalled_and_still_gives_the_reference(api, monkeypatch):
+    """Applying the same bytes again (same checksum and size, same graphs) skips reading and
+    checking the metadata; the result is still the merged-weight reference for each adapter,
+    from an immutable or a mutable buffer. Bytes that differ — another adapter, or the same
+    section with one data byte changed and its checksum made valid again — are read and
+    checked afresh, and their data takes effect."""
+    import struct
+
+    from qnnpy.htp import container
+    setup = LoraSetup(api, DIMS, RANK)
+    a, b = (lora_mlp.make_adapter(DIMS, r, RANK, s) for s, r in ((1, 4), (2, 3)))
+    sec_a, sec_b = setup.make_section(a, "mlp_4"), setup.make_section(b, "mlp_4")
+    ctx, graphs = _loaded(api, setup)
+    g, io = graphs["mlp_4"], setup.io["mlp_4"]
+    parsed = []
+    real_parse = container.parse
+    monkeypatch.setattr(container, "parse", lambda *args, **kw: parsed.append(1) or real_parse(*args, **kw))
+    x = np.random.default_rng(3).standard_normal((4, DIMS[0])).astype(np.float32)
+    for section, adapter in ((sec_a, a), (sec_b, b), (sec_a, a), (bytearray(sec_b), b), (sec_a, a)):
+        assert apply(ctx, g, section) == 0
+        ref = lora_mlp.reference(x, 0.6, setup.base, adapter)
+        np.testing.assert_allclose(run(g, io, x, 0.6)[1], ref, rtol=1e-5, atol=1e-5)
+    assert len(parsed) == 2  # each section's bytes were checked once
+    changed = bytearray(sec_a)
+    changed[-8] ^= 0x40  # a byte of the last weight blob
+    struct.pack_into("<Q", changed, container.CHECKSUM_AT, container.checksum(memoryview(changed)))
+    before = run(g, io, x, 0.6)[1]
+    assert apply(ctx, g, changed) == 0 and len(parsed) == 3
+    assert not np.array_equal(run(g, io, x, 0.6)[1], before)

@@ -11,6 +11,8 @@ types and shapes, and the nodes with their parameters; not the base weights, so 
 costs nothing per weight byte). Checking a section against the context happens completely
 before anything changes, so a rejected section leaves the current adapter in force.
 """
+import math
+
 import msgpack
 import numpy as np
 import xxhash
@@ -174,7 +176,8 @@ def _check_io_list(io, graph: Graph, new_encodings: dict) -> None:
                                            "encoding other than the one it will have")
 
 
-def _changes_for_graph(entry: dict, graph: Graph, section: int, parsed) -> list[Change]:
+def _changes_for_graph(entry: dict, graph: Graph, section: int, parsed) -> list[tuple[Change, list | None]]:
+    """The graph's checked changes, each with the data reference its bytes came from."""
     entries = entry.get("tensors")
     if not isinstance(entries, list):
         raise container.ContainerError("a graph entry lacks its tensors")
@@ -194,22 +197,23 @@ def _changes_for_graph(entry: dict, graph: Graph, section: int, parsed) -> list[
         t, _, kind, dtype, dims, storage, with_data, with_encoding = plan
         if e.get("kind") != kind or e.get("dtype") != dtype or e.get("dims") != dims:
             _describe_mismatch(e, t, graph)
-        data = encoding = None
+        data = encoding = ref = None
         if with_data:
             if "data" not in e:
                 raise container.ContainerError(f"tensor '{name}' lacks its data")
-            data = parsed.blob(e["data"], storage, t.dims)
+            ref = e["data"]
+            data = parsed.blob(ref, storage, t.dims)
         if with_encoding:
             encoding = encoding_from_meta(e.get("encoding"))
             if encoding is None:
                 raise container.ContainerError(f"tensor '{name}' lacks its encoding")
             check_encoding_or_reject(t, encoding)
-        changes.append(Change(t, data, encoding))
-    missing = expected.keys() - {c.tensor.id for c in changes}
+        changes.append((Change(t, data, encoding), ref))
+    missing = expected.keys() - {c.tensor.id for c, _ in changes}
     if missing:
         _mismatch(f"it lacks tensor '{expected[min(missing)][1]}' of graph '{graph.name}'")
     if "io" in entry:
-        _check_io_list(entry["io"], graph, {c.tensor.id: c.encoding for c in changes if c.encoding is not None})
+        _check_io_list(entry["io"], graph, {c.tensor.id: c.encoding for c, _ in changes if c.encoding is not None})
     if entry.get("structure") != structure_of(graph):
         _mismatch(f"graph '{graph.name}' differs in structure from the base the section was made for")
     return changes
@@ -252,15 +256,65 @@ def covered_graphs(context: Context, section, buffer, size, verify_checksum: boo
     return [context.graphs[n] for n in names]
 
 
+REMEMBERED = 16  # sections a context remembers having checked (an app switching among its adapters)
+
+
+def _recall(context: Context, key, buffer, identity) -> tuple[list[Change], list[Graph]] | None:
+    """The changes of a section whose bytes (same checksum and size) were checked completely
+    against these graphs before, with data viewed in this buffer: applying it again skips
+    reading and checking its metadata. What was checked is kept with each graph's section
+    plans, so a graph rebuilt since (evicted, reloaded, freed) forgets it and is checked afresh."""
+    names = context.verified_sections.get(key)
+    if names is None:
+        return None
+    graphs = [context.graphs.get(name) for name in names]
+    templates = [None if g is None or not g.finalized else g.section_plans.get(("checked", key)) for g in graphs]
+    if any(t is None for t in templates):
+        _forget(context, key)
+        return None
+    _, data_offset, data_size = identity
+    region = memoryview(buffer).cast("B")[data_offset:data_offset + data_size]
+    return [Change(t, None if offset is None else np.frombuffer(region, storage, count, offset).reshape(t.dims),
+                   encoding) for template in templates for t, offset, storage, count, encoding in template], graphs
+
+
+def _remember(context: Context, key, graphs: list[Graph], checked: list[tuple[Graph, Change, list | None]]) -> None:
+    for g in graphs:
+        g.section_plans[("checked", key)] = [
+            (c.tensor, None if ref is None else ref[0], dtypes.storage(c.tensor.dtype), math.prod(c.tensor.dims),
+             c.encoding) for owner, c, ref in checked if owner is g]
+    memo = context.verified_sections
+    memo[key] = [g.name for g in graphs]
+    while len(memo) > REMEMBERED:
+        _forget(context, next(iter(memo)))
+
+
+def _forget(context: Context, key) -> None:
+    for name in context.verified_sections.pop(key, []):
+        if name in context.graphs:
+            context.graphs[name].section_plans.pop(("checked", key), None)
+
+
 def apply(context: Context, graph: Graph | None, section, buffer, size, zero_copy: bool,
           verify_checksum: bool = True) -> list[Graph]:
-    """Check the section completely, then replace the updatable tensors it carries."""
+    """Check the section completely, then replace the updatable tensors it carries. A section
+    applied before (the same bytes, by checksum and size) to the same graphs is not checked
+    again (``_recall``); with ``verify_checksum`` False nothing is remembered."""
     section = _require_section_type(section)
+    identity = container.verified_identity(buffer, size) if verify_checksum else None
+    key = None if identity is None else (section, identity[0], size, None if graph is None else graph.name)
+    recalled = None if key is None else _recall(context, key, buffer, identity)
+    if recalled is not None:
+        changes, graphs = recalled
+        commit(context, changes, copy_data=not zero_copy)
+        for g in graphs:
+            g.applied = (buffer, size, section)
+        return graphs
     try:
         # Always check against views of the client's bytes; the data is copied (into memory
         # each tensor owns and reuses) only after everything checked out, when not zero copy.
         parsed = container.parse(buffer, size, container.KIND_SECTION,
-                                 verify_checksum=verify_checksum)
+                                 verify_checksum=verify_checksum and identity is None)
         meta = parsed.meta
         if meta.get("section") != section:
             fail(ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
@@ -283,9 +337,12 @@ def apply(context: Context, graph: Graph | None, section, buffer, size, zero_cop
                           f"(it has {sorted(context.graphs)})")
             targets = [(e, context.graphs[e["name"]]) for e in entries]
         changes: dict[int, Change] = {}
+        checked = []
         for entry, g in targets:
-            for change in _changes_for_graph(entry, g, section, parsed):
-                changes[change.tensor.id] = change  # context tensors shared by graphs: once
+            for change, ref in _changes_for_graph(entry, g, section, parsed):
+                if change.tensor.id not in changes:  # context tensors shared by graphs: once
+                    checked.append((g, change, ref))
+                changes[change.tensor.id] = change
     except container.ContainerError as err:
         fail(ContextError.QNN_CONTEXT_ERROR_BINARY_VERSION if err.version
              else ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, f"binary section rejected: {err}")
@@ -296,4 +353,6 @@ def apply(context: Context, graph: Graph | None, section, buffer, size, zero_cop
     graphs = [g for _, g in targets]
     for g in graphs:
         g.applied = (buffer, size, section)
+    if key is not None and all(g.finalized for g in graphs):
+        _remember(context, key, graphs, checked)
     return graphs

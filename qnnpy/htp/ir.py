@@ -410,6 +410,7 @@ class Context:
         self.refinalize: set = set()  # graphs to finalize again after committed context tensor updates
         self.lora_weight_sharing = False  # HTP custom config: execute needs an applied section
         self.skip_section_validation = False  # HTP custom config: sections' checksum unchecked
+        self.verified_sections: dict = {}  # sections checked before: binary_section._recall
         self.residency = None  # residency.Residency when graphs are switched or loaded lazily
         self.disabled: set = set()  # graphs of the binary left out by ENABLE_GRAPHS
 
