@@ -183,12 +183,12 @@ def GenieDialog_tokenQuery(dialogHandle, inputTokens, numTokens, sentenceCode, c
     INVALID_ARGUMENT — as the real libGenie.so answers."""
     dialog = live(dialogHandle, DIALOG)
     code = _sentence_code(sentenceCode)
+    if not isinstance(numTokens, int) or isinstance(numTokens, bool) or not 0 <= numTokens < 2 ** 32:
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"numTokens {numTokens!r} is not a uint32")
     if code == SC.GENIE_DIALOG_SENTENCE_RESUME and (numTokens != 0 or dialog.paused is None):
         raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "RESUME takes no tokens and needs a paused query")
     if not callable(callback):
         raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "the callback is NULL or not callable")
-    if not isinstance(numTokens, int) or isinstance(numTokens, bool) or not 0 <= numTokens < 2 ** 32:
-        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"numTokens {numTokens!r} is not a uint32")
     try:
         tokens = [] if numTokens == 0 else [int(t) for t in list(inputTokens)[:numTokens]]
     except (TypeError, ValueError):

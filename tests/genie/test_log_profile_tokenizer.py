@@ -163,3 +163,12 @@ def test_text_that_is_not_utf8_is_refused_where_the_real_library_refuses_it(conf
                                                          ensure_ascii=False))[0] == S.GENIE_STATUS_ERROR_JSON_FORMAT
     assert ask(dialog, "the fox")[0] in (S.GENIE_STATUS_SUCCESS, S.GENIE_STATUS_WARNING_CONTEXT_EXCEEDED)  # goes on
     G.GenieDialog_free(dialog)
+
+
+def test_a_resume_token_query_with_an_array_count_is_an_invalid_argument(config):
+    """Found by the fuzz campaign (seed 37): numTokens as an array with RESUME was an internal error."""
+    import numpy as np
+    _, dialog = G.GenieDialog_create(config)
+    assert G.GenieDialog_tokenQuery(dialog, [1], np.zeros(2), G.GENIE_DIALOG_SENTENCE_RESUME,
+                                    lambda *a: None, None) == S.GENIE_STATUS_ERROR_INVALID_ARGUMENT
+    G.GenieDialog_free(dialog)
