@@ -25,6 +25,7 @@ from qnnpy.GenieProfile import PROFILE
 from qnnpy.GenieTokenizer import TOKENIZER
 
 CONFIG, DIALOG, SAMPLER = "GenieDialogConfig", "GenieDialog", "GenieSampler"
+SAMPLED_TOKENS = 2  # a GenieDialog_getValue key the real library answers and its header does not name
 _bound: dict[int, dict] = {}  # config handle -> {"logger": GenieLogger, "profile": Profile} bound to it
 _dialogs_made = itertools.count()  # a profile names a dialog by its number in the process ("dialog3")
 
@@ -339,7 +340,9 @@ def GenieDialog_setMaxNumTokens(dialogHandle, maxNumTokens):
 @api(outputs=1)
 def GenieDialog_getValue(dialogHandle, key):
     """CONTEXT_OCCUPANCY: the positions in use (an int); APPLIED_LORA_ADAPTER: the adapter's
-    name, "" for none (a str)."""
+    name, "" for none (a str); and key 2, which Genie's header does not name but the real
+    libGenie.so answers (measured): the tokens the last query sampled, an eos-token or the
+    token that completed a stop sequence included, 0 after a reset (an int)."""
     dialog = live(dialogHandle, DIALOG)
     if not isinstance(key, int) or isinstance(key, bool):
         raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"{key!r} is not a GenieDialog_Param_t")
@@ -347,6 +350,8 @@ def GenieDialog_getValue(dialogHandle, key):
         return S.GENIE_STATUS_SUCCESS, dialog.engine.filled
     if key == GenieDialog_Param_t.GENIE_DIALOG_PARAM_APPLIED_LORA_ADAPTER:
         return S.GENIE_STATUS_SUCCESS, dialog.applied
+    if key == SAMPLED_TOKENS:
+        return S.GENIE_STATUS_SUCCESS, dialog.stats["sampled"]
     raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"{key!r} is not a GenieDialog_Param_t")
 
 

@@ -31,7 +31,9 @@ typedef enum {
 
 /* Parameters GenieDialog_getValue reads: the positions of the context in use
  * (GENIE_DATATYPE_UINT_32), and the name of the adapter applied last (GENIE_DATATYPE_STRING,
- * "" for none; the call needs an allocation callback for it). */
+ * "" for none; the call needs an allocation callback for it). Key 2, which this enum does not
+ * name, is answered too, as by the real library: the tokens the last query sampled
+ * (GENIE_DATATYPE_UINT_32; an eos-token or a stop sequence's last token included). */
 typedef enum {
   GENIE_DIALOG_PARAM_CONTEXT_OCCUPANCY = 0,
   GENIE_DIALOG_PARAM_APPLIED_LORA_ADAPTER = 1

@@ -110,9 +110,10 @@ class Dialog:
         self.logger = None  # the GenieLog its config was bound to: the dialog's lines go there too
         self.performance = 30  # GenieDialog_setPerformancePolicy's, HIGH_PERFORMANCE until set (recorded only)
         self.timings = None  # its component of the GenieProfile its config was bound to
-        # the last query's numbers, for a bound GenieProfile: prompt tokens fed, when the
-        # first token was sampled (monotonic us), tokens generated
-        self.stats = {"prompt": 0, "first": None, "generated": 0}
+        # the last query's numbers: prompt tokens fed, when the first token was sampled
+        # (monotonic us), tokens generated (for a bound GenieProfile), tokens sampled (an eos or
+        # a stop sequence's last token included: GenieDialog_getValue's key 2)
+        self.stats = {"prompt": 0, "first": None, "generated": 0, "sampled": 0}
 
     def free(self) -> None:
         QnnBackend.QnnBackend_free(self.backend)
@@ -120,6 +121,7 @@ class Dialog:
     # -- conversation ------------------------------------------------------------------
     def reset(self) -> None:
         self.engine.reset()
+        self.stats = {"prompt": 0, "first": None, "generated": 0, "sampled": 0}
         self.pending = []
         self.queries = 0
         self.history = []
@@ -179,7 +181,10 @@ class Dialog:
         front); a REWIND whose first token differs from the cache's rewinds nothing and is fed
         after it."""
         S = self.status
-        self.stats = {"prompt": 0, "first": None, "generated": 0}
+        # GenieDialog_getValue's key 2 counts the tokens sampled since a COMPLETE or BEGIN query
+        # (or a REWIND that starts over, below); the other pieces go on counting (measured)
+        sampled = 0 if piece in ("COMPLETE", "BEGIN") else self.stats["sampled"]
+        self.stats = {"prompt": 0, "first": None, "generated": 0, "sampled": sampled}
         if self.applied and self.strength_unset and self.engine.alphas:
             self.strength_unset = False  # said once
             _log.emit(_log.WARN, f"adapter '{self.applied}' is applied but no strength was set: qnnpy feeds "
@@ -211,10 +216,13 @@ class Dialog:
             kept += 1
         if piece == "REWIND" and (kept or not self.history):
             self.pending, self.queries, follow_up = [], 0, False
+            self.stats["sampled"] = 0
             if kept == len(tokens) and kept < len(self.history):
-                # the whole query is in the cache: the token after it there opens the reply, fed now
+                # the whole query is in the cache: the token after it there opens the reply, fed
+                # now (and counted as sampled, as the real library counts it)
                 boundary = self.history[kept]
                 tokens = [boundary]
+                self.stats["sampled"] = 1
             else:
                 kept = min(kept, len(tokens) - 1)  # at least one token is fed again, for its logits
                 tokens = tokens[kept:]
@@ -264,6 +272,7 @@ class Dialog:
                     raise DialogError(S.GENIE_STATUS_ERROR_GENERAL, str(err)) from None
                 if self.stats["first"] is None:
                     self.stats["first"] = now_us()
+                self.stats["sampled"] += 1
                 if self.signalled == "PAUSE":  # stopped before this token shows
                     self.signalled, self.paused = None, token
                     return S.GENIE_STATUS_WARNING_PAUSED
@@ -323,7 +332,8 @@ class Dialog:
             raise DialogError(S.GENIE_STATUS_ERROR_QUERY_FAILED,
                               "nothing to save: no query since the dialog was created or reset")
         meta = {"format": STATE_FORMAT, "history": self.history, "pending": self.pending, "queries": self.queries,
-                "paused": self.paused, "held": self.held, "sampler": self.sampler.rng.bit_generator.state}
+                "paused": self.paused, "held": self.held, "sampler": self.sampler.rng.bit_generator.state,
+                "sampled": self.stats["sampled"]}
         caches = self.engine.cache_state()
         try:
             os.makedirs(path, exist_ok=True)
@@ -351,6 +361,9 @@ class Dialog:
                 raise ValueError("it holds tokens outside this model's vocabulary")
             rng = np.random.default_rng()
             rng.bit_generator.state = meta["sampler"]
+            sampled = meta.get("sampled", 0)
+            if not isinstance(sampled, int) or sampled < 0:
+                raise ValueError(f"its count of sampled tokens {sampled!r} is not a count")
             if len(history) != (caches[0].shape[-1] if caches else 0) or len(history) > self.size:
                 raise ValueError(f"its token history ({len(history)}) and its cache disagree or exceed "
                                  f"dialog.context.size {self.size}")
@@ -362,6 +375,7 @@ class Dialog:
         self.sampler.rng = rng
         self.signalled = None
         self.held = str(meta.get("held", ""))
+        self.stats = {"prompt": 0, "first": None, "generated": 0, "sampled": sampled}
 
     # -- adapters ----------------------------------------------------------------------
     def apply_lora(self, name: str) -> None:

@@ -94,7 +94,7 @@ class GenieBridge:
         return int(G.GenieDialog_releaseLoraMemory(self._handle(dialog), self._text(engine), self._text(name)))
 
     def GenieDialog_getValue(self, dialog, key, callback, data_type, value):
-        """Occupancy as GENIE_DATATYPE_UINT_32; the adapter name as GENIE_DATATYPE_STRING, NUL
+        """Occupancy and key 2 (tokens sampled) as GENIE_DATATYPE_UINT_32; the adapter name as GENIE_DATATYPE_STRING, NUL
         included, in memory the client's callback gives (no callback: INVALID_ARGUMENT, as the
         real library answers)."""
         ffi = self.ffi

@@ -81,9 +81,11 @@ def _dialog(lib, config_path: str, max_tokens: str):
     return handle
 
 
-def _occupancy(lib, handle) -> int:
+def _occupancy(lib, handle, key: int = 0) -> int:
+    """The positions in use (key 0), or with key 2 the tokens sampled since the last COMPLETE
+    or BEGIN query (a key Genie's header does not name)."""
     kind, value = ctypes.c_int(), ctypes.c_uint64()
-    lib.GenieDialog_getValue(handle, 0, None, ctypes.byref(kind), ctypes.byref(value))
+    lib.GenieDialog_getValue(handle, key, None, ctypes.byref(kind), ctypes.byref(value))
     return value.value
 
 
@@ -114,6 +116,7 @@ class _Session:
         self.lib, self.dialog, self.calls = _open(folder, config_path, "5")
         self.out, self.stream, self.plan = [], [], {"signal": None, "after": 0}
         self.logits = []  # what a custom sampler was given, row by row
+        self.count_sampled = False  # also record key 2 (only where its rules are plain: _samplers)
         tokens = ctypes.CFUNCTYPE(None, ctypes.POINTER(ctypes.c_uint32), ctypes.c_uint32, ctypes.c_int, ctypes.c_void_p)
         text = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)  # NULL and "" told apart
         self.on_tokens = tokens(lambda p, n, code, data: self._seen([[p[i] for i in range(n)] if p else None, code]))
@@ -137,6 +140,8 @@ class _Session:
         status = call(self.lib, self.dialog)
         self.out.append({"call": what, "status": status, "calls": list(self.calls), "stream": list(self.stream),
                          "occupancy": _occupancy(self.lib, self.dialog) if occupancy else None})
+        if self.count_sampled:
+            self.out[-1]["sampled"] = _occupancy(self.lib, self.dialog, 2)
 
     def token_query(self, tokens, code=0, callback=True, count=None):
         array = None if tokens is None else (ctypes.c_uint32 * max(1, len(tokens)))(*tokens)
@@ -205,6 +210,7 @@ def _samplers(s: _Session, _) -> None:
     tokens to choose, so both libraries stream the same bytes — split characters, bytes that
     are no UTF-8, a special token — whatever the model would have said."""
     kept = []
+    s.count_sampled = True  # eos, a stop sequence's last token, cut replies, BEGIN/END: all counted alike
     process = ctypes.CFUNCTYPE(None, ctypes.c_uint32, ctypes.c_void_p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_int32))
     with_data = ctypes.CFUNCTYPE(None, ctypes.c_uint32, ctypes.c_void_p, ctypes.c_uint32,
                                  ctypes.POINTER(ctypes.c_int32), ctypes.c_void_p)

@@ -172,3 +172,39 @@ def test_a_resume_token_query_with_an_array_count_is_an_invalid_argument(config)
     assert G.GenieDialog_tokenQuery(dialog, [1], np.zeros(2), G.GENIE_DIALOG_SENTENCE_RESUME,
                                     lambda *a: None, None) == S.GENIE_STATUS_ERROR_INVALID_ARGUMENT
     G.GenieDialog_free(dialog)
+
+
+def test_key_2_counts_the_tokens_sampled_since_the_last_complete_or_begin_query(config, tmp_path, monkeypatch):
+    """Measured on the real libGenie.so (which answers key 2 though its header does not name
+    it): a reply cut at 3 tokens counts 3, an eos-token counts as sampled, a BEGIN piece or a
+    reset starts over at 0, an END piece goes on counting, and a saved dialog keeps the count."""
+    from qnnpy import GenieSampler as GS
+    from qnnpy.genie import sampler as sampler_module
+    monkeypatch.setattr(sampler_module, "CALLBACKS", {})
+    monkeypatch.setattr(GS, "CALLBACKS", sampler_module.CALLBACKS)
+    script = []
+    GS.GenieSampler_registerCallback("script", lambda size, logits, n, out: out.__setitem__(0, script.pop(0)))
+    _, dialog = G.GenieDialog_create(config)
+    sampled = lambda: G.GenieDialog_getValue(dialog, 2)  # noqa: E731
+    G.GenieDialog_setMaxNumTokens(dialog, 3)
+    ask(dialog, "the fox")
+    assert sampled() == (S.GENIE_STATUS_SUCCESS, 3)
+    _, sampler = G.GenieDialog_getSampler(dialog)
+    _, custom = GS.GenieSamplerConfig_createFromJson('{"sampler": {"version": 1, "type": "custom", '
+                                                     '"callback-name": "script"}}')
+    GS.GenieSampler_applyConfig(sampler, custom)
+    script[:] = [67, 1]  # a token, then the eos-token
+    ask(dialog, " runs")
+    assert sampled()[1] == 2
+    G.GenieDialog_query(dialog, " a", G.GENIE_DIALOG_SENTENCE_BEGIN, lambda *a: None, None)
+    assert sampled()[1] == 0
+    script[:] = [67, 68, 69]
+    G.GenieDialog_query(dialog, " b", G.GENIE_DIALOG_SENTENCE_END, lambda *a: None, None)
+    assert sampled()[1] == 3
+    assert G.GenieDialog_save(dialog, str(tmp_path / "saved")) == S.GENIE_STATUS_SUCCESS
+    G.GenieDialog_reset(dialog)
+    assert sampled()[1] == 0
+    assert G.GenieDialog_restore(dialog, str(tmp_path / "saved")) == S.GENIE_STATUS_SUCCESS
+    assert sampled()[1] == 3
+    assert G.GenieDialog_getValue(dialog, 3)[0] == S.GENIE_STATUS_ERROR_INVALID_ARGUMENT
+    G.GenieDialog_free(dialog)
