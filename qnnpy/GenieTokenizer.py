@@ -11,7 +11,7 @@ every later decode, as if the bytes were still pending).
 """
 from qnnpy.GenieCommon import Genie_Status_t as S
 from qnnpy.genie.calls import Refused, api, live, need_str
-from qnnpy.genie.dialog import reply_text
+from qnnpy.genie.stream import reply_text
 
 TOKENIZER = "GenieTokenizer"
 

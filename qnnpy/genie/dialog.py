@@ -24,6 +24,7 @@ from qnnpy.genie.config import utf8
 from qnnpy.genie.engine import MASK, EngineError, LlmEngine
 from qnnpy.genie.profile import now_us
 from qnnpy.genie.sampler import Sampler, SamplerError
+from qnnpy.genie.stream import TextStream, TokenStream, reply_text
 
 
 STATE_FILE = "qnnpy-dialog-state.npz"  # what GenieDialog_save writes into its folder
@@ -138,7 +139,7 @@ class Dialog:
 
     def query(self, text: str, emit, piece: str = "COMPLETE") -> int:
         """Generate a reply to ``text``; ``emit(piece, code)`` streams its text (see _query)."""
-        return self._query(self.encode(text, "the query"), _Stream(self.tokenizer, emit, self), piece, "text")
+        return self._query(self.encode(text, "the query"), TextStream(self.tokenizer, emit, self), piece, "text")
 
     def encode(self, text: str, what: str) -> list[int]:
         """The token ids of ``text``; text that is not valid UTF-8 is GENERAL, as the real
@@ -157,13 +158,13 @@ class Dialog:
         if bad:
             raise DialogError(self.status.GENIE_STATUS_ERROR_GENERAL,
                               f"token {bad[0]} is outside the vocabulary (dialog.context.n-vocab {self.vocab})")
-        return self._query(list(tokens), _TokenStream(emit), piece, "tokens")
+        return self._query(list(tokens), TokenStream(emit), piece, "tokens")
 
     def _query(self, ids: list[int], stream, piece: str, kind: str) -> int:
         """Feed ``ids`` and generate a reply, streamed by ``stream`` (BEGIN, CONTINUE…, END).
         Returns the status: SUCCESS, WARNING_CONTEXT_EXCEEDED when the context filled,
         WARNING_ABORTED / WARNING_PAUSED after a signal. Text is streamed a piece per token
-        (empty while a character's bytes are still coming: _Stream); a reply cut by ``max_tokens``
+        (empty while a character's bytes are still coming: stream.TextStream); a reply cut by ``max_tokens``
         or an ABORT leaves its last token to open the next query.
 
         ``piece`` is the sentence code given to GenieDialog_query, as the real libGenie.so
@@ -413,70 +414,6 @@ class Dialog:
             self.strength_unset = False
         except EngineError as err:
             raise DialogError(self.status.GENIE_STATUS_ERROR_GENERAL, f"LoRA: {err}") from None
-
-
-class _TokenStream:
-    """A reply's tokens one by one: BEGIN first, then CONTINUE, and END (no tokens) to close."""
-
-    def __init__(self, emit):
-        self.emit, self.shown = emit, 0
-
-    def show(self, tokens: list[int]) -> None:
-        for token in tokens[self.shown:]:
-            self.emit([token], 1 if self.shown == 0 else 2)  # BEGIN, then CONTINUE
-            self.shown += 1
-
-    def close(self, tokens: list[int]) -> None:
-        self.show(tokens)
-        self.emit([], 3)  # END
-
-
-def reply_text(tokenizer, tokens: list[int]) -> str:
-    """A reply's text as the real libGenie.so shows it: special tokens as their text ("<s>")."""
-    return tokenizer.decode(tokens, skip_special_tokens=False)
-
-
-class _Stream:
-    """A reply's text as it grows, one piece per token as on the real libGenie.so: BEGIN first,
-    then CONTINUE, and END (empty) to close. A piece is empty while the reply's new bytes are
-    not whole characters — a character split over tokens shows with its last byte, bytes that
-    cannot be UTF-8 hold every later piece back and are dropped at the reply's end (measured).
-    With stop sequences text that may begin one is held back too, given out when it turns out
-    not to, and dropped with the stop sequence when it does (``show`` then returns True and
-    ``stop_at`` says where in the reply's text it began). Text a cut reply still held for a
-    stop sequence opens the next reply's first piece, as on the real libGenie.so."""
-
-    def __init__(self, tokenizer, emit, dialog):
-        self.tokenizer, self.emit, self.dialog = tokenizer, emit, dialog
-        self.stops = [stop for stop in dialog.stops if stop]
-        self.shown, self.code, self.stop_at = 0, 1, None  # BEGIN first
-
-    def _send(self, piece: str) -> None:
-        self.emit(self.dialog.held + piece, self.code)
-        self.dialog.held, self.code = "", 2  # CONTINUE
-
-    def show(self, tokens: list[int]) -> bool:
-        text = reply_text(self.tokenizer, tokens)
-        if "\ufffd" in text[self.shown:]:  # bytes that are not (yet) characters
-            self._send("")
-            return False
-        starts = [i for i in (text.find(stop, self.shown) for stop in self.stops) if i >= 0]
-        if starts:
-            self.stop_at = min(starts)
-            self._send(text[self.shown:self.stop_at])
-            self.shown = len(text)
-            return True
-        hold = max((n for stop in self.stops for n in range(1, len(stop))
-                    if text.endswith(stop[:n]) and len(text) - n >= self.shown), default=0)
-        self._send(text[self.shown:len(text) - hold])
-        self.shown = len(text) - hold
-        return False
-
-    def close(self, tokens: list[int]) -> None:
-        rest = reply_text(self.tokenizer, tokens)[self.shown:]
-        if self.stop_at is None and "\ufffd" not in rest:
-            self.dialog.held += rest  # held back for a stop sequence still: the next reply shows it first
-        self.emit("", 3)  # END
 
 
 def _check_extensions(path: str | None) -> None:
