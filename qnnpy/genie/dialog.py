@@ -114,7 +114,7 @@ class Dialog:
         # the last query's numbers: prompt tokens fed, when the first token was sampled
         # (monotonic us), tokens generated (for a bound GenieProfile), tokens sampled (an eos or
         # a stop sequence's last token included: GenieDialog_getValue's key 2)
-        self.stats = {"prompt": 0, "first": None, "generated": 0, "sampled": 0}
+        self.stats = _stats()
 
     def free(self) -> None:
         QnnBackend.QnnBackend_free(self.backend)
@@ -122,7 +122,7 @@ class Dialog:
     # -- conversation ------------------------------------------------------------------
     def reset(self) -> None:
         self.engine.reset()
-        self.stats = {"prompt": 0, "first": None, "generated": 0, "sampled": 0}
+        self.stats = _stats()
         self.pending = []
         self.queries = 0
         self.history = []
@@ -164,8 +164,8 @@ class Dialog:
         """Feed ``ids`` and generate a reply, streamed by ``stream`` (BEGIN, CONTINUE…, END).
         Returns the status: SUCCESS, WARNING_CONTEXT_EXCEEDED when the context filled,
         WARNING_ABORTED / WARNING_PAUSED after a signal. Text is streamed a piece per token
-        (empty while a character's bytes are still coming: stream.TextStream); a reply cut by ``max_tokens``
-        or an ABORT leaves its last token to open the next query.
+        (empty while a character's bytes are still coming: stream.TextStream); a reply cut by
+        ``max_tokens`` or an ABORT leaves its last token to open the next query.
 
         ``piece`` is the sentence code given to GenieDialog_query, as the real libGenie.so
         reads it (measured through qnnpy's shim): a COMPLETE query, or its BEGIN (opened like
@@ -185,7 +185,7 @@ class Dialog:
         # GenieDialog_getValue's key 2 counts the tokens sampled since a COMPLETE or BEGIN query
         # (or a REWIND that starts over, below); the other pieces go on counting (measured)
         sampled = 0 if piece in ("COMPLETE", "BEGIN") else self.stats["sampled"]
-        self.stats = {"prompt": 0, "first": None, "generated": 0, "sampled": sampled}
+        self.stats = _stats(sampled)
         if self.applied and self.strength_unset and self.engine.alphas:
             self.strength_unset = False  # said once
             _log.emit(_log.WARN, f"adapter '{self.applied}' is applied but no strength was set: qnnpy feeds "
@@ -376,7 +376,7 @@ class Dialog:
         self.sampler.rng = rng
         self.signalled = None
         self.held = str(meta.get("held", ""))
-        self.stats = {"prompt": 0, "first": None, "generated": 0, "sampled": sampled}
+        self.stats = _stats(sampled)
 
     # -- adapters ----------------------------------------------------------------------
     def apply_lora(self, name: str) -> None:
@@ -414,6 +414,11 @@ class Dialog:
             self.strength_unset = False
         except EngineError as err:
             raise DialogError(self.status.GENIE_STATUS_ERROR_GENERAL, f"LoRA: {err}") from None
+
+
+def _stats(sampled: int = 0) -> dict:
+    """A query's numbers before it runs (Dialog.stats)."""
+    return {"prompt": 0, "first": None, "generated": 0, "sampled": sampled}
 
 
 def _check_extensions(path: str | None) -> None:
