@@ -16,7 +16,7 @@ from qnnpy import _handles, _log
 from qnnpy._enum import export
 from qnnpy.GenieCommon import Genie_PerformancePolicy_t, Genie_Status_t as S
 from qnnpy.genie import config as schema
-from qnnpy.genie.calls import JSON_STATUS, Refused, api, config_handle, live, need_str
+from qnnpy.genie.calls import JSON_STATUS, Refused, api, config_handle, live, need_enum, need_str, need_uint32
 from qnnpy.genie import profile as timing
 from qnnpy.genie.dialog import Dialog, DialogError
 from qnnpy.genie.engine import EngineError
@@ -74,13 +74,6 @@ def _dialog_for(handle, engine) -> Dialog:
     return dialog
 
 
-def _sentence_code(code) -> int:
-    if not isinstance(code, int) or isinstance(code, bool) or code not in SC._value2member_map_:
-        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"sentence code {code!r} is not a "
-                                                              "GenieDialog_SentenceCode_t")
-    return code
-
-
 def _run(dialog, run, emit_end):
     """A query's body: a refusal ends the stream as Genie ends it (END when the context is
     full, ABORT otherwise) before its status is returned."""
@@ -132,7 +125,7 @@ def GenieDialog_create(configHandle):
     cfg = live(configHandle, CONFIG)
     bound = _bound.get(configHandle, {})
     logger, profile = bound.get("logger"), bound.get("profile")
-    _log.genie_route(logger if logger is not None and logger.alive else None)
+    _log.genie_route(logger)  # a freed logger takes no lines (GenieLogger.deliver)
     start = timing.now_us()
     dialog = Dialog(cfg, S)
     number = next(_dialogs_made)
@@ -161,7 +154,7 @@ _PIECES = {code: code.name.rsplit("_", 1)[1] for code in SC}
 def GenieDialog_query(dialogHandle, queryStr, sentenceCode, callback, userData):
     """``callback(response, sentenceCode, userData)`` receives the reply as it grows."""
     dialog = live(dialogHandle, DIALOG)
-    code = _sentence_code(sentenceCode)
+    code = need_enum(sentenceCode, SC, "sentence code")
     if not callable(callback):
         raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "the callback is NULL or not callable")
     resume = code == SC.GENIE_DIALOG_SENTENCE_RESUME
@@ -183,9 +176,8 @@ def GenieDialog_tokenQuery(dialogHandle, inputTokens, numTokens, sentenceCode, c
     continues a paused query (text or tokens); with tokens, or with nothing paused, it is
     INVALID_ARGUMENT — as the real libGenie.so answers."""
     dialog = live(dialogHandle, DIALOG)
-    code = _sentence_code(sentenceCode)
-    if not isinstance(numTokens, int) or isinstance(numTokens, bool) or not 0 <= numTokens < 2 ** 32:
-        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"numTokens {numTokens!r} is not a uint32")
+    code = need_enum(sentenceCode, SC, "sentence code")
+    need_uint32(numTokens, "numTokens")
     if code == SC.GENIE_DIALOG_SENTENCE_RESUME and (numTokens != 0 or dialog.paused is None):
         raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "RESUME takes no tokens and needs a paused query")
     if not callable(callback):
@@ -222,9 +214,7 @@ def GenieDialog_signal(dialogHandle, action):
     """ABORT or PAUSE the running query, from another thread or from its own callback
     (qnnpy.genie.dialog.Dialog.signal says what each does)."""
     dialog = live(dialogHandle, DIALOG)
-    if not isinstance(action, int) or isinstance(action, bool) or action not in GenieDialog_Action_t._value2member_map_:
-        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"action {action!r} is not a GenieDialog_Action_t")
-    dialog.signal(GenieDialog_Action_t(action).name.rsplit("_", 1)[1])
+    dialog.signal(need_enum(action, GenieDialog_Action_t, "action").name.rsplit("_", 1)[1])
     return S.GENIE_STATUS_SUCCESS
 
 
@@ -233,10 +223,8 @@ def GenieDialog_setPriority(dialogHandle, engineRole, priority):
     """Accepted for the primary engine with one of the four priorities; the emulator has no
     other work to yield to, so it changes nothing (one INFO line)."""
     _dialog_for(dialogHandle, engineRole)
-    if not isinstance(priority, int) or isinstance(priority, bool) or \
-            priority not in GenieDialog_Priority_t._value2member_map_:
-        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"priority {priority!r} is not a GenieDialog_Priority_t")
-    _log.emit(_log.INFO, f"GenieDialog_setPriority: {GenieDialog_Priority_t(priority).name} noted; the emulator "
+    priority = need_enum(priority, GenieDialog_Priority_t, "priority")
+    _log.emit(_log.INFO, f"GenieDialog_setPriority: {priority.name} noted; the emulator "
                          "runs every dialog alike")
     return S.GENIE_STATUS_SUCCESS
 
@@ -246,11 +234,7 @@ def GenieDialog_setPerformancePolicy(dialogHandle, perfProfile):
     """Recorded (the emulator runs alike under every policy). The real libGenie.so takes any
     integer and reads it back; qnnpy refuses one that is not a Genie_PerformancePolicy_t."""
     dialog = live(dialogHandle, DIALOG)
-    if not isinstance(perfProfile, int) or isinstance(perfProfile, bool) \
-            or perfProfile not in Genie_PerformancePolicy_t._value2member_map_:
-        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"{perfProfile!r} is not a Genie_PerformancePolicy_t "
-                                                              f"({sorted(p.value for p in Genie_PerformancePolicy_t)})")
-    dialog.performance = Genie_PerformancePolicy_t(perfProfile)
+    dialog.performance = need_enum(perfProfile, Genie_PerformancePolicy_t, "performance policy")
     return S.GENIE_STATUS_SUCCESS
 
 
@@ -331,9 +315,7 @@ def GenieDialog_setLoraStrength(dialogHandle, engine, tensorName, alpha):
 @api()
 def GenieDialog_setMaxNumTokens(dialogHandle, maxNumTokens):
     dialog = live(dialogHandle, DIALOG)
-    if not isinstance(maxNumTokens, int) or isinstance(maxNumTokens, bool) or not 0 <= maxNumTokens < 2 ** 32:
-        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"maxNumTokens {maxNumTokens!r} is not a uint32")
-    dialog.max_tokens = maxNumTokens
+    dialog.max_tokens = need_uint32(maxNumTokens, "maxNumTokens")
     return S.GENIE_STATUS_SUCCESS
 
 
@@ -355,32 +337,32 @@ def GenieDialog_getValue(dialogHandle, key):
     raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"{key!r} is not a GenieDialog_Param_t")
 
 
+def _part_handle(dialogHandle, kind: str) -> int:
+    """The handle of a part of the dialog (its sampler or its tokenizer): one per dialog, made
+    when first asked for, valid until the dialog is freed."""
+    dialog = live(dialogHandle, DIALOG)
+    if kind not in dialog.handles:
+        dialog.handles[kind] = _handles.new(kind, dialog)
+    return dialog.handles[kind]
+
+
 @api(outputs=1)
 def GenieDialog_getSampler(dialogHandle):
-    """The dialog's sampler handle (one per dialog, valid until the dialog is freed), for
-    qnnpy.GenieSampler.GenieSampler_applyConfig."""
-    dialog = live(dialogHandle, DIALOG)
-    if dialog.sampler_handle is None:
-        dialog.sampler_handle = _handles.new(SAMPLER, dialog)
-    return S.GENIE_STATUS_SUCCESS, dialog.sampler_handle
+    """For qnnpy.GenieSampler.GenieSampler_applyConfig."""
+    return S.GENIE_STATUS_SUCCESS, _part_handle(dialogHandle, SAMPLER)
 
 
 @api(outputs=1)
 def GenieDialog_getTokenizer(dialogHandle):
-    """The dialog's tokenizer handle (one per dialog, valid until the dialog is freed), for
-    qnnpy.GenieTokenizer."""
-    dialog = live(dialogHandle, DIALOG)
-    if dialog.tokenizer_handle is None:
-        dialog.tokenizer_handle = _handles.new(TOKENIZER, dialog)
-    return S.GENIE_STATUS_SUCCESS, dialog.tokenizer_handle
+    """For qnnpy.GenieTokenizer."""
+    return S.GENIE_STATUS_SUCCESS, _part_handle(dialogHandle, TOKENIZER)
 
 
 @api()
 def GenieDialog_free(dialogHandle):
     dialog = live(dialogHandle, DIALOG)
     _handles.free(dialogHandle)
-    for handle in (dialog.sampler_handle, dialog.tokenizer_handle):
-        if handle is not None:
-            _handles.free(handle)
+    for handle in dialog.handles.values():
+        _handles.free(handle)
     dialog.free()
     return S.GENIE_STATUS_SUCCESS

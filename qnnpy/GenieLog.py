@@ -16,7 +16,7 @@ from enum import IntEnum
 from qnnpy import _handles
 from qnnpy._enum import export
 from qnnpy.GenieCommon import Genie_Status_t as S
-from qnnpy.genie.calls import Refused, api, live
+from qnnpy.genie.calls import Refused, api, live, need_enum
 
 LOG = "GenieLog"
 
@@ -54,11 +54,7 @@ def GenieLog_create(configHandle, callback, logLevel):
         raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "configHandle is a placeholder and must be NULL")
     if callback is not None and not callable(callback):
         raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, "the callback is not callable")
-    if not isinstance(logLevel, int) or isinstance(logLevel, bool) \
-            or logLevel not in GenieLog_Level_t._value2member_map_:
-        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"log level {logLevel!r} is not a GenieLog_Level_t "
-                                                             "(ERROR 1 .. VERBOSE 4)")
-    logger = GenieLogger(callback, int(logLevel))
+    logger = GenieLogger(callback, int(need_enum(logLevel, GenieLog_Level_t, "log level")))
     logger.handle = _handles.new(LOG, logger)
     return S.GENIE_STATUS_SUCCESS, logger.handle
 

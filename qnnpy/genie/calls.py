@@ -41,6 +41,20 @@ def api(outputs: int = 0):
     return wrap
 
 
+def need_enum(value, enum, what: str):
+    """``value`` as a member of ``enum``; anything else (another type, an array) INVALID_ARGUMENT."""
+    if not isinstance(value, int) or isinstance(value, bool) or value not in enum._value2member_map_:
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"{what} {value!r} is not a {enum.__name__} "
+                                                              f"({sorted(m.value for m in enum)})")
+    return enum(value)
+
+
+def need_uint32(value, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2 ** 32:
+        raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"{what} {value!r} is not a uint32")
+    return value
+
+
 def need_str(value, what: str) -> str:
     if not isinstance(value, str):
         raise Refused(S.GENIE_STATUS_ERROR_INVALID_ARGUMENT, f"{what} must be a string, got {type(value).__name__}")

@@ -106,8 +106,7 @@ class Dialog:
         self.running = False  # a query is generating (a signal's ABORT then stops it)
         self.signalled: str | None = None  # "ABORT" or "PAUSE", taken by the running (or, PAUSE, next) query
         self.paused: int | None = None  # a paused query's next token: a RESUME query streams it first
-        self.sampler_handle = None  # GenieDialog_getSampler's handle, once asked for
-        self.tokenizer_handle = None  # GenieDialog_getTokenizer's, likewise
+        self.handles: dict[str, int] = {}  # kind -> the sampler or tokenizer handle handed out for it, once asked for
         self.logger = None  # the GenieLog its config was bound to: the dialog's lines go there too
         self.performance = 30  # GenieDialog_setPerformancePolicy's, HIGH_PERFORMANCE until set (recorded only)
         self.timings = None  # its component of the GenieProfile its config was bound to
