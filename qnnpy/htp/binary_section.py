@@ -295,26 +295,14 @@ def _forget(context: Context, key) -> None:
             context.graphs[name].section_plans.pop(("checked", key), None)
 
 
-def apply(context: Context, graph: Graph | None, section, buffer, size, zero_copy: bool,
-          verify_checksum: bool = True) -> list[Graph]:
-    """Check the section completely, then replace the updatable tensors it carries. A section
-    applied before (the same bytes, by checksum and size) to the same graphs is not checked
-    again (``_recall``); with ``verify_checksum`` False nothing is remembered."""
-    section = _require_section_type(section)
-    identity = container.verified_identity(buffer, size) if verify_checksum else None
-    key = None if identity is None else (section, identity[0], size, None if graph is None else graph.name)
-    recalled = None if key is None else _recall(context, key, buffer, identity)
-    if recalled is not None:
-        changes, graphs = recalled
-        commit(context, changes, copy_data=not zero_copy)
-        for g in graphs:
-            g.applied = (buffer, size, section)
-        return graphs
+def _check(context: Context, graph: Graph | None, section: int, buffer, size,
+           verify_checksum: bool) -> tuple[list[tuple[Graph, Change, list | None]], list[Graph]]:
+    """Read and check a section completely: ((graph, change, data reference) per tensor it
+    sets, the graphs it covers). Nothing changes here."""
     try:
         # Always check against views of the client's bytes; the data is copied (into memory
         # each tensor owns and reuses) only after everything checked out, when not zero copy.
-        parsed = container.parse(buffer, size, container.KIND_SECTION,
-                                 verify_checksum=verify_checksum and identity is None)
+        parsed = container.parse(buffer, size, container.KIND_SECTION, verify_checksum=verify_checksum)
         meta = parsed.meta
         if meta.get("section") != section:
             fail(ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
@@ -336,23 +324,36 @@ def apply(context: Context, graph: Graph | None, section, buffer, size, zero_cop
                 _mismatch(f"it covers graph(s) {unknown}, which this context does not have "
                           f"(it has {sorted(context.graphs)})")
             targets = [(e, context.graphs[e["name"]]) for e in entries]
-        changes: dict[int, Change] = {}
-        checked = []
+        checked: dict[int, tuple[Graph, Change, list | None]] = {}
         for entry, g in targets:
             for change, ref in _changes_for_graph(entry, g, section, parsed):
-                if change.tensor.id not in changes:  # context tensors shared by graphs: once
-                    checked.append((g, change, ref))
-                changes[change.tensor.id] = change
+                checked[change.tensor.id] = (g, change, ref)  # context tensors shared by graphs: once
     except container.ContainerError as err:
         fail(ContextError.QNN_CONTEXT_ERROR_BINARY_VERSION if err.version
              else ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT, f"binary section rejected: {err}")
     except (KeyError, TypeError, ValueError, IndexError) as err:
         fail(ContextError.QNN_CONTEXT_ERROR_INVALID_ARGUMENT,
              f"binary section rejected: malformed metadata ({type(err).__name__}: {err})")
-    commit(context, list(changes.values()), copy_data=not zero_copy)
-    graphs = [g for _, g in targets]
+    return list(checked.values()), [g for _, g in targets]
+
+
+def apply(context: Context, graph: Graph | None, section, buffer, size, zero_copy: bool,
+          verify_checksum: bool = True) -> list[Graph]:
+    """Check the section completely, then replace the updatable tensors it carries. A section
+    applied before (the same bytes, by checksum and size) to the same graphs is not checked
+    again (``_recall``); with ``verify_checksum`` False nothing is remembered."""
+    section = _require_section_type(section)
+    identity = container.verified_identity(buffer, size) if verify_checksum else None
+    key = None if identity is None else (section, identity[0], size, None if graph is None else graph.name)
+    recalled = None if key is None else _recall(context, key, buffer, identity)
+    if recalled is None:
+        checked, graphs = _check(context, graph, section, buffer, size, verify_checksum and identity is None)
+        changes = [c for _, c, _ in checked]
+        if key is not None and all(g.finalized for g in graphs):
+            _remember(context, key, graphs, checked)
+    else:
+        changes, graphs = recalled
+    commit(context, changes, copy_data=not zero_copy)
     for g in graphs:
         g.applied = (buffer, size, section)
-    if key is not None and all(g.finalized for g in graphs):
-        _remember(context, key, graphs, checked)
     return graphs
