@@ -154,6 +154,11 @@ class Parsed:
         return np.frombuffer(self.data, dtype=dtype, count=math.prod(dims), offset=offset).reshape(dims)
 
 
+def _regions_fit(meta_off: int, meta_size: int, data_off: int, data_size: int, total: int) -> bool:
+    return (meta_off == HEADER_SIZE and meta_off + meta_size <= data_off and data_off % ALIGN == 0
+            and data_off + data_size == total)
+
+
 def verified_identity(buffer, size) -> tuple[int, int, int] | None:
     """(checksum, data region offset, data region size) of a container whose header is sound
     and whose checksum holds: what tells a section seen before from any other bytes. None
@@ -165,8 +170,8 @@ def verified_identity(buffer, size) -> tuple[int, int, int] | None:
     if type(size) is not int or not HEADER_SIZE <= size <= view.nbytes:
         return None
     magic, version, _, _, meta_off, meta_size, data_off, data_size, total, stored = HEADER.unpack_from(view, 0)
-    if (magic != MAGIC or version != FORMAT_VERSION or total != size or meta_off != HEADER_SIZE
-            or meta_off + meta_size > data_off or data_off + data_size != total or any(view[HEADER.size:HEADER_SIZE])):
+    if (magic != MAGIC or version != FORMAT_VERSION or total != size or any(view[HEADER.size:HEADER_SIZE])
+            or not _regions_fit(meta_off, meta_size, data_off, data_size, total)):
         return None
     if checksum(view[:total], buffer) != stored:
         return None
@@ -204,8 +209,7 @@ def parse(buffer, size, kind: int | None, verify_checksum: bool = True) -> Parse
     if total < size:
         raise ContainerError(f"binaryBufferSize is {size} but the binary is {total} bytes; pass "
                              "the exact size QnnContext_getBinary wrote")
-    if not (meta_off == HEADER_SIZE and meta_off + meta_size <= data_off
-            and data_off % ALIGN == 0 and data_off + data_size == total):
+    if not _regions_fit(meta_off, meta_size, data_off, data_size, total):
         raise ContainerError("binary header describes regions that do not fit together", MALFORMED)
     view = view[:total]
     if verify_checksum and checksum(view, buffer) != stored_sum:
