@@ -24,24 +24,24 @@ class GenieBridge:
         functions that refuse them (a JSON, a prompt) to see them."""
         return None if pointer == self.ffi.NULL else self.ffi.string(pointer).decode("utf-8", "surrogateescape")
 
-    def _out(self, out, status_and_handle) -> int:
-        status, handle = status_and_handle
+    def _out(self, out, make) -> int:
+        """A function handing out a handle: a NULL out-pointer is INVALID_ARGUMENT before
+        anything is made; ``make()`` gives (status, handle)."""
+        if out == self.ffi.NULL:
+            return ARGUMENT
+        status, handle = make()
         if status == S.GENIE_STATUS_SUCCESS:
             out[0] = self.ffi.cast("void*", handle)
         return int(status)
 
     def GenieDialogConfig_createFromJson(self, text, out):
-        if out == self.ffi.NULL:
-            return ARGUMENT
-        return self._out(out, G.GenieDialogConfig_createFromJson(self._text(text)))
+        return self._out(out, lambda: G.GenieDialogConfig_createFromJson(self._text(text)))
 
     def GenieDialogConfig_free(self, config):
         return int(G.GenieDialogConfig_free(self._handle(config)))
 
     def GenieDialog_create(self, config, out):
-        if out == self.ffi.NULL:
-            return ARGUMENT
-        return self._out(out, G.GenieDialog_create(self._handle(config)))
+        return self._out(out, lambda: G.GenieDialog_create(self._handle(config)))
 
     def GenieDialog_query(self, dialog, text, code, callback, user_data):
         ffi = self.ffi
@@ -129,14 +129,10 @@ class GenieBridge:
         return int(G.GenieDialog_setMaxNumTokens(self._handle(dialog), int(count)))
 
     def GenieDialog_getSampler(self, dialog, out):
-        if out == self.ffi.NULL:
-            return ARGUMENT
-        return self._out(out, G.GenieDialog_getSampler(self._handle(dialog)))
+        return self._out(out, lambda: G.GenieDialog_getSampler(self._handle(dialog)))
 
     def GenieSamplerConfig_createFromJson(self, text, out):
-        if out == self.ffi.NULL:
-            return ARGUMENT
-        return self._out(out, GS.GenieSamplerConfig_createFromJson(self._text(text)))
+        return self._out(out, lambda: GS.GenieSamplerConfig_createFromJson(self._text(text)))
 
     def GenieSamplerConfig_setParam(self, config, key, value):
         return int(GS.GenieSamplerConfig_setParam(self._handle(config), self._text(key), self._text(value)))
@@ -176,31 +172,25 @@ class GenieBridge:
         return int(G.GenieDialogConfig_bindProfiler(self._handle(config), self._handle(profile)))
 
     def GenieDialog_getTokenizer(self, dialog, out):
-        if out == self.ffi.NULL:
-            return ARGUMENT
-        return self._out(out, G.GenieDialog_getTokenizer(self._handle(dialog)))
+        return self._out(out, lambda: G.GenieDialog_getTokenizer(self._handle(dialog)))
 
     def GenieLog_create(self, config, callback, level, out):
         """The client's callback is called through C (qnnpy_emit_genie_log), which makes the
         va_list it takes."""
         ffi, lib = self.ffi, self.lib
-        if out == ffi.NULL:
-            return ARGUMENT
         target = ffi.cast("void*", callback)
 
         def forward(handle, fmt, level, stamp, args):
             lib.qnnpy_emit_genie_log(target, ffi.cast("void*", handle), (fmt % args).encode("utf-8", "replace"),
                                      int(level), int(stamp))
-        return self._out(out, GenieLog.GenieLog_create(self._handle(config) or None,
-                                                       None if callback == ffi.NULL else forward, int(level)))
+        return self._out(out, lambda: GenieLog.GenieLog_create(self._handle(config) or None,
+                                                               None if callback == ffi.NULL else forward, int(level)))
 
     def GenieLog_free(self, log):
         return int(GenieLog.GenieLog_free(self._handle(log)))
 
     def GenieProfile_create(self, config, out):
-        if out == self.ffi.NULL:
-            return ARGUMENT
-        return self._out(out, GenieProfile.GenieProfile_create(self._handle(config) or None))
+        return self._out(out, lambda: GenieProfile.GenieProfile_create(self._handle(config) or None))
 
     def _string_out(self, status_and_text, callback, out) -> int:
         """A text result, NUL-terminated, in memory from the client's callback."""
